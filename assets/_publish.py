@@ -1,0 +1,157 @@
+"""Write-audit-publish for one Delta table, shared by every asset module.
+
+The asset computes its frame, runs its checks on it (GX suites + Polars checks), and only
+publishes (MERGE into Delta) when no blocking ERROR check failed. Check results travel with
+the materialization, so Dagster skips downstream assets when a blocking check fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import dagster as dg
+import polars as pl
+
+from paperlake import versions
+from paperlake.catalog import column_description, table_description
+from paperlake.delta import DeltaStore
+from paperlake.quality import CheckOutcome
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check declared up front (so the UI lists it) and evaluated with the materialization."""
+
+    name: str
+    description: str
+    blocking: bool = True  # ERROR severity and blocks downstream; False -> WARN
+
+    @property
+    def severity(self) -> dg.AssetCheckSeverity:
+        return dg.AssetCheckSeverity.ERROR if self.blocking else dg.AssetCheckSeverity.WARN
+
+
+def table_kwargs(table: str, deps: Sequence[str] = ()) -> dict:
+    """Asset definition arguments for the Delta table ``table`` (asset key == table path)."""
+    return {
+        "key": dg.AssetKey(table.split("/")),
+        "deps": [dg.AssetKey(d.split("/")) for d in deps],
+        "description": table_description(table),
+        "group_name": table.split("/")[0],
+        "kinds": {"delta", "polars"},
+    }
+
+
+def table_spec(table: str, deps: Sequence[str] = ()) -> dg.AssetSpec:
+    return dg.AssetSpec(**table_kwargs(table, deps))
+
+
+def check_specs(table: str, checks: Sequence[Check]) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(c.name, asset=dg.AssetKey(table.split("/")), description=c.description, blocking=c.blocking)
+        for c in checks
+    ]
+
+
+def column_schema(table: str, df: pl.DataFrame) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, str(dtype), description=column_description(table, name))
+            for name, dtype in df.schema.items()
+        ]
+    )
+
+
+def _preview(df: pl.DataFrame, n: int = 5) -> str:
+    head = df.head(n).select(
+        [
+            pl.col(c).cast(pl.String).str.slice(0, 60) if dt != pl.String else pl.col(c).str.slice(0, 60)
+            for c, dt in df.schema.items()
+            if not isinstance(dt, pl.List)
+        ]
+    )
+    if head.is_empty():
+        return "_(empty)_"
+    cols = head.columns
+    rows = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for rec in head.iter_rows():
+        rows.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|") for v in rec) + " |")
+    return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class TableWrite:
+    """One table's frame, its key and its evaluated checks."""
+
+    table: str
+    df: pl.DataFrame
+    keys: Sequence[str]
+    checks: Sequence[Check]
+    outcomes: Mapping[str, CheckOutcome]
+    delete_scope: str | None = "all"
+    extra_metadata: Mapping[str, object] | None = None
+    commit_versions: Mapping[str, str] | None = None
+
+    def check_results(self) -> list[dg.AssetCheckResult]:
+        missing = {c.name for c in self.checks} - set(self.outcomes)
+        if missing:
+            raise ValueError(f"{self.table}: checks declared but not evaluated: {sorted(missing)}")
+        return [
+            dg.AssetCheckResult(
+                asset_key=dg.AssetKey(self.table.split("/")),
+                check_name=c.name,
+                passed=self.outcomes[c.name].passed,
+                severity=c.severity,
+                metadata=self.outcomes[c.name].metadata,
+                description=self.outcomes[c.name].description or c.description,
+            )
+            for c in self.checks
+        ]
+
+    def blocking_failures(self) -> list[str]:
+        return [f"{self.table}:{c.name}" for c in self.checks if c.blocking and not self.outcomes[c.name].passed]
+
+
+def publish_group(
+    context: dg.AssetExecutionContext, store: DeltaStore, writes: Sequence[TableWrite]
+) -> list[dg.MaterializeResult]:
+    """Publish tables that belong together (one multi-asset): all of them, or none."""
+    blocked = [f for w in writes for f in w.blocking_failures()]
+    if blocked:
+        context.log.error(f"not published, blocking checks failed: {blocked}")
+    results = []
+    for w in writes:
+        meta: dict[str, object] = {
+            "dagster/column_schema": column_schema(w.table, w.df),
+            "delta_table": dg.MetadataValue.path(str(store.path(w.table))),
+            "preview": dg.MetadataValue.md(_preview(w.df)),
+            **(w.extra_metadata or {}),
+        }
+        if blocked:
+            meta |= {"published": False, "blocked_by": ", ".join(blocked), "delta_version": store.version(w.table) or -1}
+        else:
+            commit_meta = {"dagster_run_id": context.run_id, "dagster_asset_key": w.table,
+                           **versions.all_versions(), **(w.commit_versions or {})}
+            out = store.upsert(w.table, w.df, w.keys, metadata=commit_meta, delete_scope=w.delete_scope,
+                               description=table_description(w.table))
+            meta |= {
+                "published": True,
+                "delta_version": out.version,
+                "delta_committed": out.committed,
+                "dagster/row_count": out.rows,
+                "rows_inserted": out.inserted,
+                "rows_updated": out.updated,
+                "rows_deleted": out.deleted,
+            }
+            context.log.info(
+                f"{w.table}: Delta v{out.version} ({'new commit' if out.committed else 'unchanged'}), {out.rows} rows"
+            )
+        results.append(
+            dg.MaterializeResult(asset_key=dg.AssetKey(w.table.split("/")), metadata=meta, check_results=w.check_results())
+        )
+    return results
+
+
+def publish(context: dg.AssetExecutionContext, store: DeltaStore, table: str, df: pl.DataFrame, **kwargs) -> dg.MaterializeResult:
+    return publish_group(context, store, [TableWrite(table, df, **kwargs)])[0]

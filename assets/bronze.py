@@ -1,0 +1,152 @@
+"""Bronze: landed dumps parsed into raw_dumps, listings and quarantine (one Delta table each)."""
+
+
+import datetime as dt
+
+import dagster as dg
+import polars as pl
+
+from assets._publish import Check, TableWrite, check_specs, publish_group, table_spec
+from paperlake import catalog, quality
+from paperlake.ingest import Dump, ingest
+from paperlake.versions import PARSER_VERSION
+from pipelines.resources import GreatExpectationsResource, LandingZoneResource, WarehouseResource
+
+RAW_DUMPS, LISTINGS, QUARANTINE = "bronze/raw_dumps", "bronze/listings", "bronze/quarantine"
+
+
+class CheckNames:
+    RAW_DUMPS_SUITE = "raw_dumps_gx_suite"
+    ACCOUNTING = "every_input_unit_accounted_for"
+    UNKNOWN_FORMATS = "no_unrecognised_dumps"
+    LISTINGS_SUITE = "listings_gx_suite"
+    LISTINGS_RECONCILE = "listings_match_raw_dump_counts"
+    QUARANTINE_SUITE = "quarantine_gx_suite"
+    QUARANTINE_RATE = "quarantine_rate_below_5pct"
+
+
+RAW_DUMPS_CHECKS = [
+    Check(CheckNames.RAW_DUMPS_SUITE, "GX: dump_id non-null and unique, byte_size >= 0, known accounting units."),
+    Check(CheckNames.ACCOUNTING, "Every line/record is in a listing, in quarantine or recognised page furniture."),
+    Check(CheckNames.UNKNOWN_FORMATS, "Every landed dump was recognised as a known format.", blocking=False),
+]
+LISTINGS_CHECKS = [
+    Check(CheckNames.LISTINGS_SUITE, "GX: listing_id unique, title non-null, position >= 0."),
+    Check(CheckNames.LISTINGS_RECONCILE, "Listings per dump equal bronze/raw_dumps.n_listings."),
+]
+QUARANTINE_CHECKS = [
+    Check(CheckNames.QUARANTINE_SUITE, "GX: quarantine_id unique, reason and dump_id non-null."),
+    Check(CheckNames.QUARANTINE_RATE, "At most 5% of input units are quarantined.", blocking=False),
+]
+
+
+def _known_dumps(store) -> pl.DataFrame:
+    return store.read_or_empty(RAW_DUMPS, catalog.RAW_DUMPS.schema)
+
+
+@dg.multi_asset(
+    specs=[table_spec(RAW_DUMPS), table_spec(LISTINGS), table_spec(QUARANTINE)],
+    check_specs=check_specs(RAW_DUMPS, RAW_DUMPS_CHECKS)
+    + check_specs(LISTINGS, LISTINGS_CHECKS)
+    + check_specs(QUARANTINE, QUARANTINE_CHECKS),
+    name="bronze_ingest",
+    code_version=PARSER_VERSION,
+)
+def bronze_ingest(
+    context: dg.AssetExecutionContext,
+    landing: LandingZoneResource,
+    warehouse: WarehouseResource,
+    great_expectations: GreatExpectationsResource,
+):
+    """Parse every landed dump not yet in bronze (or parsed by an older parser)."""
+    store = warehouse.store()
+    now = dt.datetime.now(dt.UTC)
+    known = _known_dumps(store)
+    current = known.filter(pl.col("parser_version") == PARSER_VERSION)
+    files = [Dump(p.name, p.read_bytes()) for p in landing.files()]
+    todo = [d for d in files if d.dump_id not in set(current["dump_id"])]
+    batch = ingest(todo, ingested_at=now)
+    # Keep the first ingest time of dumps re-parsed by a newer parser.
+    first_seen = known.select("dump_id", pl.col("ingested_at").alias("_first"))
+    raw = batch.raw_dumps.join(first_seen, on="dump_id", how="left").with_columns(
+        pl.coalesce("_first", "ingested_at").alias("ingested_at")
+    ).drop("_first")
+    listings = batch.listings.drop("ingested_at").join(raw.select("dump_id", "ingested_at"), on="dump_id", how="left")
+    quarantine = batch.quarantine.drop("ingested_at").join(raw.select("dump_id", "ingested_at"), on="dump_id", how="left")
+    # Already-known dumps landed under a new name: record the alias.
+    names = pl.DataFrame({"dump_id": [d.dump_id for d in files], "name": [d.name for d in files]}, schema={"dump_id": pl.String, "name": pl.String})
+    aliased = (
+        current.join(names.group_by("dump_id").agg(pl.col("name").alias("_new")), on="dump_id")
+        .with_columns(pl.concat_list("file_names", "_new").list.unique().list.sort().alias("file_names"))
+        .drop("_new")
+    )
+    all_raw = pl.concat([current.join(aliased.select("dump_id"), on="dump_id", how="anti"), aliased, raw])
+    all_raw = catalog.RAW_DUMPS.conform(all_raw)
+    context.log.info(f"{len(files)} landed files, {len(todo)} to parse, {len(files) - len(todo)} already in bronze")
+
+    # Checks evaluate the new batch; reconciliation covers the whole table after the write.
+    gx = great_expectations
+    accounting_bad = raw.filter(
+        pl.col("units_total") != pl.col("units_listing") + pl.col("units_quarantine") + pl.col("units_furniture")
+    )
+    unknown = raw.filter(pl.col("format").is_in(["unknown", "empty", "binary"]))
+    raw_outcomes = {
+        CheckNames.RAW_DUMPS_SUITE: gx.validate(all_raw, "bronze_raw_dumps", [
+            ("ExpectColumnValuesToNotBeNull", {"column": "dump_id"}),
+            ("ExpectColumnValuesToBeUnique", {"column": "dump_id"}),
+            ("ExpectColumnValuesToBeBetween", {"column": "byte_size", "min_value": 0}),
+            ("ExpectColumnValuesToBeInSet", {"column": "accounting_unit", "value_set": ["line", "record"]}),
+        ]),
+        CheckNames.ACCOUNTING: quality.CheckOutcome(
+            passed=accounting_bad.height == 0,
+            metadata={
+                "dumps_checked": raw.height,
+                "units_total": int(raw["units_total"].sum()),
+                "units_listing": int(raw["units_listing"].sum()),
+                "units_quarantine": int(raw["units_quarantine"].sum()),
+                "units_furniture": int(raw["units_furniture"].sum()),
+                "unbalanced_dumps": accounting_bad["file_name"].to_list(),
+            },
+        ),
+        CheckNames.UNKNOWN_FORMATS: quality.CheckOutcome(
+            passed=unknown.height == 0,
+            metadata={"unrecognised": unknown.select("file_name", "format").to_dicts()},
+        ),
+    }
+    per_dump = listings.group_by("dump_id").len()
+    mismatch = raw.join(per_dump, on="dump_id", how="left").filter(pl.col("n_listings") != pl.col("len").fill_null(0))
+    listing_outcomes = {
+        CheckNames.LISTINGS_SUITE: gx.validate(listings, "bronze_listings", [
+            ("ExpectColumnValuesToNotBeNull", {"column": "listing_id"}),
+            ("ExpectColumnValuesToBeUnique", {"column": "listing_id"}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "title"}),
+            ("ExpectColumnValuesToBeBetween", {"column": "position", "min_value": 0}),
+        ]),
+        CheckNames.LISTINGS_RECONCILE: quality.CheckOutcome(
+            passed=mismatch.height == 0,
+            metadata={"expected": int(raw["n_listings"].sum()), "actual": listings.height,
+                      "mismatched_dumps": mismatch["file_name"].to_list()},
+        ),
+    }
+    quarantine_outcomes = {
+        CheckNames.QUARANTINE_SUITE: gx.validate(quarantine, "bronze_quarantine", [
+            ("ExpectColumnValuesToBeUnique", {"column": "quarantine_id"}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "reason"}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "dump_id"}),
+        ]),
+        CheckNames.QUARANTINE_RATE: quality.share_below(
+            "quarantined units / input units", int(raw["units_quarantine"].sum()), int(raw["units_total"].sum()), 0.05
+        ),
+    }
+    reparsed = raw.filter(pl.col("dump_id").is_in(known["dump_id"].implode()))["dump_id"].to_list()
+    scope = "t.dump_id IN ({})".format(", ".join(f"'{d}'" for d in reparsed)) if reparsed else None
+    yield from publish_group(context, store, [
+        TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,
+                   delete_scope=None, extra_metadata={"files_landed": len(files), "dumps_parsed": len(todo)}),
+        TableWrite(LISTINGS, listings, keys=["listing_id"], checks=LISTINGS_CHECKS, outcomes=listing_outcomes,
+                   delete_scope=scope, extra_metadata={"new_listings": listings.height}),
+        TableWrite(QUARANTINE, quarantine, keys=["quarantine_id"], checks=QUARANTINE_CHECKS,
+                   outcomes=quarantine_outcomes, delete_scope=scope,
+                   extra_metadata={"reasons": dg.MetadataValue.json(
+                       quarantine.group_by("reason").len().sort("len", descending=True).head(20).to_dicts())}),
+    ])

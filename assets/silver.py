@@ -1,0 +1,182 @@
+"""Silver: distinct papers and their listings, topic tags, metric mentions."""
+
+
+import dagster as dg
+import polars as pl
+
+from assets._publish import Check, TableWrite, check_specs, publish, publish_group, table_kwargs, table_spec
+from paperlake import catalog, extraction, identity, quality, tagging
+from paperlake.text import code_links_expr
+from pipelines.resources import GreatExpectationsResource, TaxonomyResource, WarehouseResource
+
+PAPERS, PAPER_LISTINGS = "silver/papers", "silver/paper_listings"
+PAPER_TOPICS, PAPER_METRICS = "silver/paper_topics", "silver/paper_metrics"
+
+
+class CheckNames:
+    PAPERS_SUITE = "papers_gx_suite"
+    PAPERS_RECONCILE = "papers_account_for_every_listing"
+    PAPERS_ABSTRACTS = "papers_have_abstracts"
+    PAPER_LISTINGS_SUITE = "paper_listings_gx_suite"
+    PAPER_LISTINGS_RECONCILE = "one_row_per_bronze_listing"
+    PAPER_LISTINGS_REFERENTIAL = "paper_ids_exist_in_papers"
+    TOPICS_SUITE = "paper_topics_gx_suite"
+    TOPICS_COVERAGE = "every_paper_has_1_to_4_topics"
+    TOPICS_REFERENTIAL = "topic_paper_ids_exist_in_papers"
+    METRICS_SUITE = "paper_metrics_gx_suite"
+    METRICS_SPANS = "metric_spans_are_verbatim"
+    METRICS_REFERENTIAL = "metric_paper_ids_exist_in_papers"
+
+
+PAPERS_CHECKS = [
+    Check(CheckNames.PAPERS_SUITE, "GX: paper_id unique and non-null, title non-null, n_listings >= 1."),
+    Check(CheckNames.PAPERS_RECONCILE, "Sum of n_listings equals the number of bronze listings."),
+    Check(CheckNames.PAPERS_ABSTRACTS, "At most 5% of papers lack an abstract.", blocking=False),
+]
+PAPER_LISTINGS_CHECKS = [
+    Check(CheckNames.PAPER_LISTINGS_SUITE, "GX: listing_id unique, paper_id non-null, known match rules, similarity in [0, 1]."),
+    Check(CheckNames.PAPER_LISTINGS_RECONCILE, "Exactly one row per bronze/listings row."),
+    Check(CheckNames.PAPER_LISTINGS_REFERENTIAL, "Every paper_id exists in silver/papers."),
+]
+TOPICS_CHECKS = [
+    Check(CheckNames.TOPICS_SUITE, "GX: topic ids from the taxonomy, score in (0, 1], (paper_id, topic) unique."),
+    Check(CheckNames.TOPICS_COVERAGE, "Every paper has between 1 and 4 topics."),
+    Check(CheckNames.TOPICS_REFERENTIAL, "Every paper_id exists in silver/papers."),
+]
+METRICS_CHECKS = [
+    Check(CheckNames.METRICS_SUITE, "GX: units and kinds from the spec, value non-null, spans non-negative, keys unique."),
+    Check(CheckNames.METRICS_SPANS, "abstract[span_start:span_end] == mention for every row."),
+    Check(CheckNames.METRICS_REFERENTIAL, "Every paper_id exists in silver/papers."),
+]
+
+MATCH_RULES = ["arxiv_id", "title", "near_duplicate", "new", "self"]
+UNITS = ["%", "pp", "x", "params", "tokens", "examples", "languages", "bits", "seconds", "ms", "GB", "USD",
+         "score", "count", "other"]
+KINDS = ["score", "improvement", "speedup", "reduction", "model_size", "data_size", "context_length", "count", "other"]
+
+
+def listings_for_identity(store) -> pl.DataFrame:
+    """Bronze listings with `first_seen`: the page date (UTC midnight) or else the ingest time."""
+    return store.read(catalog.LISTINGS.name).with_columns(
+        pl.coalesce(
+            pl.col("listing_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"), pl.col("ingested_at")
+        ).alias("first_seen")
+    )
+
+
+@dg.multi_asset(
+    specs=[table_spec(PAPERS, deps=[catalog.LISTINGS.name]), table_spec(PAPER_LISTINGS, deps=[catalog.LISTINGS.name])],
+    check_specs=check_specs(PAPERS, PAPERS_CHECKS) + check_specs(PAPER_LISTINGS, PAPER_LISTINGS_CHECKS),
+    name="silver_identity",
+    code_version=identity.IDENTITY_VERSION,
+)
+def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                    great_expectations: GreatExpectationsResource):
+    """Resolve listings to papers (arXiv id, normalised title, near-duplicates)."""
+    store = warehouse.store()
+    listings = listings_for_identity(store)
+    assigned = identity.assign_papers(listings)
+    with_paper = listings.join(assigned.select("listing_id", "paper_id"), on="listing_id", how="left")
+    papers = catalog.PAPERS.conform(
+        identity.build_papers(with_paper).with_columns(code_links_expr("abstract", "links").alias("code_links"))
+    )
+    paper_listings = catalog.PAPER_LISTINGS.conform(
+        listings.select("listing_id", "dump_id", "file_name", "position").join(assigned, on="listing_id", how="left")
+    )
+    gx = great_expectations
+    no_abstract = papers.filter(pl.col("abstract").fill_null("").str.len_chars() == 0).height
+    papers_outcomes = {
+        CheckNames.PAPERS_SUITE: gx.validate(papers, "silver_papers", [
+            ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}),
+            ("ExpectColumnValuesToBeUnique", {"column": "paper_id"}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "title"}),
+            ("ExpectColumnValuesToBeBetween", {"column": "n_listings", "min_value": 1}),
+        ]),
+        CheckNames.PAPERS_RECONCILE: quality.reconcile(
+            "sum(n_listings) == bronze listings", listings.height, int(papers["n_listings"].sum() or 0)
+        ),
+        CheckNames.PAPERS_ABSTRACTS: quality.share_below("papers without abstract", no_abstract, papers.height, 0.05),
+    }
+    pl_outcomes = {
+        CheckNames.PAPER_LISTINGS_SUITE: gx.validate(paper_listings, "silver_paper_listings", [
+            ("ExpectColumnValuesToBeUnique", {"column": "listing_id"}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}),
+            ("ExpectColumnValuesToBeInSet", {"column": "match_rule", "value_set": MATCH_RULES}),
+            ("ExpectColumnValuesToBeBetween", {"column": "similarity", "min_value": 0, "max_value": 1}),
+        ]),
+        CheckNames.PAPER_LISTINGS_RECONCILE: quality.reconcile(
+            "rows == bronze listings", listings.height, paper_listings["listing_id"].n_unique()
+        ),
+        CheckNames.PAPER_LISTINGS_REFERENTIAL: quality.referential(paper_listings, papers, "paper_id", PAPERS),
+    }
+    rules = paper_listings.group_by("match_rule").len().sort("len", descending=True)
+    yield from publish_group(context, store, [
+        TableWrite(PAPERS, papers, keys=["paper_id"], checks=PAPERS_CHECKS, outcomes=papers_outcomes,
+                   extra_metadata={"listings": listings.height, "papers": papers.height}),
+        TableWrite(PAPER_LISTINGS, paper_listings, keys=["listing_id"], checks=PAPER_LISTINGS_CHECKS,
+                   outcomes=pl_outcomes, extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts())}),
+    ])
+
+
+@dg.asset(
+    **table_kwargs(PAPER_TOPICS, deps=[PAPERS]),
+    check_specs=check_specs(PAPER_TOPICS, TOPICS_CHECKS),
+    code_version=tagging.load_taxonomy().version,
+)
+def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                 great_expectations: GreatExpectationsResource, taxonomy: TaxonomyResource):
+    """Multi-label topic tags from the versioned taxonomy config."""
+    store = warehouse.store()
+    tax = taxonomy.load()
+    papers = store.read(PAPERS, ["paper_id", "title", "abstract"])
+    topics = catalog.PAPER_TOPICS.conform(tagging.tag_papers(papers, tax))
+    per_paper = papers.select("paper_id").join(topics.group_by("paper_id").len(), on="paper_id", how="left")
+    bad = per_paper.filter(~pl.col("len").fill_null(0).is_between(1, 4))
+    outcomes = {
+        CheckNames.TOPICS_SUITE: great_expectations.validate(topics, "silver_paper_topics", [
+            ("ExpectColumnValuesToBeInSet", {"column": "topic", "value_set": list(tax.topics)}),
+            ("ExpectColumnValuesToBeBetween", {"column": "score", "min_value": 0, "max_value": 1,
+                                               "strict_min": True}),
+            ("ExpectCompoundColumnsToBeUnique", {"column_list": ["paper_id", "topic"]}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}),
+        ]),
+        CheckNames.TOPICS_COVERAGE: quality.CheckOutcome(
+            passed=bad.height == 0,
+            metadata={"papers": papers.height, "papers_outside_1_to_4": bad.height,
+                      "examples": str(bad.head(5).to_dicts())},
+        ),
+        CheckNames.TOPICS_REFERENTIAL: quality.referential(topics, papers, "paper_id", PAPERS),
+    }
+    dist = topics.group_by("topic").len().sort("len", descending=True)
+    return publish(context, store, PAPER_TOPICS, topics, keys=["paper_id", "topic"], checks=TOPICS_CHECKS,
+                   outcomes=outcomes, commit_versions={"taxonomy_version": tax.version},
+                   extra_metadata={"taxonomy_version": tax.version,
+                                   "topic_counts": dg.MetadataValue.json(dist.to_dicts())})
+
+
+@dg.asset(
+    **table_kwargs(PAPER_METRICS, deps=[PAPERS]),
+    check_specs=check_specs(PAPER_METRICS, METRICS_CHECKS),
+    code_version=extraction.EXTRACTOR_VERSION,
+)
+def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                  great_expectations: GreatExpectationsResource):
+    """Quantitative mentions (value, unit, kind, metric, benchmark) extracted from abstracts."""
+    store = warehouse.store()
+    papers = store.read(PAPERS, ["paper_id", "abstract"])
+    metrics = catalog.PAPER_METRICS.conform(extraction.extract_metrics(papers.filter(pl.col("abstract").is_not_null())))
+    outcomes = {
+        CheckNames.METRICS_SUITE: great_expectations.validate(metrics, "silver_paper_metrics", [
+            ("ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": UNITS}),
+            ("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": KINDS}),
+            ("ExpectColumnValuesToNotBeNull", {"column": "value"}),
+            ("ExpectColumnValuesToBeBetween", {"column": "span_start", "min_value": 0}),
+            ("ExpectCompoundColumnsToBeUnique", {"column_list": ["paper_id", "span_start"]}),
+        ]),
+        CheckNames.METRICS_SPANS: quality.spans_verbatim(metrics, papers),
+        CheckNames.METRICS_REFERENTIAL: quality.referential(metrics, papers, "paper_id", PAPERS),
+    }
+    kinds = metrics.group_by("kind").len().sort("len", descending=True)
+    return publish(context, store, PAPER_METRICS, metrics, keys=["paper_id", "span_start"], checks=METRICS_CHECKS,
+                   outcomes=outcomes, extra_metadata={"papers_with_metrics": metrics["paper_id"].n_unique(),
+                                                      "kinds": dg.MetadataValue.json(kinds.to_dicts())})

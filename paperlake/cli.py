@@ -1,0 +1,135 @@
+"""`paperlake` command line: run the job, open the UI, evaluate, inspect tables."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from paperlake.settings import ENV_LANDING, ENV_WAREHOUSE, PROJECT_ROOT, landing_dir, warehouse_dir
+
+
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME defaults to <project>/.dagster_home, whose dagster.yaml is the project's."""
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    cfg, src = home / "dagster.yaml", (PROJECT_ROOT / "dagster.yaml").read_text()
+    if not cfg.exists() or cfg.read_text() != src:
+        cfg.write_text(src)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _apply_locations(args: argparse.Namespace) -> None:
+    if getattr(args, "landing", None):
+        os.environ[ENV_LANDING] = str(Path(args.landing).resolve())
+    if getattr(args, "warehouse", None):
+        os.environ[ENV_WAREHOUSE] = str(Path(args.warehouse).resolve())
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*map(str, r)) for r in rows])
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _apply_locations(args)
+    prepare_dagster_home()
+    start = time.perf_counter()
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.jobs import MAIN_JOB
+
+    print(f"landing:   {landing_dir()}\nwarehouse: {warehouse_dir()}\nDAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+        )
+    elapsed = time.perf_counter() - start
+
+    rows = []
+    for ev in result.get_asset_materialization_events():
+        mat = ev.event_specific_data.materialization
+        md = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+        rows.append([
+            mat.asset_key.to_user_string(),
+            md.get("dagster/row_count", "-"),
+            md.get("delta_version", "-"),
+            "new commit" if md.get("delta_committed") else ("BLOCKED" if md.get("published") is False else "unchanged"),
+        ])
+    checks = result.get_asset_check_evaluations()
+    failed = [c for c in checks if not c.passed]
+    print()
+    print(_table(rows, ["table", "rows", "delta version", "write"]))
+    print(f"\nchecks: {len(checks) - len(failed)} passed, {len(failed)} failed")
+    for c in failed:
+        print(f"  FAILED [{c.severity.value}] {c.asset_key.to_user_string()} :: {c.check_name}")
+    print(f"run {result.run_id}: {'SUCCESS' if result.success else 'FAILURE'} in {elapsed:.1f}s")
+    errors = [c for c in failed if c.severity.value == "ERROR"]
+    return 0 if result.success and not errors else 1
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    _apply_locations(args)
+    prepare_dagster_home()
+    bindir = Path(sys.executable).parent
+    cmd = [str(bindir / "dagster"), "dev", "-m", "pipelines.definitions", "-h", args.host, "-p", str(args.port)]
+    print("starting:", " ".join(cmd), flush=True)
+    os.chdir(PROJECT_ROOT)
+    os.execv(cmd[0], cmd)
+    return 0  # not reached
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    _apply_locations(args)
+    from paperlake import evaluation
+    from paperlake.delta import DeltaStore
+
+    store = DeltaStore(warehouse_dir())
+    result = evaluation.evaluate_warehouse(
+        args.gold,
+        store.read("silver/papers"),
+        store.read("silver/paper_topics"),
+        store.read("silver/paper_metrics"),
+    )
+    print(evaluation.format_report(result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="paperlake", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def locations(p: argparse.ArgumentParser, landing: bool = True) -> None:
+        if landing:
+            p.add_argument("--landing", help=f"folder of raw dumps (env {ENV_LANDING}; default: bundled samples)")
+        p.add_argument("--warehouse", help=f"Delta table root (env {ENV_WAREHOUSE}; default: ./warehouse)")
+
+    p = sub.add_parser("run", help="materialize every table (bronze -> silver -> gold) and print a summary")
+    locations(p)
+    p.add_argument("--log-level", default="WARNING", help="Dagster console log level (default WARNING)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("ui", help="start the Dagster UI on this project")
+    locations(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_ui)
+
+    p = sub.add_parser("evaluate", help="score the warehouse's topics and metrics against a labelled JSON file")
+    p.add_argument("gold", help="labelled papers in the annotation-guidelines format")
+    locations(p, landing=False)
+    p.set_defaults(func=cmd_evaluate)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

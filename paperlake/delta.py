@@ -1,0 +1,170 @@
+"""Delta Lake storage for the warehouse (delta-rs), Dagster-free.
+
+Every table is written with an idempotent MERGE on its key columns: rows whose content
+(``row_hash``) did not change are left alone, so re-running over the same input commits
+nothing. Tables stay at reader protocol 1 (no deletion vectors, no column mapping) so
+any BI reader can open them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+ROW_HASH = "row_hash"
+
+# Writer settings that keep tables readable by protocol-1 readers.
+_TABLE_CONFIG = {
+    "delta.enableDeletionVectors": "false",
+    "delta.columnMapping.mode": "none",
+}
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    table: str
+    version: int
+    committed: bool  # False when the MERGE found nothing to change
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+def with_row_hash(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Add ``row_hash``: a change-detection hash of the non-key columns."""
+    payload = [c for c in df.columns if c not in keys and c != ROW_HASH]
+    if not payload:
+        return df.with_columns(pl.lit(0, pl.Int64).alias(ROW_HASH))
+    return df.with_columns(
+        pl.struct(payload).hash(seed=42).reinterpret(signed=True).alias(ROW_HASH)
+    )
+
+
+def _stringify(metadata: Mapping[str, object]) -> dict[str, str]:
+    return {k: str(v) for k, v in metadata.items() if v is not None}
+
+
+class DeltaStore:
+    """A folder of Delta tables; table names are slash paths (``silver/papers``)."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def path(self, table: str) -> Path:
+        return self.root / table
+
+    def exists(self, table: str) -> bool:
+        return (self.path(table) / "_delta_log").is_dir()
+
+    def table(self, table: str) -> DeltaTable:
+        return DeltaTable(str(self.path(table)))
+
+    def version(self, table: str) -> int | None:
+        if not self.exists(table):
+            return None
+        return self.table(table).version()
+
+    def read(
+        self,
+        table: str,
+        columns: Sequence[str] | None = None,
+        *,
+        version: int | None = None,
+        as_of: dt.datetime | str | None = None,
+    ) -> pl.DataFrame:
+        """Read a table (or an older version of it). Raises TableNotFoundError if absent."""
+        if not self.exists(table):
+            raise TableNotFoundError(f"no Delta table at {self.path(table)}")
+        if as_of is not None:
+            dtab = self.table(table)
+            dtab.load_as_version(as_of)
+            version = dtab.version()
+        df = pl.read_delta(str(self.path(table)), version=version, columns=list(columns) if columns else None)
+        return df.drop(ROW_HASH, strict=False) if columns is None else df
+
+    def read_or_empty(self, table: str, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+        if not self.exists(table):
+            return pl.DataFrame(schema=dict(schema))
+        return self.read(table, list(schema))
+
+    def upsert(
+        self,
+        table: str,
+        df: pl.DataFrame,
+        keys: Sequence[str],
+        *,
+        metadata: Mapping[str, object] | None = None,
+        delete_scope: str | None = "all",
+        description: str | None = None,
+    ) -> WriteOutcome:
+        """MERGE ``df`` into ``table`` on ``keys``.
+
+        delete_scope: "all" -> target rows absent from ``df`` are deleted (``df`` is the whole
+        truth); a SQL predicate on ``t.`` -> only such rows are deleted; None -> never delete.
+        """
+        df = with_row_hash(df, keys)
+        props = CommitProperties(custom_metadata=_stringify(metadata or {}))
+        path = str(self.path(table))
+        data = df.to_arrow()
+        if not self.exists(table) or set(self.table(table).schema().to_arrow().names) != set(df.columns):
+            # First write, or a documented schema change: replace the table in one commit.
+            self.path(table).mkdir(parents=True, exist_ok=True)
+            write_deltalake(
+                path,
+                data,
+                mode="overwrite",
+                schema_mode="overwrite",
+                name=table.replace("/", "."),
+                description=description,
+                configuration=_TABLE_CONFIG,
+                commit_properties=props,
+            )
+            return WriteOutcome(table, self.table(table).version(), True, df.height, inserted=df.height)
+
+        dtab = self.table(table)
+        before = dtab.version()
+        merger = (
+            dtab.merge(
+                data,
+                predicate=" AND ".join(f"t.{k} = s.{k}" for k in keys),
+                source_alias="s",
+                target_alias="t",
+                commit_properties=props,
+            )
+            .when_matched_update_all(predicate=f"t.{ROW_HASH} != s.{ROW_HASH}")
+            .when_not_matched_insert_all()
+        )
+        if delete_scope == "all":
+            merger = merger.when_not_matched_by_source_delete()
+        elif delete_scope:
+            merger = merger.when_not_matched_by_source_delete(predicate=delete_scope)
+        m = merger.execute()
+        after = self.table(table).version()
+        return WriteOutcome(
+            table,
+            after,
+            after != before,
+            self.count(table),
+            inserted=m["num_target_rows_inserted"],
+            updated=m["num_target_rows_updated"],
+            deleted=m["num_target_rows_deleted"],
+        )
+
+    def count(self, table: str) -> int:
+        return pl.scan_delta(str(self.path(table))).select(pl.len()).collect().item()
+
+    def history(self, table: str, limit: int | None = None) -> list[dict]:
+        return self.table(table).history(limit)
+
+    def tables(self) -> list[str]:
+        """All table names under the root (``layer/name``)."""
+        return sorted(
+            str(p.parent.relative_to(self.root)) for p in self.root.glob("*/*/_delta_log") if p.is_dir()
+        )

@@ -1,0 +1,266 @@
+"""Scoring of topic tags and metric mentions against hand-labelled gold (pure, Dagster-free).
+
+Implements "How extraction output is compared with labels" of
+`shared/spec/annotation-guidelines.md`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if (p + r) else 0.0
+
+
+def score_topics(pred: Mapping[str, set[str]], gold: Mapping[str, set[str]]) -> dict:
+    """Compare per-paper topic sets.
+
+    Papers are those in `gold`; a paper missing from `pred` counts as an empty prediction.
+    Returns micro precision/recall/F1, macro F1 (over topics present in gold or predictions),
+    per-topic counts and n_papers.
+    """
+    tp = fp = fn = 0
+    per_topic: dict[str, list[int]] = {}  # topic -> [tp, fp, fn]
+    for pid, gold_set in gold.items():
+        g = set(gold_set or ())
+        p = set(pred.get(pid, ()) or ())
+        for t in g | p:
+            c = per_topic.setdefault(t, [0, 0, 0])
+            if t in g and t in p:
+                c[0] += 1
+            elif t in p:
+                c[1] += 1
+            else:
+                c[2] += 1
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+    precision = tp / (tp + fp) if (tp + fp) else 0.0
+    recall = tp / (tp + fn) if (tp + fn) else 0.0
+    topic_f1 = {}
+    for t, (a, b, c) in per_topic.items():
+        tp_ = a
+        topic_f1[t] = (2 * tp_ / (2 * tp_ + b + c)) if (2 * tp_ + b + c) else 0.0
+    macro = sum(topic_f1.values()) / len(topic_f1) if topic_f1 else 0.0
+    return {
+        "micro_precision": precision,
+        "micro_recall": recall,
+        "micro_f1": _f1(precision, recall),
+        "macro_f1": macro,
+        "n_papers": len(gold),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "per_topic_f1": dict(sorted(topic_f1.items())),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Metric mentions
+# ---------------------------------------------------------------------------------------------
+
+import bisect
+import difflib
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+
+_DIGIT = re.compile(r"\d")
+
+
+def locate_gold_span(abstract: str, mention: str, occurrence: int | None = None) -> tuple[int, int] | None:
+    """[start, end) of the `occurrence`-th (1-based, default 1) verbatim `mention` in `abstract`."""
+    if not mention:
+        return None
+    n = occurrence or 1
+    pos = -1
+    for _ in range(n):
+        pos = abstract.find(mention, pos + 1)
+        if pos < 0:
+            return None
+    return pos, pos + len(mention)
+
+
+def digit_span(abstract: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow [start, end) to the labelled number's digits (first to last digit inclusive)."""
+    text = abstract[start:end]
+    ds = [m.start() for m in _DIGIT.finditer(text)]
+    if not ds:
+        return start, end
+    return start + ds[0], start + ds[-1] + 1
+
+
+class SpanMapper:
+    """Maps character offsets of `src` onto `dst` (e.g. warehouse abstract -> gold abstract).
+
+    Built from difflib opcodes; offsets inside equal blocks map exactly, offsets inside edited
+    blocks map to the edges of the corresponding block in `dst`.
+    """
+
+    def __init__(self, src: str, dst: str):
+        self.identity = src == dst
+        self._src_starts: list[int] = []
+        self._ops: list[tuple[str, int, int, int, int]] = []
+        if not self.identity:
+            sm = difflib.SequenceMatcher(None, src, dst, autojunk=False)
+            self._ops = sm.get_opcodes()
+            self._src_starts = [op[1] for op in self._ops]
+        self._dst_len = len(dst)
+
+    def _op_for(self, i: int, *, is_end: bool):
+        if not self._ops:
+            return None
+        k = bisect.bisect_right(self._src_starts, i) - 1
+        if is_end:
+            # an end offset belongs to the block that contains i-1
+            k = bisect.bisect_right(self._src_starts, max(i - 1, 0)) - 1
+        return self._ops[max(k, 0)]
+
+    def map_start(self, i: int) -> int:
+        if self.identity:
+            return i
+        op = self._op_for(i, is_end=False)
+        if op is None:
+            return 0
+        tag, i1, i2, j1, j2 = op
+        if tag == "equal":
+            return j1 + (i - i1)
+        return j1
+
+    def map_end(self, i: int) -> int:
+        if self.identity:
+            return i
+        op = self._op_for(i, is_end=True)
+        if op is None:
+            return 0
+        tag, i1, i2, j1, j2 = op
+        if tag == "equal":
+            return min(j1 + (i - i1), j2)
+        return j2
+
+    def map_span(self, start: int, end: int) -> tuple[int, int]:
+        s, e = self.map_start(start), self.map_end(end)
+        return (s, max(e, s))
+
+
+def map_mentions(mentions: list[dict], src: str, dst: str) -> list[dict]:
+    """Copy of `mentions` with span_start/span_end re-expressed as offsets into `dst`."""
+    if src == dst:
+        return [dict(m) for m in mentions]
+    mapper = SpanMapper(src, dst)
+    out = []
+    for m in mentions:
+        s, e = mapper.map_span(int(m["span_start"]), int(m["span_end"]))
+        mm = dict(m)
+        mm["span_start"], mm["span_end"] = s, e
+        out.append(mm)
+    return out
+
+
+def _norm_bench(b) -> str | None:
+    if b is None:
+        return None
+    s = re.sub(r"\s+", "", str(b)).lower()
+    return s or None
+
+
+def _value_ok(p, g) -> bool:
+    if p is None or g is None:
+        return p is None and g is None
+    p, g = float(p), float(g)
+    if g == 0:
+        return abs(p) < 1e-9
+    return abs(p - g) <= 1e-3 * abs(g)
+
+
+def match_paper(pred: list[dict], gold_metrics: list[dict], abstract: str) -> tuple[list[tuple[int, int]], int]:
+    """One-to-one matching of predictions to gold mentions of one paper.
+
+    Returns (pairs of (pred_index, gold_index), number of gold mentions that could not be located).
+    A pair is possible when the prediction's [span_start, span_end) overlaps the gold number's
+    digits. Pairs are assigned greedily by largest overlap, then closest start.
+    """
+    gold_spans: list[tuple[int, int] | None] = []
+    unlocated = 0
+    for g in gold_metrics:
+        sp = locate_gold_span(abstract, g.get("mention") or "", g.get("occurrence"))
+        if sp is None:
+            unlocated += 1
+            gold_spans.append(None)
+        else:
+            gold_spans.append(digit_span(abstract, *sp))
+    cands = []
+    for pi, p in enumerate(pred):
+        ps, pe = int(p["span_start"]), int(p["span_end"])
+        for gi, gs in enumerate(gold_spans):
+            if gs is None:
+                continue
+            ov = min(pe, gs[1]) - max(ps, gs[0])
+            if ov > 0:
+                cands.append((-ov, abs(ps - gs[0]), pi, gi))
+    cands.sort()
+    used_p, used_g, pairs = set(), set(), []
+    for _, _, pi, gi in cands:
+        if pi in used_p or gi in used_g:
+            continue
+        used_p.add(pi)
+        used_g.add(gi)
+        pairs.append((pi, gi))
+    return pairs, unlocated
+
+
+def score_metrics(pred: Mapping[str, list[dict]], gold_records: list[dict], *, details: bool = False) -> dict:
+    """Score predicted metric mentions against gold records (spec: "How extraction output is compared").
+
+    `pred` maps paper id -> mentions whose spans are offsets into that gold record's abstract
+    (use `map_mentions` first if they were computed on a different string). Gold records lacking
+    from `pred` count as papers with no predictions.
+    """
+    tp = n_pred = n_gold = unlocated = 0
+    v_ok = k_ok = b_ok = 0
+    errors = []
+    for rec in gold_records:
+        pid = rec["id"]
+        gm = rec.get("metrics") or []
+        pm = list(pred.get(pid, []) or [])
+        pairs, unl = match_paper(pm, gm, rec["abstract"])
+        unlocated += unl
+        n_pred += len(pm)
+        n_gold += len(gm)
+        tp += len(pairs)
+        for pi, gi in pairs:
+            p, g = pm[pi], gm[gi]
+            vo = _value_ok(p.get("value"), g.get("value"))
+            ko = p.get("kind") == g.get("kind")
+            bo = _norm_bench(p.get("benchmark")) == _norm_bench(g.get("benchmark"))
+            v_ok += vo
+            k_ok += ko
+            b_ok += bo
+            if details and not (vo and ko and bo):
+                errors.append({"id": pid, "type": "mismatch", "pred": p, "gold": g})
+        if details:
+            mp = {pi for pi, _ in pairs}
+            mg = {gi for _, gi in pairs}
+            errors += [{"id": pid, "type": "fp", "pred": p} for i, p in enumerate(pm) if i not in mp]
+            errors += [{"id": pid, "type": "fn", "gold": g} for i, g in enumerate(gm) if i not in mg]
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    out = {
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        "value_accuracy": v_ok / tp if tp else 0.0,
+        "kind_accuracy": k_ok / tp if tp else 0.0,
+        "benchmark_accuracy": b_ok / tp if tp else 0.0,
+        "n_papers": len(gold_records),
+        "n_pred": n_pred,
+        "n_gold": n_gold,
+        "n_matched": tp,
+        "n_gold_unlocated": unlocated,
+    }
+    if details:
+        out["errors"] = errors
+    return out

@@ -1,0 +1,107 @@
+"""Bronze ingestion: landed files -> raw_dumps / listings / quarantine frames (Dagster-free)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from paperlake import catalog
+from paperlake.parsing import parse_dump
+from paperlake.versions import PARSER_VERSION
+
+RAW_TEXT_LIMIT = 8192
+
+
+@dataclass(frozen=True)
+class Dump:
+    name: str
+    data: bytes
+
+    @property
+    def dump_id(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class BronzeBatch:
+    raw_dumps: pl.DataFrame
+    listings: pl.DataFrame
+    quarantine: pl.DataFrame
+
+
+def group_identical(dumps: Iterable[Dump]) -> dict[str, list[Dump]]:
+    """dump_id -> the files carrying those bytes, first name first (sorted)."""
+    groups: dict[str, list[Dump]] = {}
+    for d in sorted(dumps, key=lambda d: d.name):
+        groups.setdefault(d.dump_id, []).append(d)
+    return groups
+
+
+def ingest(dumps: Iterable[Dump], *, ingested_at: dt.datetime, reference_date: dt.date | None = None) -> BronzeBatch:
+    """Parse every distinct dump once; identical bytes under other names become aliases."""
+    raw_rows, listing_frames, quarantine_frames = [], [], []
+    for dump_id, group in group_identical(dumps).items():
+        first = group[0]
+        parsed = parse_dump(first.data, first.name, reference_date=reference_date or ingested_at.date())
+        acc = parsed.accounting
+        raw_rows.append(
+            {
+                "dump_id": dump_id,
+                "file_name": first.name,
+                "file_names": [d.name for d in group],
+                "byte_size": len(first.data),
+                "format": parsed.format,
+                "encoding": parsed.encoding,
+                "compression": parsed.compression,
+                "listing_date": parsed.listing_date,
+                "listing_date_inferred": parsed.listing_date_inferred,
+                "n_listings": parsed.listings.height,
+                "n_quarantined": parsed.quarantine.height,
+                "accounting_unit": acc["unit"],
+                "units_total": acc["total"],
+                "units_listing": acc["listing"],
+                "units_quarantine": acc["quarantine"],
+                "units_furniture": acc["furniture"],
+                "parser_version": PARSER_VERSION,
+                "ingested_at": ingested_at,
+            }
+        )
+        prefix = dump_id[:16]
+        common = [
+            pl.lit(dump_id).alias("dump_id"),
+            pl.lit(first.name).alias("file_name"),
+            pl.lit(ingested_at, catalog.UTC_TS).alias("ingested_at"),
+        ]
+        listing_frames.append(
+            parsed.listings.with_columns(
+                *common,
+                pl.format("{}-{}", pl.lit(prefix), pl.col("position").cast(pl.String).str.zfill(6)).alias("listing_id"),
+                pl.lit(parsed.listing_date, pl.Date).alias("listing_date"),
+            )
+        )
+        quarantine_frames.append(
+            parsed.quarantine.with_row_index("q").with_columns(
+                *common,
+                pl.format("{}-q{}", pl.lit(prefix), pl.col("q").cast(pl.String).str.zfill(6)).alias("quarantine_id"),
+                pl.col("raw_text").str.len_chars().alias("raw_length"),
+                pl.col("raw_text").str.slice(0, RAW_TEXT_LIMIT),
+                pl.lit("parse").alias("stage"),
+            )
+        )
+    return BronzeBatch(
+        raw_dumps=catalog.RAW_DUMPS.conform(pl.DataFrame(raw_rows, schema_overrides=catalog.RAW_DUMPS.schema))
+        if raw_rows
+        else pl.DataFrame(schema=catalog.RAW_DUMPS.schema),
+        listings=_concat(listing_frames, catalog.LISTINGS),
+        quarantine=_concat(quarantine_frames, catalog.QUARANTINE),
+    )
+
+
+def _concat(frames: list[pl.DataFrame], table: catalog.Table) -> pl.DataFrame:
+    if not frames:
+        return pl.DataFrame(schema=table.schema)
+    return pl.concat([table.conform(f) for f in frames], how="vertical")

@@ -1,0 +1,57 @@
+"""Format detection on decoded text (cheap: looks at the head of the text only)."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+_HEAD = 65536
+
+_MAILING = re.compile(r"^(?:arXiv:\d{4}\.\d{4,5}|arXiv:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}|Title:\s)", re.M)
+_MD_PAPER_LINK = re.compile(r"\]\((?:https?://(?:www\.)?(?:huggingface\.co|hf\.co))?/papers/\d{4}\.\d{4,5}", re.I)
+_MD_MARKERS = re.compile(r"^(?:#{1,6}\s|\s*[-*]\s+\[|!\[|\[!\[)", re.M)
+
+
+def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]:
+    """Return (format id, structured parser or None for line-based formats)."""
+    head = text[:_HEAD]
+    stripped = head.lstrip("\ufeff \t\r\n")
+    first = stripped[:1]
+    if first in "{[":
+        from .json_formats import parse_json_dump
+
+        return "json", parse_json_dump
+    if first == "<":
+        low = stripped[:4096].lower()
+        if low.startswith("<!doctype html") or low.startswith("<html") or "<html" in low[:1024]:
+            from .xml_feeds import parse_html_dump
+
+            return "html", parse_html_dump
+        from .xml_feeds import parse_xml_dump
+
+        return "xml", parse_xml_dump
+
+    if _looks_arxiv_mailing(head):
+        return "arxiv_mailing", None
+    if len(_MD_PAPER_LINK.findall(head)) >= 2 or (
+        file_name.lower().endswith((".md", ".markdown")) and _MD_MARKERS.search(head)
+    ):
+        return "hf_markdown", None
+
+    from .text_pages import sniff_text_page
+
+    lines = re.split(r"\r\n|\r|\n", head)
+    if len(lines) > 1 and len(head) == _HEAD:
+        lines = lines[:-1]  # last line may be cut by the head window
+    furn, abst, _blank = sniff_text_page(lines)
+    if abst >= 1 or furn >= 2:
+        return "hf_text", None
+    return "unknown", None
+
+
+def _looks_arxiv_mailing(head: str) -> bool:
+    if "\\\\" not in head:
+        return False
+    hits = len(re.findall(r"^arXiv:\S+", head, re.M))
+    titles = len(re.findall(r"^Title:\s", head, re.M))
+    return hits >= 1 and titles >= 1

@@ -1,0 +1,225 @@
+"""JSON dumps: HF daily_papers API, JSON Feed, scraped {date, papers} / list formats, JSON Lines.
+
+Unit of accounting = record (one element of the paper array). Truncated JSON is salvaged:
+complete records before the cut are parsed, the incomplete tail is one quarantined record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from .ledger import RecordLedger, clip_raw
+from .records import StructuredResult, most_common_date, record_to_listing
+
+_DEC = json.JSONDecoder()
+_WS = re.compile(r"[ \t\r\n]*")
+
+
+def _loads(text: str) -> tuple[Any, str | None]:
+    try:
+        return json.loads(text), None
+    except RecursionError:
+        return None, "JSON nested too deeply"
+    except json.JSONDecodeError as exc:
+        return None, exc
+
+
+def _byte_offset(text: str, pos: int) -> int:
+    return len(text[:pos].encode("utf-8", "replace"))
+
+
+def _salvage_array(text: str, start: int) -> tuple[list[Any], int, str | None]:
+    """Decode elements of the JSON array whose '[' is at `start`; stop at the first error.
+
+    Returns (elements, position where decoding stopped, error or None when the array closed).
+    """
+    items: list[Any] = []
+    pos = start + 1
+    n = len(text)
+    while True:
+        pos = _WS.match(text, pos).end()
+        if pos >= n:
+            return items, pos, "unexpected end of data"
+        if text[pos] == "]":
+            return items, pos + 1, None
+        if items:
+            if text[pos] != ",":
+                return items, pos, f"expected ',' at char {pos}"
+            pos = _WS.match(text, pos + 1).end()
+        try:
+            obj, end = _DEC.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            return items, pos, exc.msg
+        except RecursionError:
+            return items, pos, "JSON nested too deeply"
+        items.append(obj)
+        pos = end
+
+
+def _scalar_fields(prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in re.finditer(r'"([A-Za-z_]+)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)', prefix):
+        try:
+            out[m.group(1)] = json.loads(m.group(2))
+        except json.JSONDecodeError:
+            pass
+    return out
+
+
+_ARRAY_KEYS = ("items", "papers", "data", "results", "entries", "records", "daily_papers", "articles", "posts")
+
+
+def _records_from(doc: Any) -> tuple[str, list[Any], dict]:
+    """(format id, record list, top-level metadata) for a parsed JSON document."""
+    if isinstance(doc, list):
+        dicts = [x for x in doc if isinstance(x, dict)]
+        if dicts and sum(isinstance(x.get("paper"), dict) for x in dicts) >= max(1, len(dicts) // 2):
+            return "hf_api_json", doc, {}
+        if dicts and any(isinstance(x.get("details"), dict) or "paper_url" in x for x in dicts):
+            return "scraped_json_list", doc, {}
+        return "json_generic", doc, {}
+    if isinstance(doc, dict):
+        version = str(doc.get("version", ""))
+        if "jsonfeed" in version and isinstance(doc.get("items"), list):
+            return "jsonfeed", doc["items"], doc
+        if isinstance(doc.get("papers"), list):
+            return "scraped_json_dated", doc["papers"], doc
+        if isinstance(doc.get("items"), list) and any(
+            isinstance(x, dict) and ("content_text" in x or "content_html" in x) for x in doc["items"]
+        ):
+            return "jsonfeed", doc["items"], doc
+        for k in _ARRAY_KEYS:
+            if isinstance(doc.get(k), list):
+                fmt, recs, _ = _records_from(doc[k])
+                return (fmt if fmt != "json_generic" else "json_generic"), recs, doc
+        # any list of dicts with titles
+        for k, v in doc.items():
+            if isinstance(v, list) and any(isinstance(x, dict) and "title" in x for x in v):
+                return "json_generic", v, doc
+        if "title" in doc:
+            return "json_generic", [doc], {}
+    return "json_unknown", [], {}
+
+
+def _listing_date(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
+    from .normalize import to_date
+
+    for k in ("date", "listing_date", "day", "scraped_date"):
+        if k in meta:
+            d = to_date(meta.get(k))
+            if d:
+                return d
+    dicts = [r for r in records if isinstance(r, dict)]
+    if fmt == "hf_api_json":
+        return most_common_date(r.get("publishedAt") or r.get("submittedOnDailyAt") for r in dicts)
+    if fmt == "scraped_json_list":
+        return most_common_date(r.get("scraped_date") or r.get("date") for r in dicts)
+    if fmt == "jsonfeed":
+        return most_common_date(r.get("date_published") for r in dicts)
+    return None
+
+
+def _emit(ledger: RecordLedger, records: list[Any], fmt: str) -> None:
+    for rec in records:
+        if not isinstance(rec, dict):
+            ledger.quarantine("record is not a JSON object", clip_raw(json.dumps(rec, ensure_ascii=False)[:4000]))
+            continue
+        inner = rec.get("paper") if isinstance(rec.get("paper"), dict) else None
+        if inner is not None:
+            fields, reason = record_to_listing(inner, outer=rec)
+        else:
+            fields, reason = record_to_listing(rec)
+        if fields is None:
+            ledger.quarantine(reason or "unusable record", clip_raw(json.dumps(rec, ensure_ascii=False)[:4000]))
+        else:
+            ledger.listing(**fields)
+
+
+def _try_json_lines(text: str) -> list[Any] | None:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    out = []
+    for ln in lines:
+        try:
+            out.append(json.loads(ln))
+        except (json.JSONDecodeError, RecursionError):
+            out.append(_BadLine(ln))
+    good = sum(not isinstance(x, _BadLine) for x in out)
+    return out if good >= max(1, len(out) // 2) else None
+
+
+class _BadLine(str):
+    pass
+
+
+def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:
+    ledger = RecordLedger()
+    doc, err = _loads(text)
+    if err is None:
+        fmt, records, meta = _records_from(doc)
+        if fmt == "json_unknown":
+            ledger.quarantine("unknown format (JSON without paper records)", clip_raw(text, 2000))
+            return StructuredResult("unknown", None, False, ledger)
+        _emit(ledger, records, fmt)
+        # top-level scalars / wrapper count as one furniture record when present
+        return StructuredResult(fmt, _listing_date(fmt, records, meta), False, ledger)
+
+    # JSON Lines?
+    if isinstance(err, json.JSONDecodeError) and err.msg.startswith("Extra data"):
+        rows = _try_json_lines(text)
+        if rows is not None:
+            good = [r for r in rows if not isinstance(r, _BadLine)]
+            fmt, records, _ = _records_from(good)
+            for r in rows:
+                if isinstance(r, _BadLine):
+                    ledger.quarantine("invalid JSON line", clip_raw(str(r)))
+                else:
+                    _emit(ledger, [r], fmt)
+            return StructuredResult("jsonl" if fmt == "json_generic" else fmt, None, False, ledger)
+
+    # truncated or malformed: salvage complete records of the main array
+    msg = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+    pos = err.pos if isinstance(err, json.JSONDecodeError) else 0
+    start = _find_record_array(text)
+    if start is None:
+        ledger.quarantine(f"invalid JSON at byte {_byte_offset(text, pos)}: {msg}", clip_raw(text, 2000))
+        return StructuredResult("unknown", None, False, ledger)
+    items, stop, _perr = _salvage_array(text, start)
+    meta = _scalar_fields(text[:start]) if start > 0 else {}
+    fmt, records, _ = _records_from(items) if items else ("json_generic", [], {})
+    if not items:
+        # decide family from the wrapper keys
+        head = text[:start]
+        fmt = "jsonfeed" if "jsonfeed" in head else "scraped_json_dated" if '"papers"' in head else fmt
+    elif start > 0:
+        head = text[:start]
+        if "jsonfeed" in head or re.search(r'"items"\s*:\s*\[\s*$', head):
+            fmt = "jsonfeed"
+        elif re.search(r'"papers"\s*:\s*\[\s*$', head):
+            fmt = "scraped_json_dated"
+    _emit(ledger, records, fmt)
+    where = "truncated" if stop >= len(text.rstrip()) or pos >= len(text.rstrip()) - 1 else "invalid"
+    ledger.quarantine(
+        f"{where} JSON at byte {_byte_offset(text, max(pos, stop) if where == 'truncated' else pos)}: {msg}; "
+        f"{len(records)} complete record(s) salvaged",
+        clip_raw(text[stop:], 2000),
+    )
+    return StructuredResult(fmt, _listing_date(fmt, records, meta), False, ledger)
+
+
+def _find_record_array(text: str) -> int | None:
+    """Index of the '[' of the main record array (top-level list, or items/papers/... list)."""
+    s = _WS.match(text).end()
+    if s < len(text) and text[s] == "[":
+        return s
+    m = re.search(r'"(?:' + "|".join(_ARRAY_KEYS) + r')"\s*:\s*\[', text[:1_000_000])
+    if m:
+        return m.end() - 1
+    m = re.search(r'"[A-Za-z_]+"\s*:\s*\[\s*\{', text[:1_000_000])
+    if m:
+        return text.index("[", m.start())
+    return None

@@ -1,0 +1,348 @@
+"""Text normalisation helpers shared by all readers (pure functions, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
+_KNOWN_TAG = re.compile(
+    r"</?(?:a|abbr|b|blockquote|br|code|dd|div|dl|dt|em|font|h[1-6]|hr|i|img|li|math|ol|p|pre|s|small"
+    r"|span|strong|sub|sup|table|tbody|td|th|thead|tr|tt|u|ul|mi|mo|mn|mrow|msub|msup)(?:\s[^<>]*)?/?>",
+    re.I,
+)
+_BR = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li|/h[1-6])\b[^<>]*>", re.I)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Hard-wrap hyphenation: "representa-\ntion" is a broken word, "large-\nscale" is a real hyphen.
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
+_SUFFIXES = frozenset(
+    """tion tions sion sions ment ments ness nesses ity ities ing ings ed er ers est ally ly ive ives
+    ively ous ously able ably ible ibly ence ences ance ances ize izes ized izing ization izations ise
+    ises ised ising isation ism isms ist ists ure ures al als ic ics ical ically ent ents ant ants ate
+    ates ated ating ation ations ory ories ful less ward wards ship ships hood dom ency ancy ular ings
+    ional ionally cient ciency tive tively ture tures ular ularly""".split()
+)
+
+
+def _dehyphenate(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        start = m.start()
+        j = start
+        while j > 0 and text[j - 1].isalpha():
+            j -= 1
+        left = text[j:start]
+        # left fragment must be a plain lowercase word part (not part of a compound)
+        if j > 0 and text[j - 1] == "-":
+            return "-"
+        end = m.end()
+        k = end
+        while k < len(text) and text[k].isalpha():
+            k += 1
+        right = text[end:k]
+        if len(left) >= 2 and left.islower() and right.islower() and right in _SUFFIXES:
+            return ""
+        return "-"
+
+    return _HYPHEN_BREAK.sub(repl, text)
+
+
+def strip_tags(text: str, *, known_only: bool = False) -> str:
+    if "<" not in text:
+        return text
+    text = _BR.sub(" ", text)
+    return (_KNOWN_TAG if known_only else _TAG).sub(" ", text)
+
+
+def clean_text(value: object, *, html_content: bool = False) -> str | None:
+    """Whitespace-collapse, join hard wraps, decode entities, strip tags, unescape `\\%`."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    text = value
+    if "-" in text and "\n" in text:
+        text = _dehyphenate(text)
+    if html_content or ("<" in text and _KNOWN_TAG.search(text)):
+        # decode entities only after tags are gone, so "&lt;b&gt;" stays literal text
+        text = strip_tags(text, known_only=not html_content)
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.replace("\\%", "%")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CTRL.sub(" ", text)
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def collapse(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+# ---------------------------------------------------------------- arXiv ids, URLs
+
+_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
+_ARXIV_OLD = re.compile(r"\b([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_ARXIV_URL = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/|hf\.co/papers/|alphaxiv\.org/abs/|arxiv:\s*)"
+    r"([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})",
+    re.I,
+)
+_URL = re.compile(r"https?://[^\s<>\"'`\]\[{}|\\^]+", re.I)
+
+
+def arxiv_id_from(value: object) -> str | None:
+    """Version-less arXiv id from an id, URL or text (None when not recognisable)."""
+    if value is None:
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    m = _ARXIV_URL.search(s)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"(?:arXiv:)?\s*(\d{4}\.\d{4,5})(?:v\d+)?", s, re.I)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"(?:arXiv:)?\s*([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", s, re.I)
+    if m:
+        return m.group(1)
+    return None
+
+
+def urls_in(text: str | None) -> list[str]:
+    if not text or "http" not in text:
+        return []
+    out = []
+    for m in _URL.finditer(text):
+        u = m.group(0).rstrip(".,;:!?)'\"")
+        # balance a trailing ")" that belongs to the URL, e.g. wiki links
+        if u.count("(") > u.count(")") and m.group(0)[len(u) : len(u) + 1] == ")":
+            u += ")"
+        if len(u) > 10:
+            out.append(u)
+    return out
+
+
+def dedupe(items) -> list[str]:
+    seen: dict[str, None] = {}
+    for it in items:
+        if it and isinstance(it, str):
+            it = it.strip()
+            if it and it not in seen:
+                seen[it] = None
+    return list(seen)
+
+
+# ---------------------------------------------------------------- dates, ints
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MDY = re.compile(rf"^(?:[A-Za-z]{{3,9}},?\s+)?({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$", re.I)
+_DMY = re.compile(rf"^(?:[A-Za-z]{{3,9}},?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\.?,?(?:\s+(\d{{4}}))?$", re.I)
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def parse_date_text(
+    text: str, reference_date: dt.date | None = None
+) -> tuple[dt.date | None, bool]:
+    """Parse a page date like "Mar 21", "March 21, 2024", "21 Mar 2024", "2024-03-21".
+
+    Returns (date, inferred) where inferred is True when the year was resolved from
+    `reference_date` (most recent such date on or before it).
+    """
+    s = collapse(text).strip(" .:")
+    m = _ISO.match(s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), False
+        except ValueError:
+            return None, False
+    m = _MDY.match(s)
+    if m:
+        mon, day, year = _MONTHS[m.group(1).lower()[:3] if m.group(1).lower()[:4] != "sept" else "sep"], m.group(2), m.group(3)
+    else:
+        m = _DMY.match(s)
+        if not m:
+            return None, False
+        mon, day, year = _MONTHS[m.group(2).lower()[:3]], m.group(1), m.group(3)
+    day_i = int(day)
+    if year:
+        try:
+            return dt.date(int(year), mon, day_i), False
+        except ValueError:
+            return None, False
+    ref = reference_date or dt.datetime.now(dt.timezone.utc).date()
+    for y in range(ref.year, ref.year - 9, -1):
+        try:
+            d = dt.date(y, mon, day_i)
+        except ValueError:
+            continue
+        if d <= ref:
+            return d, True
+    return None, False
+
+
+def is_date_line(text: str) -> bool:
+    s = text.strip()
+    if len(s) > 40:
+        return False
+    return parse_date_text(s, dt.date(2000, 12, 31))[0] is not None
+
+
+def to_date(value: object) -> dt.date | None:
+    """Date from ISO strings/timestamps/RFC-822 strings; None when unparseable."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            v = float(value)
+            if v > 1e11:  # milliseconds
+                v /= 1000.0
+            return dt.datetime.fromtimestamp(v, dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    s = str(value).strip()
+    if not s:
+        return None
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    m = re.match(r"^(\d{4})(\d{2})(\d{2})$", s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    try:
+        from email.utils import parsedate_to_datetime
+
+        d = parsedate_to_datetime(s)
+        if d is not None:
+            return d.date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    d, _ = parse_date_text(s)
+    if d is not None and re.search(r"\d{4}", s):
+        return d
+    return None
+
+
+def to_int(value: object) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if -(2**63) <= value < 2**63 else None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return int(value) if abs(value) < 2**62 else None
+    s = str(value).strip().replace(",", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kK])?", s)
+    if not m:
+        return None
+    n = float(m.group(1)) * (1000 if m.group(2) else 1)
+    return int(n)
+
+
+def split_authors(value: object) -> list[str] | None:
+    """Authors from a list (of str or {name}/{user} dicts) or a comma/`and` separated string."""
+    if value is None:
+        return None
+    names: list[str] = []
+    if isinstance(value, (list, tuple)):
+        for a in value:
+            if isinstance(a, dict):
+                n = a.get("name") or a.get("fullname") or a.get("author")
+                if isinstance(n, dict):
+                    n = n.get("name") or n.get("fullname")
+                if n is None and isinstance(a.get("user"), dict):
+                    n = a["user"].get("fullname") or a["user"].get("name")
+            else:
+                n = a
+            if isinstance(n, str):
+                c = clean_text(n)
+                if c:
+                    names.append(c)
+        return names or None
+    if isinstance(value, str):
+        s = clean_text(value) or ""
+        s = re.sub(r"\(\s*\d+\s*(?:,\s*\d+\s*)*\)", "", s)  # affiliation markers "(1, 2)"
+        s = re.sub(r"\s*\([^()]*\)", "", s) if s.count("(") <= 20 else s
+        parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*", s)
+        names = [p.strip(" .") for p in parts if p and p.strip(" .")]
+        return names or None
+    return None
+
+
+def abstract_junk_reason(abstract: str | None, title: str | None = None) -> str | None:
+    """Why an 'abstract' looks like junk (bot message, comment, too short), else None."""
+    if abstract is None:
+        return "missing abstract"
+    a = abstract.strip()
+    low = a.lower()
+    words = len(a.split())
+    if title and collapse(a).lower() == collapse(title).lower():
+        return "abstract repeats the title"
+    bot_markers = (
+        "this is an automated message",
+        "librarian bot",
+        "i found the following papers similar",
+        "the following papers were recommended",
+        "recommended by the semantic scholar api",
+        "please give a thumbs up",
+        "@librarian-bot",
+        "you can directly ask",
+        "join the discussion",
+        "sign up or log in to comment",
+        "arxiv explained breakdown",
+        "arxivexplained",
+        "models citing this paper",
+        "datasets citing this paper",
+        "spaces citing this paper",
+        "collections including this paper",
+        "no abstract available",
+        "abstract not available",
+        "abstract not found",
+        "page not found",
+        "access denied",
+        "enable javascript",
+    )
+    for mk in bot_markers:
+        if mk in low:
+            return f"junk abstract (bot/page text: {mk!r})"
+    if words < 12 or len(a) < 80:
+        return f"abstract too short ({words} words)"
+    return None

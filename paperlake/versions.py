@@ -1,0 +1,44 @@
+"""Versions recorded in every Delta commit and used as Dagster code versions."""
+
+from __future__ import annotations
+
+import functools
+
+from paperlake import __version__ as CODE_VERSION
+
+
+# Bump when the readers' output changes: bronze re-parses dumps parsed by an older version.
+PARSER_VERSION = "parser-1.0.0"
+
+
+def parser_version() -> str:
+    return PARSER_VERSION
+
+
+def identity_version() -> str:
+    from paperlake import identity
+
+    return identity.IDENTITY_VERSION
+
+
+@functools.cache
+def taxonomy_version() -> str:
+    from paperlake.tagging import load_taxonomy
+
+    return load_taxonomy().version
+
+
+def extractor_version() -> str:
+    from paperlake import extraction
+
+    return extraction.EXTRACTOR_VERSION
+
+
+def all_versions() -> dict[str, str]:
+    return {
+        "code_version": CODE_VERSION,
+        "parser_version": parser_version(),
+        "identity_version": identity_version(),
+        "taxonomy_version": taxonomy_version(),
+        "extractor_version": extractor_version(),
+    }
