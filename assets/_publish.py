@@ -131,7 +131,7 @@ def publish_group(
         if blocked:
             meta |= {"published": False, "blocked_by": ", ".join(blocked), "delta_version": store.version(w.table) or -1}
         else:
-            commit_meta = {"dagster_run_id": context.run_id, "dagster_asset_key": w.table,
+            commit_meta = {"dagster_run_id": context.run.run_id, "dagster_asset_key": w.table,
                            **versions.all_versions(), **(w.commit_versions or {})}
             out = store.upsert(w.table, w.df, w.keys, metadata=commit_meta, delete_scope=w.delete_scope,
                                description=table_description(w.table))

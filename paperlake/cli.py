@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
 from pathlib import Path
 
 from paperlake.settings import ENV_LANDING, ENV_WAREHOUSE, PROJECT_ROOT, landing_dir, warehouse_dir
+
+
+# Further subcommands: each module has `register(subparsers)` adding its parser(s) with set_defaults(func=...).
+COMMAND_MODULES: list[str] = []
 
 
 def prepare_dagster_home() -> Path:
@@ -126,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("gold", help="labelled papers in the annotation-guidelines format")
     locations(p, landing=False)
     p.set_defaults(func=cmd_evaluate)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)

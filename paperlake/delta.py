@@ -42,9 +42,9 @@ def with_row_hash(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     payload = [c for c in df.columns if c not in keys and c != ROW_HASH]
     if not payload:
         return df.with_columns(pl.lit(0, pl.Int64).alias(ROW_HASH))
-    return df.with_columns(
-        pl.struct(payload).hash(seed=42).reinterpret(signed=True).alias(ROW_HASH)
-    )
+    # Floats are rounded so that summation-order noise (1e-16) is not a change.
+    exprs = [pl.col(c).round(9) if df.schema[c].is_float() else pl.col(c) for c in payload]
+    return df.with_columns(pl.struct(exprs).hash(seed=42).reinterpret(signed=True).alias(ROW_HASH))
 
 
 def _stringify(metadata: Mapping[str, object]) -> dict[str, str]:

@@ -6,7 +6,14 @@ Implements "How extraction output is compared with labels" of
 
 from __future__ import annotations
 
+import bisect
+import difflib
+import json
+import re
 from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
 
 
 def _f1(p: float, r: float) -> float:
@@ -59,14 +66,6 @@ def score_topics(pred: Mapping[str, set[str]], gold: Mapping[str, set[str]]) -> 
 # ---------------------------------------------------------------------------------------------
 # Metric mentions
 # ---------------------------------------------------------------------------------------------
-
-import bisect
-import difflib
-import json
-import re
-from pathlib import Path
-
-import polars as pl
 
 _DIGIT = re.compile(r"\d")
 
@@ -264,3 +263,109 @@ def score_metrics(pred: Mapping[str, list[dict]], gold_records: list[dict], *, d
     if details:
         out["errors"] = errors
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Warehouse evaluation
+# ---------------------------------------------------------------------------------------------
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_title(title: str | None) -> str:
+    """Lowercase, collapse every run of non-alphanumerics to one space."""
+    return _NON_ALNUM.sub(" ", (title or "").lower()).strip()
+
+
+def _abstract_key(abstract: str | None, n: int = 120) -> str:
+    return normalise_title((abstract or "").replace("\\%", "%"))[:n]
+
+
+def load_gold(gold_path: str | Path) -> list[dict]:
+    data = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    return data["records"] if isinstance(data, dict) and "records" in data else data
+
+
+def evaluate_warehouse(gold_path, papers: pl.DataFrame, topics: pl.DataFrame, metrics: pl.DataFrame) -> dict:
+    """Score warehouse tables (papers, topics, metrics) against a gold file.
+
+    Gold records are matched to warehouse papers by normalised title, falling back to the first
+    120 normalised characters of the abstract. Metric spans are mapped from the warehouse abstract
+    onto the gold abstract before scoring.
+    """
+    gold = load_gold(gold_path)
+    by_title: dict[str, dict] = {}
+    by_abs: dict[str, dict] = {}
+    for row in papers.select("paper_id", "title", "abstract").iter_rows(named=True):
+        t = normalise_title(row["title"])
+        if t and t not in by_title:
+            by_title[t] = row
+        a = _abstract_key(row["abstract"])
+        if a and a not in by_abs:
+            by_abs[a] = row
+    matched: list[tuple[dict, dict]] = []
+    missing: list[str] = []
+    for rec in gold:
+        row = by_title.get(normalise_title(rec.get("title")))
+        if row is None:
+            row = by_abs.get(_abstract_key(rec.get("abstract")))
+        if row is None:
+            missing.append(rec["id"])
+        else:
+            matched.append((rec, row))
+
+    wanted = {str(row["paper_id"]) for _, row in matched}
+    topic_sets: dict[str, set[str]] = {}
+    if topics.height:
+        for pid, topic in topics.select("paper_id", "topic").iter_rows():
+            if pid is not None and str(pid) in wanted and topic is not None:
+                topic_sets.setdefault(str(pid), set()).add(topic)
+    mention_lists: dict[str, list[dict]] = {}
+    if metrics.height:
+        sub = metrics.filter(pl.col("paper_id").cast(pl.String).is_in(list(wanted)))
+        for m in sub.iter_rows(named=True):
+            mention_lists.setdefault(str(m["paper_id"]), []).append(m)
+
+    gold_topics, pred_topics, pred_metrics, gold_recs = {}, {}, {}, []
+    for rec, row in matched:
+        pid = str(row["paper_id"])
+        gold_topics[rec["id"]] = set(rec.get("topics") or [])
+        pred_topics[rec["id"]] = topic_sets.get(pid, set())
+        preds = mention_lists.get(pid, [])
+        pred_metrics[rec["id"]] = map_mentions(preds, row["abstract"] or "", rec["abstract"])
+        gold_recs.append(rec)
+    return {
+        "gold_path": str(gold_path),
+        "n_gold": len(gold),
+        "n_found": len(matched),
+        "missing_ids": missing,
+        "topics": score_topics(pred_topics, gold_topics),
+        "metrics": score_metrics(pred_metrics, gold_recs),
+    }
+
+
+def format_report(result: dict) -> str:
+    """Human-readable summary of `evaluate_warehouse` (or a dict with 'topics'/'metrics')."""
+    lines = []
+    if "n_gold" in result:
+        lines.append(f"gold records: {result['n_gold']}  found in warehouse: {result.get('n_found', 0)}")
+        if result.get("missing_ids"):
+            shown = ", ".join(result["missing_ids"][:10])
+            more = " ..." if len(result["missing_ids"]) > 10 else ""
+            lines.append(f"  missing: {shown}{more}")
+    t = result.get("topics")
+    if t:
+        lines.append(
+            "topics : micro P {micro_precision:.3f} R {micro_recall:.3f} F1 {micro_f1:.3f} | macro F1 {macro_f1:.3f}"
+            " | papers {n_papers}".format(**t)
+        )
+    m = result.get("metrics")
+    if m:
+        lines.append(
+            "metrics: P {precision:.3f} R {recall:.3f} F1 {f1:.3f} | on matched: value {value_accuracy:.3f}"
+            " kind {kind_accuracy:.3f} benchmark {benchmark_accuracy:.3f}".format(**m)
+        )
+        lines.append(
+            "         predicted {n_pred}, gold {n_gold}, matched {n_matched}, gold unlocated {n_gold_unlocated}".format(**m)
+        )
+    return "\n".join(lines)

@@ -70,6 +70,7 @@ _UNIT_RE = re.compile(
   | (?P<sec>\s?(?:s|sec|secs|seconds?)\b)
   | (?P<time>\s?-?\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|GPU\s+hours|GPU-hours)\b)
   | (?P<fps>\s?(?:FPS|fps)\b)
+  | (?P<hz>\s?(?:[kKM]?Hz)\b)
   | (?P<usd>\s+(?:dollars?|USD)\b)
   | (?P<shot>-shot\b)
     """,
@@ -105,7 +106,7 @@ def _build_benchmark_re() -> re.Pattern:
 _BENCH_RE = _build_benchmark_re()
 # "the X benchmark/dataset", "benchmark(s) X"
 _BENCH_PATTERN_RE = re.compile(
-    r"(?<![\w-])([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2}|[a-z]+-[a-z0-9-]+)\s+(?:benchmark|dataset|datasets|benchmarks|test\s+set)\b"
+    r"(?<![\w-])([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s+(?:benchmark|dataset|datasets|benchmarks|test\s+set)\b"
     r"|\b(?:benchmarks?|datasets?)\s+(?:like\s+|such\s+as\s+|including\s+)?([A-Z][\w-]*[A-Z0-9][\w-]*)"
 )
 _NOT_BENCH = re.compile(
@@ -142,23 +143,23 @@ _METRIC_WORDS = [
 
 # Cue words for deciding the kind of a %/x number (searched near the number).
 _RED_AFTER = re.compile(
-    r"^[\s\w-]{0,25}?\b(?:fewer|less|lower|smaller|reduction|reductions|reduced|compression|cheaper|savings?|"
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:fewer|less|lower|smaller|reduction|reductions|reduced|compression|cheaper|savings?|"
     r"decrease|cut|shorter|memory|cost|costs|storage|sparsity|of\s+(?:the\s+)?(?:parameters|compute|tokens|"
     r"training|pretraining|pre-training|original|model|weights|memory|cost|data|vocabulary|FLOPs))\b",
     re.I,
 )
 _SPEED_AFTER = re.compile(
-    r"^[\s\w-]{0,30}?\b(?:speed-?ups?|speed\s+up|faster|acceleration|accelerat\w*|throughput|speed|"
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:speed-?ups?|speed\s+up|faster|acceleration|accelerat\w*|throughput|speed|"
     r"tokens?/s|inference\s+speed|decoding\s+speed)\b",
     re.I,
 )
 _IMP_AFTER = re.compile(
-    r"^[\s\w-]{0,25}?\b(?:improvement|improvements|gain|gains|higher|better|boost|increase|increases|more|"
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:improvement|improvements|gain|gains|higher|better|boost|increase|increases|more|longer|"
     r"relative\s+improvement|absolute\s+improvement|uplift|lift|advantage)\b",
     re.I,
 )
 _OTHER_AFTER = re.compile(
-    r"^[\s\w-]{0,30}?\b(?:loss|losses|drop|drops|degradation|degrade|penalty|penalties|gap|decline|worse)\b", re.I
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:loss|losses|drop|drops|degradation|degrade|penalty|penalties|gap|decline|worse)\b", re.I
 )
 _SCORE_AFTER = re.compile(
     r"^\s*(?:on|in)\b|^[\s\w-]{0,20}?\b(?:accuracy|success\s+rates?|win\s+rates?|pass@\d+|score|scores|"
@@ -167,14 +168,15 @@ _SCORE_AFTER = re.compile(
 )
 _IMP_BEFORE = re.compile(
     r"\b(?:outperform\w*|improv\w*|surpass\w*|boost\w*|exceed\w*|beat\w*|gain\w*|increas\w*|enhanc\w*|rais\w*|"
-    r"better|margin|lead\w*|ahead)\b[^.;]{0,40}?\b(?:by|of)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|"
+    r"better|margin|lead\w*|ahead)\b[^;]{0,140}?\b(?:by|of)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|"
     r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|an?\s+average\s+of\s+|~\s*)?[+]?$"
-    r"|\b(?:gains?|improvements?|increases?|boosts?)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|approximately\s+)?[+]?$",
+    r"|\b(?:gains?|improvements?|increases?|boosts?)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|approximately\s+)?[+]?$"
+    r"|\b(?:gains?|improvements?)\b[^;()]{0,60}\(\s*(?:up\s+to\s+|about\s+|over\s+)?$",
     re.I,
 )
 _RED_BEFORE = re.compile(
     r"\b(?:reduc\w*|cut\w*|decreas\w*|lower\w*|sav\w*|compress\w*|shrink\w*|prun\w*|eliminat\w*|remov\w*|"
-    r"shorten\w*|trim\w*)\b[^.;]{0,40}?(?:\bby|\bto|\bof)?\s*(?:up\s+to\s+|over\s+|about\s+|around\s+|"
+    r"shorten\w*|trim\w*)\b[^;]{0,40}?(?:\bby|\bto|\bof)?\s*(?:up\s+to\s+|over\s+|about\s+|around\s+|"
     r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|only\s+|~\s*|sim)?[>]?$"
     r"|\b(?:using|uses|use|requiring|requires|only|just|with)\s+(?:only\s+|just\s+|less\s+than\s+|under\s+|"
     r"fewer\s+than\s+|about\s+|around\s+)?$",
@@ -186,7 +188,7 @@ _SPEED_BEFORE = re.compile(
     re.I,
 )
 _OTHER_BEFORE = re.compile(
-    r"\b(?:loss|drop|degrad\w*|penalt\w*|gap|declin\w*|decrease\s+in\s+(?:accuracy|performance))\b[^.;]{0,30}?"
+    r"\b(?:loss|drop|degrad\w*|penalt\w*|gap|declin\w*|decrease\s+in\s+(?:accuracy|performance))\b[^;]{0,70}?"
     r"(?:\bby|\bof|\bto)?\s*(?:only\s+|less\s+than\s+|about\s+|under\s+)?$",
     re.I,
 )
@@ -285,7 +287,7 @@ class _Cand:
 
 
 def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
-    before = text[max(sent_start, c.num_start - 80):c.num_start]
+    before = text[max(sent_start, c.num_start - 150):c.num_start]
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
     after = text[c.end:c.end + 50]
     if c.unit == "x":
@@ -301,6 +303,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
             return "reduction"
         return "speedup"
     # percentages
+    if re.search(r"\b(?:score|accuracy|rate|BLEU|F1|ROUGE\S*)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|only\s+)?$", before, re.I):
+        return "score"
     if _SPEED_AFTER.match(after) and not re.match(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b", after, re.I):
         return "speedup"
     if _OTHER_AFTER.match(after) and not _IMP_AFTER.match(after[:12]):
@@ -352,7 +356,7 @@ def _candidates(text: str) -> list[_Cand]:
         name_attached = False
         range_partner = False
         if p == "-" and p2.isalnum():
-            if p2.isdigit() or p2 in "%xX":
+            if p2.isdigit() or p2 in "%xX" or (p2 in "kKMBbT" and s > 2 and text[s - 3].isdigit()):
                 range_partner = True
             else:
                 name_attached = True
@@ -400,6 +404,8 @@ def _candidates(text: str) -> list[_Cand]:
                         continue
             elif g == "time":
                 unit = "time"
+            elif g == "hz":
+                unit = "hz"
             elif g == "fps":
                 unit = "fps"
             elif g == "usd":
@@ -436,10 +442,12 @@ _MODEL_TAIL_RE = re.compile(r"^[\s-](instruct|chat|base|it|coder|math|vision|cod
 def _name_key(text: str, s: int, e: int, value: float):
     """Identity of a model size written next to a name ("GEB-1.3B", "Llama 3.1 8B"), or None."""
     before = text[max(0, s - 40):s]
-    m = re.search(r"([A-Za-z][\w.]*)([\s-])$", before)
+    m = re.search(r"([\w.]+)([\s-])$", before)
     if not m:
         return None
     word = m.group(1)
+    if not word[0].isalpha() and not re.fullmatch(r"[\d.]+", word):
+        return None
     if m.group(2) == " ":
         if word.lower() in NON_NAME_WORDS or not (word[0].isupper() or any(ch.isdigit() for ch in word)):
             return None
@@ -470,6 +478,15 @@ def _sentence_bounds(text: str) -> list[int]:
     return [0] + [m.end() for m in _SENT_SPLIT_RE.finditer(text)]
 
 
+_NOT_PLURAL = {
+    "across", "various", "previous", "versus", "thus", "less", "unless", "plus", "minus", "bonus", "status",
+    "corpus", "focus", "consensus", "process", "access", "success", "address", "analysis", "basis", "hypothesis",
+    "emphasis", "synthesis", "always", "perhaps", "whereas", "towards", "afterwards", "times", "bits", "hours",
+    "tokens", "params", "yields", "achieves", "improves", "reduces", "outperforms", "shows", "requires", "uses",
+    "gains", "points", "series", "species", "means", "news", "physics", "mathematics", "linguistics", "ones",
+}
+
+
 def _head_noun(text: str, end: int) -> tuple[str | None, int]:
     """First known count noun within the next few words: (noun lowercased, end offset)."""
     m = re.match(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|the|from|at)\b)[A-Za-z][\w'-]*){1,4})", text[end:end + 60])
@@ -479,7 +496,9 @@ def _head_noun(text: str, end: int) -> tuple[str | None, int]:
     for wm in re.finditer(r"\s+([A-Za-z][\w'-]*)", m.group(1)):
         w = wm.group(1)
         lw = w.lower().rstrip("'")
-        if lw in COUNT_NOUNS or re.fullmatch(r"[A-Z]{2,}s", w):
+        if lw in COUNT_NOUNS or re.fullmatch(r"[A-Z]{2,}s", w) or (
+            wm.start() == 0 and re.fullmatch(r"[a-z]{3,}[^s]s", w) and lw not in _NOT_PLURAL
+        ):
             nxt = re.match(r"\s+(pairs|types|families)\b", text[end + wm.end():end + wm.end() + 12])
             if nxt:
                 return lw + " " + nxt.group(1), end + wm.end() + nxt.end()
@@ -490,7 +509,7 @@ def _head_noun(text: str, end: int) -> tuple[str | None, int]:
 def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     """Fill unit/kind of a candidate; False when it is not a mention."""
     n = len(text)
-    before = text[max(sent_start, c.num_start - 80):c.num_start]
+    before = text[max(sent_start, c.num_start - 150):c.num_start]
     after = text[c.end:c.end + 60]
     u = c.unit
     if u == "%":
@@ -579,9 +598,16 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     if u == "time":
         c.unit, c.kind = "other", "other"
+        if re.match(r"\s+of\s+(?:\w+\s+){0,2}?(?:data|speech|audio|video|recordings?|transcribed)\b", after, re.I) or re.search(
+            r"\b(?:trained|pre-?trained|training)\s+on\s+(?:only\s+|about\s+|around\s+|over\s+|more\s+than\s+)?$", before, re.I
+        ):
+            c.kind = "data_size"
         return True
     if u == "GB":
         c.kind = "reduction" if re.search(r"reduc|lower|less|sav|fewer", before[-40:] + after[:20], re.I) else "other"
+        return True
+    if u == "hz":
+        c.unit, c.kind = "other", "other"
         return True
     if u == "fps":
         c.unit, c.kind = "other", "score"
@@ -612,6 +638,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
                     return False
     if _is_version_context(text, c.num_start):
         return False
+    if text[c.num_start - 1:c.num_start] == "(" and re.match(r"\s[A-Z][a-z]+\)", text[c.end:c.end + 20]):
+        return False
     if "." not in raw and "," not in raw and 1900 <= c.value <= 2100:
         noun, nend = _head_noun(text, c.end)
         if noun is None:
@@ -620,9 +648,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if pm:
         c.end = pm.end()
         c.unit = "pp"
-        if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before) or re.search(
-            r"\b(?:outperform|improv|surpass|gain|boost|higher|better)\w*\b[^.;]{0,40}$", before, re.I
-        ):
+        if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before):
             c.kind = "improvement"
         elif re.search(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}$", before, re.I):
             c.kind = "other"
@@ -668,10 +694,14 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.unit, c.kind = ("examples", "count") if re.search(r"sampl|negativ|exampl|instanc", before[-60:] + after[:40], re.I) else ("count", "count")
         return True
     # bare integer: keep only with an explicit score context
-    if re.search(r"\b(?:score\s+of|scores?|accuracy\s+of|from|to|vs\.?|versus)\s*$", before, re.I) and c.value <= 100:
-        if re.search(r"\bfrom\s+[\d.]+\s*$|\bto\s*$|\bfrom\s*$|\bvs\.?\s*$|score", before[-20:], re.I):
-            c.unit, c.kind = "score", "score"
-            return True
+    if c.value <= 100 and (
+        re.search(r"\b(?:score\s+of|accuracy\s+of)\s*$", before, re.I)
+        or (re.search(r"\bfrom\s*$", before) and re.match(r"\s+to\s+\d", after))
+        or re.search(r"\bfrom\s+\d[\d.]*\s*%?\s+to\s*$", before)
+        or re.search(r"\d\s*%?\s+(?:vs\.?|versus)\s*$", before)
+    ):
+        c.unit, c.kind = "score", "score"
+        return True
     return False
 
 
@@ -743,9 +773,7 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int]) -> None
             # inherit the paper's single benchmark when an earlier sentence evaluated on it
             if len(distinct) == 1 and benches[0][0] < s_start:
                 prev = text[bounds[sent_of(benches[0][0])]:benches[0][1] + 40]
-                if re.search(r"\b(?:on|in)\s+(?:the\s+)?(?:\w+\s+){0,3}$", text[max(0, benches[0][0] - 40):benches[0][0]]) or re.search(
-                    r"benchmark", prev, re.I
-                ):
+                if re.search(r"benchmark", prev, re.I):
                     for c in cs:
                         if c.kind in ("score", "improvement") and c.unit in ("%", "score", "pp"):
                             c.benchmark = benches[0][2]
@@ -789,7 +817,7 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
     if after:
         first = after[0]
         gap = text[c.end:first[0]]
-        if len(gap) <= 60 and re.search(r"\b(?:on|in|for|across|of)\b", gap) and not re.search(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b", gap):
+        if len(gap) <= 90 and re.search(r"\b(?:on|in|for|across|of)\b", gap) and not re.search(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b", gap):
             group = [first]
             for b in after[1:]:
                 if re.fullmatch(r"\s*(?:,|and|,\s*and|&|/)\s*", text[group[-1][1]:b[0]]):
@@ -797,10 +825,10 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
                 else:
                     break
             return joined(group)
-    if before:
+    if before and c.kind not in ("reduction", "speedup"):
         last = before[-1]
         gap = text[last[1]:c.num_start]
-        if re.search(r"\bwhile\b|\bwhilst\b|\bwhereas\b|;", gap):
+        if ";" in gap:
             return None
         group = [last]
         for b in reversed(before[:-1]):
@@ -811,7 +839,7 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
         if re.search(r"\b(?:using|with|from|via)\s+(?:the\s+)?$", text[max(0, group[0][0] - 12):group[0][0]], re.I) and len(gap) > 15:
             return None
         return joined(group)
-    if after:
+    if after and c.kind not in ("reduction", "speedup"):
         first = after[0]
         gap = text[c.end:first[0]]
         if len(gap) <= 80 and not re.search(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b|\bcompared\b", gap):
@@ -832,7 +860,7 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
         if i + 1 < len(cands):
             b = cands[i + 1]
             gap = text[a.end:b.start]
-            dash = re.fullmatch(r"\s*[-–—~]\s*", gap) is not None
+            dash = re.fullmatch(r"\s*(?:[-–—~]|\\?sim|\$\\sim\$)\s*", gap) is not None
             to = re.fullmatch(r"\s+to\s+", gap) is not None
             from_before = re.search(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$", text[max(0, a.start - 25):a.start], re.I)
             if (dash or (to and not from_before and (a.unit is None or a.unit == "scale"))) and (
@@ -857,6 +885,25 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+_LIST_GAP_RE = re.compile(
+    r"^(?:\s+(?:on|for|in|with|of)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$"
+)
+
+
+def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
+    """"by 91% on A and 146% on B": a number listed after one of the same unit shares its kind."""
+    if not kept or c.unit not in ("%", "x", "pp", "score"):
+        return
+    prev = next((k for k in reversed(kept) if k.unit == c.unit), None)
+    if prev is None or prev.kind == c.kind:
+        return
+    gap = text[prev.end:c.start]
+    if _LIST_GAP_RE.match(gap) and not re.search(r"\b(?:respectively|while|whereas)\b", gap):
+        after = text[c.end:c.end + 30]
+        if not (_IMP_AFTER.match(after) or _RED_AFTER.match(after) or _SPEED_AFTER.match(after) or _OTHER_AFTER.match(after)):
+            c.kind = prev.kind
+
+
 def extract_mentions(abstract: str) -> list[dict]:
     """All metric mentions of one abstract, in text order (see module docstring)."""
     text = abstract or ""
@@ -866,14 +913,24 @@ def extract_mentions(abstract: str) -> list[dict]:
     bounds = _sentence_bounds(text)
     kept: list[_Cand] = []
     seen_names: set = set()
+    plain_sizes: set = set()
+    seen_other: set = set()
     for c in cands:
         si = bisect_right(bounds, c.num_start) - 1
         if not _resolve(text, c, bounds[si]):
             continue
-        if c.kind == "model_size" and c.name_key is not None:
-            if c.name_key in seen_names:
+        if c.kind == "model_size":
+            if c.name_key is not None:
+                if c.name_key in seen_names:
+                    continue
+                seen_names.add(c.name_key)
+            else:
+                plain_sizes.add(c.value)
+        if c.unit in ("USD", "GB"):
+            if (c.unit, c.value) in seen_other:
                 continue
-            seen_names.add(c.name_key)
+            seen_other.add((c.unit, c.value))
+        _continue_list(text, kept, c)
         kept.append(c)
     _assign_benchmarks(text, kept, bounds)
     out = []

@@ -26,7 +26,7 @@ AdvBench HarmBench JailbreakBench XSTest StrategyQA CSQA Natural Instructions "N
 "Super-NaturalInstructions" SuperNI   MedQA MedMCQA PubMedQA USMLE MMLU-Med FinQA ConvFinQA TAT-QA
 LegalBench ToolBench API-Bank ToolAlpaca WebShop ALFWorld HotPotQA WebArena Mind2Web AgentBench GAIA
 MiniWoB MiniWoB++ VisualWebArena OSWorld SciQ QASPER Qasper NarrativeQA QuALITY ContractNLI CUAD
-ogbn-arxiv ogbn-products  CiteSeer PubMed ogbn-papers100M  Alpaca ShareGPT "Vicuna Bench" VicunaBench
+ogbn-arxiv ogbn-products  CiteSeer PubMed ogbn-papers100M  "Vicuna Bench" VicunaBench
    LIMA UltraFeedback UltraChat HelpSteer "MT Bench" TextCaps SugarCrepe Winoground
 HumanEvalPack EvalPlus CoNaLa ODEX ClassEval RepoBench CrossCodeEval "CodeSearchNet" MCoNaLa MGSM XWinograd
 Belebele "M-MMLU" KoBEST KLUE CLUE JGLUE IndicGLUE "IndicXNLI" AfriSenti MasakhaNER WikiANN PAN-X CoNLL

@@ -432,7 +432,29 @@ def _signatures(texts: list[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
         nsh = np.bincount(sd, minlength=n).astype(np.int64)
         b = (sh >> np.uint64(57)).astype(np.int64)
         np.minimum.at(sig, sd * N_BINS + b, sh & _VAL_MASK)
-    return sig.reshape(n, N_BINS), nsh
+    return _densify(sig.reshape(n, N_BINS)), nsh
+
+
+def _densify(sig: np.ndarray) -> np.ndarray:
+    """Rotation densification of OPH: an empty bin takes the value of the next non-empty
+    bin (circularly), re-hashed with the distance, so that every bin is usable."""
+    n, k = sig.shape
+    if n == 0:
+        return sig
+    empty = sig == _U64_MAX
+    if not empty.any():
+        return sig
+    pos = np.where(~empty, np.arange(k)[None, :], np.iinfo(np.int64).max)
+    pos2 = np.concatenate([pos, pos + k], axis=1)  # circular
+    nxt = np.minimum.accumulate(pos2[:, ::-1], axis=1)[:, ::-1][:, :k]
+    all_empty = empty.all(axis=1)
+    nxt = np.where(all_empty[:, None], np.arange(k)[None, :], nxt)
+    dist = (nxt - np.arange(k)[None, :]).astype(np.uint64)
+    src = np.take_along_axis(sig, nxt % k, axis=1)
+    dens = _mix64(src + dist * _P2) & _VAL_MASK
+    out = np.where(empty, dens, sig)
+    out[all_empty] = _U64_MAX
+    return out
 
 
 def _band_keys(sig: np.ndarray, eligible: np.ndarray) -> pl.DataFrame:
@@ -503,15 +525,13 @@ class _NearDupIndex:
         ).unique()
         return pairs
 
-    def verify(self, doc_pairs: pl.DataFrame, unit_mask: np.ndarray | None = None) -> pl.DataFrame:
+    def verify(self, doc_pairs: pl.DataFrame, same_docs: np.ndarray | None = None) -> pl.DataFrame:
         """Unit pairs (ua < ub) that are near duplicates, with similarity.
 
         Candidate unit pairs: units on the two docs of a candidate doc pair, and units
         sharing the same abstract (different title_key).
         """
         u = self.units.select("unit", "doc", "nsh", "ttok", "markers")
-        if unit_mask is not None:
-            u = u.filter(pl.col("unit").is_in(np.flatnonzero(unit_mask).tolist()))
         # doc-pair estimates
         da = doc_pairs["da"].to_numpy()
         db = doc_pairs["db"].to_numpy()
@@ -524,7 +544,10 @@ class _NearDupIndex:
             anyne = (ne_a | ne_b).sum(axis=1)
             jac[s : s + step] = eq / np.maximum(anyne, 1)
         dp = pl.DataFrame({"da": da, "db": db, "J": jac})
-        same_doc = u.select(pl.col("doc").alias("da"), pl.col("doc").alias("db"), pl.lit(1.0).alias("J")).unique()
+        su = u if same_docs is None else u.join(pl.DataFrame({"doc": same_docs.astype(np.uint32)}).cast({"doc": u.schema["doc"]}), on="doc", how="semi")
+        same_doc = su.filter(pl.len().over("doc") > 1).select(
+            pl.col("doc").alias("da"), pl.col("doc").alias("db"), pl.lit(1.0).alias("J")
+        ).unique()
         dp = pl.concat([dp.with_columns(pl.col("da").cast(pl.Int64), pl.col("db").cast(pl.Int64)),
                         same_doc.with_columns(pl.col("da").cast(pl.Int64), pl.col("db").cast(pl.Int64))])
         dp = dp.filter(pl.col("J") >= 0.3)
@@ -546,7 +569,7 @@ class _NearDupIndex:
             ).alias("T"),
         )
         J, C, T = pl.col("J"), pl.col("C"), pl.col("T")
-        accept = (pl.col("markers_a") == pl.col("markers_b")) & (pl.col("nmin") >= MIN_SHINGLES) & (
+        accept = pl.col("markers_a").eq_missing(pl.col("markers_b")) & (pl.col("nmin") >= MIN_SHINGLES) & (
             (J >= 0.9)
             | ((J >= 0.5) & (T >= 0.25))
             | ((J >= 0.35) & (T >= 0.6))
@@ -555,8 +578,15 @@ class _NearDupIndex:
         up = up.filter(accept).with_columns(pl.max_horizontal(J, C).clip(0.0, 1.0).alias("sim"))
         return up.select(pl.col("unit_a").alias("ua"), pl.col("unit_b").alias("ub"), "sim")
 
-    def unit_edges_to_listing_edges(self, ue: pl.DataFrame) -> pl.DataFrame:
-        reps = self.units.select("unit", "rep")
+    def unit_edges_to_listing_edges(self, ue: pl.DataFrame, allowed: pl.DataFrame | None = None) -> pl.DataFrame:
+        if allowed is None:
+            reps = self.units.select("unit", "rep")
+        else:
+            reps = (
+                self.unit_rows.join(allowed.select("listing_id"), on="listing_id", how="semi")
+                .group_by("unit")
+                .agg(pl.col("listing_id").min().alias("rep"))
+            )
         return (
             ue.join(reps.rename({"unit": "ua", "rep": "a"}), on="ua")
             .join(reps.rename({"unit": "ub", "rep": "b"}), on="ub")
@@ -613,12 +643,39 @@ def _assign_incremental(listings: pl.DataFrame, known: pl.DataFrame) -> pl.DataF
     for key in ("axid", "tkey"):
         hit = kprep.join(batch.select(key).drop_nulls().unique(), on=key, how="semi")
         touched.update(hit["paper_id"].drop_nulls().to_list())
-    # near-duplicate candidates against the known listings
-    touched.update(_near_dup_touched(batch, kprep))
+
+    # near-duplicate candidates against the known listings.  Bucket sizes (MAX_BUCKET
+    # rule) are those of known + batch, exactly as a batch run over everything would see.
+    allp = pl.concat([batch, kprep.drop("paper_id")], how="vertical_relaxed").sort("listing_id")
+    idx = _NearDupIndex(allp)
+    counts = idx.bucket_counts()
+    n_docs = idx.sig.shape[0]
+
+    def docs_of(lids: pl.DataFrame) -> np.ndarray:
+        d = idx.unit_rows.join(lids.select("listing_id"), on="listing_id", how="semi").join(
+            idx.units.select("unit", "doc"), on="unit"
+        )["doc"].unique().to_numpy()
+        return d.astype(np.int64)
+
+    def mask(d: np.ndarray) -> np.ndarray:
+        m = np.zeros(n_docs, dtype=bool)
+        m[d] = True
+        return m
+
+    bdocs = docs_of(batch)
+    ue = idx.verify(idx.candidate_docs(mask(bdocs), counts), same_docs=bdocs)
+    units_hit = pl.concat([ue.select(pl.col("ua").alias("unit")), ue.select(pl.col("ub").alias("unit"))])
+    hit_l = idx.unit_rows.join(units_hit.unique(), on="unit", how="semi")
+    touched.update(kprep.join(hit_l, on="listing_id", how="semi")["paper_id"].drop_nulls().to_list())
 
     sub_known = kprep.filter(pl.col("paper_id").is_in(sorted(touched)))
     sub = pl.concat([batch, sub_known.drop("paper_id")], how="vertical_relaxed").sort("listing_id")
-    cl = _cluster(sub, _near_dup_edges(sub))
+    sdocs = docs_of(sub)
+    smask = mask(sdocs)
+    cand = idx.candidate_docs(smask, counts)
+    cand = cand.filter(pl.Series(smask[cand["da"].to_numpy()]) & pl.Series(smask[cand["db"].to_numpy()]))
+    ue = idx.verify(cand, same_docs=sdocs)
+    cl = _cluster(sub, idx.unit_edges_to_listing_edges(ue, allowed=sub))
     res = _explain(cl).drop("row")
     old = sub_known.select("listing_id", pl.col("paper_id").alias("old_pid"))
     res = res.join(old, on="listing_id", how="left")

@@ -25,7 +25,6 @@ How a paper is scored (all vectorised, no Python loop over rows):
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -43,7 +42,16 @@ PAPER_TOPICS_SCHEMA: dict[str, pl.DataType] = {
     "taxonomy_version": pl.String,
 }
 
-TIERS = ("strong", "medium", "weak", "negative")
+TIERS = ("strong", "medium", "weak", "negative", "title")
+# tier -> (scoring key holding its weight, fields it applies to)
+_TIER_SPEC = {
+    "strong": ("strong", "any"),
+    "medium": ("medium", "any"),
+    "weak": ("weak", "any"),
+    "negative": ("negative", "any"),
+    "title": ("strong", "title"),
+}
+_TIER_DEFAULTS = {"strong": 3.0, "medium": 1.5, "weak": 0.5, "negative": -2.0}
 _NON_ALNUM = r"[^a-z0-9]+"
 
 
@@ -52,6 +60,7 @@ class Scoring:
     title_weight: float = 2.0
     abstract_cap: int = 3
     abstract_power: float = 0.5
+    abstract_only_factor: float = 0.6
     min_score: float = 3.0
     relative_min: float = 0.35
     max_topics: int = 4
@@ -71,8 +80,9 @@ class Taxonomy:
     version: str
     topics: tuple[str, ...]
     descriptions: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-    # (pattern, topic, weight) rows; patterns are normalised and space-delimited
-    lexicon: tuple[tuple[str, str, float], ...] = ()
+    # (pattern, topic, weight, scope) rows; patterns are normalised and space-delimited,
+    # scope is "any" (title and abstract) or "title"
+    lexicon: tuple[tuple[str, str, float, str], ...] = ()
     scoring: Scoring = Scoring()
     calibration: Calibration = Calibration()
     method: str = "lexicon-v1"
@@ -105,7 +115,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     version = f"{cfg['version']}+{digest}"
 
     sc = cfg.get("scoring", {})
-    tier_w = {t: float(sc.get(t, d)) for t, d in zip(TIERS, (3.0, 1.5, 0.5, -2.0))}
+    tier_w = {k: float(sc.get(k, d)) for k, d in _TIER_DEFAULTS.items()}
     scoring = Scoring(
         **{k: type(getattr(Scoring, k))(sc[k]) for k in Scoring.__dataclass_fields__ if k in sc}
     )
@@ -118,14 +128,18 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     topics = tuple(topics_cfg)
     if scoring.fallback_topic not in topics:
         raise ValueError(f"fallback_topic {scoring.fallback_topic!r} is not a topic")
-    rows: dict[tuple[str, str], float] = {}
+    rows: dict[tuple[str, str, str], float] = {}
     for topic, tcfg in topics_cfg.items():
+        unknown = set(tcfg) - set(TIERS) - {"description"}
+        if unknown:
+            raise ValueError(f"topic {topic!r}: unknown keys {sorted(unknown)}")
         for tier in TIERS:
+            key, scope = _TIER_SPEC[tier]
             for raw in tcfg.get(tier, []):
-                pat, w = _parse_term(raw, tier_w[tier])
-                # a term listed twice for one topic keeps its last weight
-                rows[(pat, topic)] = w
-    lexicon = tuple((pat, topic, w) for (pat, topic), w in rows.items())
+                pat, w = _parse_term(raw, tier_w[key])
+                # a term listed twice for one topic and scope keeps its last weight
+                rows[(pat, topic, scope)] = w
+    lexicon = tuple((pat, topic, w, scope) for (pat, topic, scope), w in rows.items())
     return Taxonomy(
         version=version,
         topics=topics,
@@ -168,8 +182,9 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
             "match": [r[0] for r in taxonomy.lexicon],
             "topic": [r[1] for r in taxonomy.lexicon],
             "w": [r[2] for r in taxonomy.lexicon],
+            "scope": [r[3] for r in taxonomy.lexicon],
         },
-        schema={"match": pl.String, "topic": pl.String, "w": pl.Float64},
+        schema={"match": pl.String, "topic": pl.String, "w": pl.Float64, "scope": pl.String},
     )
     patterns = lex.get_column("match").unique().to_list()
     frame = papers.select(
@@ -184,36 +199,40 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         .group_by("_row", "field", "match")
         .agg(pl.len().alias("n"))
         .join(lex, on="match", how="inner")
+        .filter((pl.col("scope") == "any") | (pl.col("scope") == pl.col("field")))
     )
     in_title = pl.col("field") == "title"
-    weight = pl.when(in_title).then(
-        pl.col("w") * sc.title_weight
-    ).otherwise(
-        pl.col("w") * pl.col("n").clip(upper_bound=sc.abstract_cap).cast(pl.Float64).pow(sc.abstract_power)
+    n_abs = pl.col("n").clip(upper_bound=sc.abstract_cap).cast(pl.Float64).pow(sc.abstract_power)
+    per_topic = hits.group_by("_row", "topic").agg(
+        (pl.col("w") * sc.title_weight).filter(in_title).sum().alias("title_ev"),
+        (pl.col("w") * n_abs).filter(~in_title).sum().alias("abstract_ev"),
     )
-    return hits.group_by("_row", "topic").agg(weight.sum().alias("evidence"))
+    abstract_factor = pl.when(pl.col("title_ev") > 0).then(1.0).otherwise(sc.abstract_only_factor)
+    return per_topic.select(
+        "_row",
+        "topic",
+        (pl.col("title_ev") + pl.col("abstract_ev") * abstract_factor).alias("evidence"),
+    )
 
 
-def tag_papers(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
-    """Tag each paper with 1 to 4 topics.
+def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
+    """Chosen topics with their raw evidence (before calibration).
 
-    Input columns: ``paper_id``, ``title``, ``abstract`` (abstract may be null/empty).
-    Output: one row per (paper_id, topic) with ``PAPER_TOPICS_SCHEMA`` columns, ``score`` a
-    calibrated probability in (0, 1].
+    Columns: ``paper_id``, ``topic``, ``evidence`` (f64, null for the fallback topic),
+    ``rank`` (0 = the paper's best topic).
     """
     tax = taxonomy if taxonomy is not None else _default_taxonomy()
-    sc, cal = tax.scoring, tax.calibration
+    sc = tax.scoring
     if papers.height == 0:
-        return pl.DataFrame(schema=PAPER_TOPICS_SCHEMA)
-    for col in ("title", "abstract"):
-        if col not in papers.columns:
-            papers = papers.with_columns(pl.lit(None, dtype=pl.String).alias(col))
-    papers = papers.with_columns(
-        pl.col("paper_id").cast(pl.String),
-        pl.col("title").cast(pl.String),
-        pl.col("abstract").cast(pl.String),
+        return pl.DataFrame(
+            schema={"paper_id": pl.String, "topic": pl.String, "evidence": pl.Float64, "rank": pl.UInt32}
+        )
+    papers = papers.select(
+        [
+            (pl.col(c) if c in papers.columns else pl.lit(None)).cast(pl.String).alias(c)
+            for c in ("paper_id", "title", "abstract")
+        ]
     )
-
     ev = topic_evidence(papers, tax)
     ranked = (
         ev.filter(pl.col("evidence") > 0)
@@ -228,48 +247,52 @@ def tag_papers(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.Dat
         & (pl.col("evidence") >= sc.min_score)
         & (pl.col("evidence") >= sc.relative_min * pl.col("best"))
     )
-    chosen = ranked.filter(keep).select(
+    chosen = ranked.filter(keep).select("_row", "topic", "evidence", "rank")
+    rows = pl.DataFrame({"_row": pl.int_range(papers.height, dtype=pl.UInt32, eager=True)})
+    fallback = rows.join(chosen.select("_row"), on="_row", how="anti").select(
         "_row",
-        "topic",
-        (
-            1.0
-            / (
-                1.0
-                + (
-                    -(
-                        cal.a * pl.col("evidence").log()
-                        + cal.b
-                        + cal.c * (pl.col("rank") == 0).cast(pl.Float64)
-                    )
-                ).exp()
-            )
-        ).alias("score"),
-    )
-    all_rows = pl.DataFrame({"_row": pl.int_range(papers.height, dtype=pl.UInt32, eager=True)})
-    fallback = all_rows.join(chosen.select("_row").unique(), on="_row", how="anti").with_columns(
         pl.lit(sc.fallback_topic).alias("topic"),
-        pl.lit(cal.fallback_probability, dtype=pl.Float64).alias("score"),
+        pl.lit(None, dtype=pl.Float64).alias("evidence"),
+        pl.lit(0, dtype=pl.UInt32).alias("rank"),
     )
-    out = (
+    ids = papers.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "paper_id")
+    return (
         pl.concat([chosen, fallback], how="vertical")
-        .join(
-            papers.select(
-                pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col("paper_id")
-            ),
-            on="_row",
-            how="left",
-        )
-        .sort(["_row", "score", "topic"], descending=[False, True, False])
-        .select(
-            pl.col("paper_id"),
-            pl.col("topic"),
-            pl.col("score").clip(1e-3, 1.0),
-            pl.lit(tax.method).alias("method"),
-            pl.lit(tax.version).alias("taxonomy_version"),
-        )
+        .sort(["_row", "rank"])
+        .join(ids, on="_row", how="left", maintain_order="left")
+        .select("paper_id", "topic", "evidence", "rank")
+    )
+
+
+def calibrated(evidence: pl.Expr, rank: pl.Expr, cal: Calibration) -> pl.Expr:
+    """Platt-calibrated probability that a chosen tag is right."""
+    logit = cal.a * evidence.log() + cal.b + cal.c * (rank == 0).cast(pl.Float64)
+    return (
+        pl.when(evidence.is_null())
+        .then(pl.lit(cal.fallback_probability))
+        .otherwise(1.0 / (1.0 + (-logit).exp()))
+        .clip(1e-3, 1.0)
+    )
+
+
+def tag_papers(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
+    """Tag each paper with 1 to 4 topics.
+
+    Input columns: ``paper_id``, ``title``, ``abstract`` (abstract may be null/empty).
+    Output: one row per (paper_id, topic) with ``PAPER_TOPICS_SCHEMA`` columns, ``score`` a
+    calibrated probability in (0, 1], rows of a paper ordered best first.
+    """
+    tax = taxonomy if taxonomy is not None else _default_taxonomy()
+    if papers.height == 0:
+        return pl.DataFrame(schema=PAPER_TOPICS_SCHEMA)
+    chosen = select_topics(papers, tax)
+    out = chosen.select(
+        pl.col("paper_id"),
+        pl.col("topic"),
+        calibrated(pl.col("evidence"), pl.col("rank"), tax.calibration).alias("score"),
+        pl.lit(tax.method).alias("method"),
+        pl.lit(tax.version).alias("taxonomy_version"),
     )
     return out.cast(PAPER_TOPICS_SCHEMA)  # type: ignore[arg-type]
 
 
-def _sigmoid(x: float) -> float:  # used by scripts/tests for reference values
-    return 1.0 / (1.0 + math.exp(-x))

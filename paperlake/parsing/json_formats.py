@@ -202,10 +202,11 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
         elif re.search(r'"papers"\s*:\s*\[\s*$', head):
             fmt = "scraped_json_dated"
     _emit(ledger, records, fmt)
-    where = "truncated" if stop >= len(text.rstrip()) or pos >= len(text.rstrip()) - 1 else "invalid"
+    tail = text.rstrip()
+    where = "invalid" if tail.endswith(("]", "}")) else "truncated"
+    at = _byte_offset(text, stop if where == "truncated" else pos)
     ledger.quarantine(
-        f"{where} JSON at byte {_byte_offset(text, max(pos, stop) if where == 'truncated' else pos)}: {msg}; "
-        f"{len(records)} complete record(s) salvaged",
+        f"{where} JSON at byte {at}: {msg}; {len(records)} complete record(s) salvaged",
         clip_raw(text[stop:], 2000),
     )
     return StructuredResult(fmt, _listing_date(fmt, records, meta), False, ledger)

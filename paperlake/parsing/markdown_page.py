@@ -1,0 +1,270 @@
+"""Markdown (web-clipper) captures of huggingface.co/papers pages.
+
+An entry is anchored on a heading whose text is (or links to) a paper title, e.g.
+``### [Title](https://huggingface.co/papers/2606.00683)``. Around it:
+an upvote counter line before it (``[101](https://huggingface.co/login?next=...)``), the
+abstract paragraph after it (often wrapped in a link and hard-broken with ``\\\\``),
+then avatars / author count / organisation, ``·``, and a date line (``May 29[6](...#community)``).
+Unit of accounting = line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .ledger import LineLedger
+from .normalize import arxiv_id_from, clean_text, collapse, dedupe, parse_date_text, to_int, urls_in
+from .records import judge_abstract, split_ai_summary
+from .text_pages import is_date_line, is_furniture_line, looks_like_abstract
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\s*\)")
+_PAPER_URL = re.compile(r"(?:https?://(?:www\.)?(?:huggingface\.co|hf\.co))?/papers/(\d{4}\.\d{4,5})|arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
+_UPVOTE = re.compile(r"^\s*\[?\s*(\d[\d,.]*[kK]?|-)\s*\]?(?:\(\s*[^)]*\))?\s*$")
+_DATE_META = re.compile(
+    r"^\s*(?:(?:published|submitted)(?: on)?\s*)?((?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)|(?:\d{4}-\d{2}-\d{2}))\s*(?:\[\s*(\d+)\s*\]\([^)]*\))?\s*$"
+)
+_FRONT_DATE = re.compile(r"^(?:retrieved|date|captured|saved|created)\s*:\s*(\S+)", re.I)
+
+
+@dataclass
+class MarkdownResult:
+    listing_date: dt.date | None
+    listing_date_inferred: bool
+
+
+def md_to_text(s: str) -> str:
+    """Strip markdown links/images/emphasis/escapes from a fragment, keeping link text."""
+    s = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", s)  # images
+    for _ in range(3):
+        s2 = _LINK.sub(lambda m: m.group(1), s)
+        if s2 == s:
+            break
+        s = s2
+    s = re.sub(r"\\\\\s*$", "", s, flags=re.M)  # hard line breaks "\\" at line end
+    s = re.sub(r"\\\s*$", "", s, flags=re.M)
+    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<> ])", r"\1", s)  # backslash escapes
+    s = re.sub(r"(\*\*|__)(.+?)\1", r"\2", s)
+    return s
+
+
+def _link_urls(s: str) -> list[str]:
+    return [m.group(2).strip("<>") for m in _LINK.finditer(s)]
+
+
+def _heading_paper(line: str) -> tuple[str, str | None] | None:
+    """(title text, arxiv id) when the line is an entry heading."""
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    body = m.group(2)
+    urls = _link_urls(body)
+    aid = None
+    for u in urls:
+        pm = _PAPER_URL.search(u)
+        if pm:
+            aid = pm.group(1) or pm.group(2)
+            break
+    text = collapse(md_to_text(body))
+    if not text:
+        return None
+    return text, aid
+
+
+def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> MarkdownResult:
+    lines = ledger.lines
+    n = len(lines)
+    i = 0
+    ref = reference_date
+    # YAML front matter
+    if n and lines[0].strip() == "---":
+        for j in range(1, min(n, 200)):
+            if lines[j].strip() == "---":
+                for k in range(0, j + 1):
+                    fm = _FRONT_DATE.match(lines[k].strip())
+                    if fm and ref is None:
+                        from .normalize import to_date
+
+                        ref = to_date(fm.group(1)) or ref
+                    ledger.furniture(k)
+                i = j + 1
+                break
+
+    # entry headings: link to a paper, or a heading directly followed by prose
+    anchors: list[tuple[int, str, str | None]] = []
+    for j in range(i, n):
+        if not ledger.is_free(j):
+            continue
+        hp = _heading_paper(lines[j])
+        if hp is None:
+            continue
+        title, aid = hp
+        if aid is None:
+            if is_furniture_line(title) or re.match(r"^by\b", title, re.I):
+                continue
+            nxt = _next_nonblank(lines, j + 1, n)
+            if nxt is None or not looks_like_abstract(collapse(md_to_text(lines[nxt]))):
+                continue
+        anchors.append((j, title, aid))
+
+    listing_date = None
+    inferred = False
+    first_anchor = anchors[0][0] if anchors else n
+    for j in range(i, first_anchor):
+        t = lines[j].strip()
+        if not t:
+            continue
+        plain = collapse(md_to_text(t))
+        if listing_date is None and is_date_line(plain):
+            listing_date, inferred = parse_date_text(plain, ref)
+    published_ref = listing_date or ref
+
+    for a, (j, title_text, aid) in enumerate(anchors):
+        limit = anchors[a + 1][0] if a + 1 < len(anchors) else n
+        start = j
+        upvotes = None
+        # upvote counter right before the heading (blank lines allowed)
+        p = j - 1
+        while p >= i and not lines[p].strip() and ledger.is_free(p):
+            p -= 1
+        if p >= i and ledger.is_free(p) and _UPVOTE.match(lines[p]):
+            upvotes = to_int(_UPVOTE.match(lines[p]).group(1))
+            start = p
+        # next entry's upvote line is not ours
+        next_start = limit
+        if a + 1 < len(anchors):
+            q = limit - 1
+            while q > j and not lines[q].strip():
+                q -= 1
+            if q > j and _UPVOTE.match(lines[q]):
+                next_start = q
+        # paragraphs after the heading
+        blocks: list[tuple[int, int]] = []
+        k = j + 1
+        while k < next_start:
+            if not lines[k].strip():
+                k += 1
+                continue
+            b0 = k
+            while k < next_start and lines[k].strip():
+                k += 1
+            blocks.append((b0, k - 1))
+        abstract_raw = None
+        ai_raw = None
+        end = j
+        published = None
+        links = []
+        for b0, b1 in blocks:
+            raw = "\n".join(lines[b0 : b1 + 1])
+            plain = collapse(md_to_text(raw))
+            links.extend(u for u in _link_urls(raw) if u.startswith("http"))
+            dm = _DATE_META.match(plain) if b0 == b1 else None
+            if abstract_raw is None and looks_like_abstract(plain) and not plain.startswith("- "):
+                abstract_raw = md_to_text(raw)
+                end = b1
+                continue
+            if abstract_raw is None and ai_raw is None and re.search(r"AI[- ]generated summary", plain, re.I):
+                ai_raw = md_to_text(raw)
+                end = b1
+                continue
+            if dm:
+                published, _ = parse_date_text(dm.group(1), published_ref)
+                end = b1
+                break  # the date line closes the entry
+            if _is_meta_block(raw, plain):
+                end = b1
+                continue
+            break  # unknown content: leave it for the quarantine pass
+        ai_summary = None
+        if ai_raw is not None:
+            ai_summary, rest = split_ai_summary(ai_raw)
+            if rest and abstract_raw is None:
+                abstract_raw = rest
+        abstract = None
+        if abstract_raw is not None:
+            ai2, rest = split_ai_summary(abstract_raw)
+            ai_summary = ai_summary or ai2
+            abstract = clean_text(rest)
+        title = clean_text(title_text)
+        if abstract is None:
+            ledger.quarantine(start, j, "title without abstract")
+            if end > j:
+                for x in range(j + 1, end + 1):
+                    ledger.furniture(x) if _is_meta_line(lines[x]) else None
+            continue
+        abstract, flag = judge_abstract(abstract, title)
+        paper_links = [u for u in dedupe(links + urls_in(abstract)) if not _is_noise_url(u)]
+        ledger.listing(
+            start,
+            end,
+            title=title,
+            abstract=abstract,
+            ai_summary=ai_summary,
+            abstract_flag=flag,
+            arxiv_id=aid or arxiv_id_from(" ".join(paper_links)),
+            published_at=published,
+            upvotes=upvotes,
+            links=paper_links or None,
+        )
+
+    # leftovers: page furniture (navigation, headings, links, dates) vs unrecognised prose
+    for j in range(n):
+        if not ledger.is_free(j):
+            continue
+        t = lines[j].strip()
+        plain = collapse(md_to_text(t))
+        if not t or _is_nav_line(t, plain):
+            ledger.furniture(j)
+    return MarkdownResult(listing_date, inferred)
+
+
+def _next_nonblank(lines: list[str], j: int, n: int) -> int | None:
+    while j < n and not lines[j].strip():
+        j += 1
+    return j if j < n else None
+
+
+def _is_noise_url(u: str) -> bool:
+    return bool(
+        re.search(r"/login\b|/avatars?/|cdn-avatars|\.(?:png|jpe?g|gif|svg|webp)(?:\?|$)|#community$", u, re.I)
+        or re.match(r"^https?://(?:www\.)?huggingface\.co/(?!papers/|datasets/|spaces/)[^/]+/?$", u, re.I)
+    )
+
+
+def _is_meta_line(t: str) -> bool:
+    s = t.strip()
+    plain = collapse(md_to_text(s))
+    return _is_nav_line(s, plain) or bool(re.match(r"^\[?-\s", s))
+
+
+def _is_meta_block(raw: str, plain: str) -> bool:
+    """Avatars, author counts, organisation links, '·' separators, comment counters."""
+    if not plain or plain in ("·", "•", "-", "|"):
+        return True
+    if re.search(r"\b\d+\s+authors?\b", plain) or raw.lstrip().startswith(("[- ", "- ![", "[![", "![")):
+        return True
+    if len(plain) <= 80 and not looks_like_abstract(plain) and _link_urls(raw):
+        return True
+    if re.match(r"^(?:submitted by|published on|upvoted by|authors?:)", plain, re.I):
+        return True
+    return False
+
+
+def _is_nav_line(t: str, plain: str) -> bool:
+    if not plain or plain in ("·", "•", "-", "|", "---", "***"):
+        return True
+    if is_furniture_line(plain) or is_date_line(plain):
+        return True
+    if _HEADING.match(t) and len(plain) <= 120:
+        return True
+    if re.match(r"^[-*+]\s+\S", t) and len(plain) <= 40:
+        return True
+    if _LINK.fullmatch(t.strip()) and len(plain) <= 80:
+        return True
+    if re.match(r"^(?:trending papers|previous|next)\b", plain, re.I) and len(plain) <= 80:
+        return True
+    if _UPVOTE.match(t):
+        return True
+    return False

@@ -1,0 +1,363 @@
+"""XML feeds: RSS 2.0 / RSS 1.0 (HF papers RSS with HTML descriptions) and Atom (arXiv API).
+
+Each <item>/<entry> block is parsed on its own (wrapped with the root's namespace
+declarations), so a truncated or partly malformed feed still yields its complete records.
+Unit of accounting = item/entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+from .ledger import RecordLedger, clip_raw
+from .normalize import (
+    abstract_junk_reason,
+    arxiv_id_from,
+    clean_text,
+    collapse,
+    dedupe,
+    split_authors,
+    to_date,
+    urls_in,
+)
+from .records import AI_MARKER, StructuredResult, judge_abstract, split_ai_summary
+
+_ITEM = re.compile(r"<(item|entry)\b[^>]*>.*?</\1\s*>", re.S)
+_ITEM_OPEN = re.compile(r"<(item|entry)\b[^>]*>", re.S)
+_XMLNS = re.compile(r"""\sxmlns(?::[\w.-]+)?\s*=\s*("[^"]*"|'[^']*')""")
+_ROOT = re.compile(r"<(rss|feed|rdf:RDF|RDF|channel)\b[^>]*>", re.S)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].split(":")[-1].lower()
+
+
+def _children(el: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _text(el: ET.Element | None) -> str | None:
+    if el is None:
+        return None
+    return "".join(el.itertext())
+
+
+def _child_text(el: ET.Element, *names: str) -> str | None:
+    for n in names:
+        for c in el:
+            if _local(c.tag) == n:
+                t = _text(c)
+                if t and t.strip():
+                    return t
+    return None
+
+
+# ------------------------------------------------------------------ HTML description
+
+
+class _Blocks(HTMLParser):
+    """Split an HTML fragment into (kind, text, hrefs) blocks: headings and paragraphs."""
+
+    BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "ul", "ol", "section", "article"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str, list[str]]] = []
+        self.buf: list[str] = []
+        self.hrefs: list[str] = []
+        self.kind = "p"
+
+    def _flush(self) -> None:
+        text = "".join(self.buf)
+        if text.strip() or self.hrefs:
+            self.blocks.append((self.kind, text, self.hrefs))
+        self.buf, self.hrefs, self.kind = [], [], "p"
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCK:
+            self._flush()
+            if tag[0] == "h" and tag[1:].isdigit():
+                self.kind = "h"
+        if tag == "a":
+            for k, v in attrs:
+                if k == "href" and v:
+                    self.hrefs.append(v)
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCK:
+            self._flush()
+
+    def handle_data(self, data):
+        self.buf.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def html_blocks(fragment: str) -> list[tuple[str, str, list[str]]]:
+    p = _Blocks()
+    try:
+        p.feed(fragment)
+        p.close()
+    except Exception:  # malformed markup: fall back to one text block
+        return [("p", clean_text(fragment, html_content=True) or "", [])]
+    return p.blocks
+
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def _mostly_cjk(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    if not letters:
+        return False
+    return sum(1 for c in letters if _CJK.match(c)) > 0.3 * len(letters)
+
+
+def parse_html_description(fragment: str) -> dict:
+    """Abstract / AI summary / authors / links out of an HF-papers style HTML description."""
+    blocks = html_blocks(fragment)
+    section = None
+    out: dict = {"abstract": None, "ai_summary": None, "authors": None, "links": []}
+    loose: list[str] = []
+    for kind, text, hrefs in blocks:
+        out["links"].extend(hrefs)
+        t = collapse(text)
+        if kind == "h":
+            low = t.lower().rstrip(":")
+            if "ai" in low.split() or "summary" in low or "tl;dr" in low or "tldr" in low:
+                section = "ai"
+            elif "abstract" in low:
+                section = "abstract"
+            elif "link" in low:
+                section = "links"
+            else:
+                section = "other"
+            continue
+        if not t:
+            continue
+        m = re.match(r"^(?:authors?|by)\s*:\s*(.+)$", t, re.I)
+        if m and out["authors"] is None:
+            out["authors"] = split_authors(m.group(1))
+            continue
+        if _mostly_cjk(t):
+            continue  # translations (e.g. Chinese summary / abstract)
+        if section == "ai":
+            if out["ai_summary"] is None:
+                ai, rest = split_ai_summary(text)
+                if ai is None and AI_MARKER.search(text) is None:
+                    ai = clean_text(re.sub(r"^\s*(?:abstract|summary)\s*[:\n\t]\s*", "", text, flags=re.I))
+                out["ai_summary"] = ai
+        elif section == "abstract":
+            if out["abstract"] is None:
+                out["abstract"] = clean_text(re.sub(r"^\s*abstract\s*[:\n\t]\s*", "", text, flags=re.I))
+        elif section in (None, "other"):
+            loose.append(text)
+    if out["abstract"] is None and loose:
+        joined = "\n".join(loose)
+        ai, rest = split_ai_summary(joined)
+        if ai is not None:
+            out["ai_summary"] = out["ai_summary"] or ai
+            out["abstract"] = clean_text(rest)
+        else:
+            # the longest prose paragraph is the abstract
+            cands = [clean_text(x) for x in loose]
+            cands = [c for c in cands if c and not re.match(r"^(?:arxiv|pdf|code|github|project)\b", c, re.I)]
+            if cands:
+                out["abstract"] = max(cands, key=len)
+    return out
+
+
+# ------------------------------------------------------------------ records
+
+
+def _rss_item(el: ET.Element) -> tuple[dict | None, str | None]:
+    title = clean_text(_child_text(el, "title"), html_content=True)
+    if not title:
+        return None, "item without title"
+    link = _child_text(el, "link")
+    guid = _child_text(el, "guid")
+    desc = _child_text(el, "encoded") or _child_text(el, "description") or _child_text(el, "summary")
+    info: dict = {"abstract": None, "ai_summary": None, "authors": None, "links": []}
+    if desc:
+        if re.search(r"<[a-zA-Z][^>]*>", desc):
+            info = parse_html_description(desc)
+        else:
+            ai, rest = split_ai_summary(desc)
+            info["ai_summary"], info["abstract"] = ai, clean_text(rest, html_content=True)
+    authors = info["authors"]
+    creators = [clean_text(_text(c)) for c in el if _local(c.tag) in ("creator", "author")]
+    creators = [c for c in creators if c]
+    if not authors and creators:
+        authors = creators if len(creators) > 1 else split_authors(creators[0])
+    abstract, flag = judge_abstract(info["abstract"], title)
+    links = [u for u in [link, guid] if u and u.strip().startswith("http")] + info["links"]
+    links += urls_in(abstract)
+    arxiv_id = None
+    for cand in [link, guid, *info["links"]]:
+        arxiv_id = arxiv_id_from(cand)
+        if arxiv_id:
+            break
+    cats = [clean_text(_text(c)) for c in _children(el, "category")]
+    return (
+        {
+            "title": title,
+            "abstract": abstract,
+            "ai_summary": info["ai_summary"],
+            "abstract_flag": flag,
+            "arxiv_id": arxiv_id,
+            "authors": authors,
+            "published_at": to_date(_child_text(el, "pubdate", "date", "published")),
+            "links": [u.strip() for u in dedupe(links) if u.strip().startswith("http")],
+            "categories": [c for c in cats if c] or None,
+        },
+        None,
+    )
+
+
+def _atom_entry(el: ET.Element) -> tuple[dict | None, str | None]:
+    title = clean_text(_child_text(el, "title"))
+    if not title:
+        return None, "entry without title"
+    summary_el = next((c for c in el if _local(c.tag) in ("summary", "content")), None)
+    raw = _text(summary_el) if summary_el is not None else None
+    is_html = summary_el is not None and (summary_el.get("type") or "").lower() in ("html", "xhtml")
+    ai, rest = split_ai_summary(raw) if raw else (None, None)
+    abstract = clean_text(rest, html_content=is_html)
+    abstract, flag = judge_abstract(abstract, title)
+    entry_id = _child_text(el, "id")
+    links = []
+    for c in _children(el, "link"):
+        href = c.get("href")
+        if href:
+            links.append(href.strip())
+    comment = _child_text(el, "comment")
+    links += urls_in(abstract) + urls_in(comment)
+    arxiv_id = arxiv_id_from(entry_id)
+    if not arxiv_id:
+        for u in links:
+            arxiv_id = arxiv_id_from(u)
+            if arxiv_id:
+                break
+    authors = []
+    for a in _children(el, "author"):
+        name = _child_text(a, "name") or _text(a)
+        name = clean_text(name)
+        if name:
+            authors.append(name)
+    cats = [c.get("term") for c in el if _local(c.tag) in ("category", "primary_category") and c.get("term")]
+    links = [u for u in dedupe(links) if not u.startswith("http://dx.doi.org") or True]
+    return (
+        {
+            "title": title,
+            "abstract": abstract,
+            "ai_summary": ai,
+            "abstract_flag": flag,
+            "arxiv_id": arxiv_id,
+            "authors": authors or None,
+            "published_at": to_date(_child_text(el, "published", "updated", "date")),
+            "links": links or None,
+            "categories": dedupe(cats) or None,
+        },
+        None,
+    )
+
+
+def _wrap(block: str, ns_decls: str) -> str:
+    return f"<wrapper{ns_decls}>{block}</wrapper>"
+
+
+def parse_xml_dump(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:
+    ledger = RecordLedger()
+    if re.search(r"<!ENTITY", text[:65536]):
+        ledger.quarantine("XML with entity declarations is not supported (unsafe)", clip_raw(text, 2000))
+        return StructuredResult("unknown", None, False, ledger)
+    head = text[:65536]
+    root_m = _ROOT.search(head)
+    first_item = _ITEM_OPEN.search(text)
+    prefix = text[: first_item.start()] if first_item else text
+    low_prefix = prefix[:65536].lower()
+    is_atom = "<feed" in low_prefix and (first_item is None or first_item.group(1) == "entry")
+    if is_atom:
+        fmt = "arxiv_atom" if ("arxiv.org" in low_prefix or "arxiv.org/abs" in text[:200000]) else "atom"
+    elif "<rss" in low_prefix or "<rdf" in low_prefix or "<channel" in low_prefix or (first_item and first_item.group(1) == "item"):
+        fmt = "rss"
+    else:
+        fmt = "unknown"
+    if root_m is None and first_item is None:
+        ledger.quarantine("unknown format (XML without feed items)", clip_raw(text, 2000))
+        return StructuredResult("unknown", None, False, ledger)
+
+    ns_src = root_m.group(0) if root_m else ""
+    if is_atom:
+        fm = re.search(r"<feed\b[^>]*>", prefix, re.S)
+        ns_src = fm.group(0) if fm else ns_src
+    ns_decls = "".join(" " + m.group(0).strip() for m in _XMLNS.finditer(ns_src))
+    # RSS 1.0 puts the default namespace on rdf:RDF; add declarations from channel too
+    for extra in re.finditer(r"<(?:rdf:RDF|channel)\b[^>]*>", prefix, re.S):
+        for m in _XMLNS.finditer(extra.group(0)):
+            if m.group(0).strip() not in ns_decls:
+                ns_decls += " " + m.group(0).strip()
+
+    pos = 0
+    for m in _ITEM.finditer(text):
+        block = m.group(0)
+        pos = m.end()
+        try:
+            el = ET.fromstring(_wrap(block, ns_decls))[0]
+        except ET.ParseError as exc:
+            ledger.quarantine(f"malformed XML {m.group(1)}: {exc}", clip_raw(block, 2000))
+            continue
+        except RecursionError:
+            ledger.quarantine(f"malformed XML {m.group(1)}: nested too deeply", clip_raw(block, 2000))
+            continue
+        if _local(el.tag) == "entry":
+            fields, reason = _atom_entry(el)
+        else:
+            fields, reason = _rss_item(el)
+        if fields is None:
+            ledger.quarantine(reason or "unusable item", clip_raw(block, 2000))
+        else:
+            ledger.listing(**fields)
+
+    tail = text[pos:]
+    open_m = _ITEM_OPEN.search(tail)
+    if open_m:
+        ledger.quarantine(
+            f"truncated XML at byte {len(text[: pos + open_m.start()].encode('utf-8', 'replace'))}: "
+            f"incomplete <{open_m.group(1)}>",
+            clip_raw(tail[open_m.start():], 2000),
+        )
+    elif not re.search(r"</(?:rss|feed|rdf:RDF|RDF)\s*>\s*$", text.strip()[-200:]) and root_m:
+        ledger.quarantine(
+            "truncated XML: document end tag missing (all complete items were parsed)",
+            clip_raw(tail.strip()[-2000:], 2000),
+            units=0,
+        )
+
+    listing_date = None
+    if fmt == "rss":
+        listing_date = to_date(_tag_value(prefix, "lastBuildDate") or _tag_value(prefix, "pubDate") or _tag_value(prefix, "dc:date"))
+    elif fmt == "atom":
+        listing_date = to_date(_tag_value(prefix, "updated"))
+    if ledger.n_listing == 0 and ledger.n_quarantine == 0:
+        ledger.quarantine("feed without items", clip_raw(text, 2000))
+    return StructuredResult(fmt, listing_date, False, ledger)
+
+
+def _tag_value(prefix: str, tag: str) -> str | None:
+    m = re.search(rf"<{tag}\b[^>]*>(.*?)</{tag}\s*>", prefix, re.S | re.I)
+    return m.group(1).strip() if m else None
+
+
+def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:
+    ledger = RecordLedger()
+    ledger.quarantine("unknown format (HTML page; save the page as text or use a feed)", clip_raw(text, 2000))
+    return StructuredResult("unknown", None, False, ledger)
+
+
+__all__ = ["parse_xml_dump", "parse_html_dump", "parse_html_description", "abstract_junk_reason"]
