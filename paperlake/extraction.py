@@ -487,7 +487,7 @@ _NOT_PLURAL = {
 }
 
 
-def _head_noun(text: str, end: int) -> tuple[str | None, int]:
+def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, int]:
     """First known count noun within the next few words: (noun lowercased, end offset)."""
     m = re.match(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|the|from|at)\b)[A-Za-z][\w'-]*){1,4})", text[end:end + 60])
     if not m:
@@ -497,7 +497,7 @@ def _head_noun(text: str, end: int) -> tuple[str | None, int]:
         w = wm.group(1)
         lw = w.lower().rstrip("'")
         if lw in COUNT_NOUNS or re.fullmatch(r"[A-Z]{2,}s", w) or (
-            wm.start() == 0 and re.fullmatch(r"[a-z]{3,}[^s]s", w) and lw not in _NOT_PLURAL
+            generic and wm.start() == 0 and re.fullmatch(r"[a-z]{3,}[^s]s", w) and lw not in _NOT_PLURAL
         ):
             nxt = re.match(r"\s+(pairs|types|families)\b", text[end + wm.end():end + wm.end() + 12])
             if nxt:
@@ -620,6 +620,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     # ---- bare numbers ----
     raw = text[c.num_start:c.num_end]
+    if c.end < n and text[c.end] == "+" and (c.end + 1 >= n or not text[c.end + 1].isdigit()):
+        c.end += 1
+        after = text[c.end:c.end + 60]
     if text[max(0, c.num_start - 1):c.num_start] == "$":
         c.start = c.num_start - 1
         c.unit, c.kind = "USD", "other"
@@ -655,7 +658,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         else:
             c.kind = "other"
         return True
-    noun, nend = _head_noun(text, c.end)
+    noun, nend = _head_noun(text, c.end, generic=True)
     if noun is None:
         om = re.match(r"\s+out\s+of\s+(?:the\s+)?\d[\d,]*", text[c.end:c.end + 30])
         if om:

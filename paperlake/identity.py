@@ -78,6 +78,32 @@ def _fixups() -> dict[str, str]:
     return _CASEFOLD_FIXUPS
 
 
+_UNASSIGNED_CLASS: str | None = None
+
+
+def _unassigned_class() -> str:
+    """Regex class of code points unassigned in *Python's* Unicode database.
+
+    polars' Rust regex / case tables may know a newer Unicode version; those characters
+    are non-word characters for :func:`title_key`, so the vectorised form blanks them
+    first to keep both implementations in exact agreement.
+    """
+    global _UNASSIGNED_CLASS
+    if _UNASSIGNED_CLASS is None:
+        ranges: list[tuple[int, int]] = []
+        start = None
+        for cp in range(sys.maxunicode + 2):
+            un = cp <= sys.maxunicode and unicodedata.category(chr(cp)) == "Cn"
+            if un and start is None:
+                start = cp
+            elif not un and start is not None:
+                ranges.append((start, cp - 1))
+                start = None
+        parts = [f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges]
+        _UNASSIGNED_CLASS = "[" + "".join(parts) + "]"
+    return _UNASSIGNED_CLASS
+
+
 def title_key(title: str | None) -> str:
     """Normalised title: NFKC, casefold, every run of non letter/number chars -> one space.
 
@@ -93,7 +119,9 @@ def title_key_expr(col: str | pl.Expr = "title") -> pl.Expr:
     """Vectorised :func:`title_key` (agrees with it; nulls become "")."""
     e = pl.col(col) if isinstance(col, str) else col
     fx = _fixups()
-    e = e.fill_null("").str.normalize("NFKC").str.to_lowercase()
+    un = _unassigned_class()
+    e = e.fill_null("").str.replace_all(un, " ").str.normalize("NFKC").str.replace_all(un, " ")
+    e = e.str.to_lowercase()
     e = e.str.replace_many(list(fx.keys()), list(fx.values()))
     return e.str.replace_all(_NON_ALNUM_RS, " ").str.strip_chars(" ")
 
@@ -555,7 +583,7 @@ class _NearDupIndex:
         up = dp.join(ul.rename(lambda c: c + "_a"), left_on="da", right_on="doc_a").join(
             ul.rename(lambda c: c + "_b"), left_on="db", right_on="doc_b"
         )
-        up = up.filter(pl.col("unit_a") < pl.col("unit_b"))
+        up = up.filter(pl.col("unit_a") != pl.col("unit_b"))
         na = pl.col("nsh_a").cast(pl.Float64)
         nb = pl.col("nsh_b").cast(pl.Float64)
         inter = pl.col("J") * (na + nb) / (1.0 + pl.col("J"))
@@ -576,7 +604,16 @@ class _NearDupIndex:
             | ((C >= 0.85) & (pl.col("nmin") >= MIN_SHINGLES_CONTAINMENT) & (T >= 0.25))
         )
         up = up.filter(accept).with_columns(pl.max_horizontal(J, C).clip(0.0, 1.0).alias("sim"))
-        return up.select(pl.col("unit_a").alias("ua"), pl.col("unit_b").alias("ub"), "sim")
+        return (
+            up.select(
+                pl.min_horizontal("unit_a", "unit_b").alias("ua"),
+                pl.max_horizontal("unit_a", "unit_b").alias("ub"),
+                "sim",
+            )
+            .group_by("ua", "ub")
+            .agg(pl.col("sim").max())
+            .sort("ua", "ub")
+        )
 
     def unit_edges_to_listing_edges(self, ue: pl.DataFrame, allowed: pl.DataFrame | None = None) -> pl.DataFrame:
         if allowed is None:

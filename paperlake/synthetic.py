@@ -275,7 +275,12 @@ def generate_corpus(
     L_kind += ["adjacent_duplicate" if a else "duplicate" for a in adjacent.tolist()]
     near_kind = rng.integers(len(NEAR_KINDS), size=n_near)
     for i, kk in zip(src_near.tolist(), near_kind.tolist()):
-        t, a = _near_variant(titles[i], abstracts[i], NEAR_KINDS[kk], f)
+        own = title_key(titles[i])
+        for _ in range(10):  # a tweaked title must not collide with another paper's title
+            t, a = _near_variant(titles[i], abstracts[i], NEAR_KINDS[kk], f)
+            k = title_key(t)
+            if k == own or k not in seen:
+                break
         L_title.append(t)
         L_abs.append(a)
         L_kind.append("near:" + NEAR_KINDS[kk])

@@ -63,6 +63,7 @@ class Scoring:
     abstract_only_factor: float = 0.6
     min_score: float = 3.0
     relative_min: float = 0.35
+    title_keep: float = 6.0
     max_topics: int = 4
     fallback_topic: str = "evaluation-benchmarks"
 
@@ -86,6 +87,9 @@ class Taxonomy:
     scoring: Scoring = Scoring()
     calibration: Calibration = Calibration()
     method: str = "lexicon-v1"
+    # (topic, factor, (more specific topics...)): the topic's evidence is multiplied by factor
+    # when one of the specific topics reaches scoring.min_score in the same paper
+    dampen: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
 
 
 def normalise_term(term: str) -> str:
@@ -140,6 +144,12 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
                 # a term listed twice for one topic and scope keeps its last weight
                 rows[(pat, topic, scope)] = w
     lexicon = tuple((pat, topic, w, scope) for (pat, topic, scope), w in rows.items())
+    dampen = []
+    for rule in cfg.get("dampen", []):
+        names = [rule["topic"], *rule["when_any"]]
+        if unknown := [n for n in names if n not in topics]:
+            raise ValueError(f"dampen rule names unknown topics {unknown}")
+        dampen.append((rule["topic"], float(rule["factor"]), tuple(rule["when_any"])))
     return Taxonomy(
         version=version,
         topics=topics,
@@ -148,6 +158,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         scoring=scoring,
         calibration=calibration,
         method=str(cfg.get("method", "lexicon-v1")),
+        dampen=tuple(dampen),
     )
 
 
@@ -174,7 +185,8 @@ def _normalised(col: str) -> pl.Expr:
 def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     """Raw evidence per (row index, topic) for topics with any matched term.
 
-    Columns: ``_row`` (u32 index into ``papers``), ``topic``, ``evidence`` (f64, may be <= 0).
+    Columns: ``_row`` (u32 index into ``papers``), ``topic``, ``evidence`` (f64, may be <= 0),
+    ``title_ev`` (the title's share of it).
     """
     sc = taxonomy.scoring
     lex = pl.DataFrame(
@@ -208,11 +220,25 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         (pl.col("w") * n_abs).filter(~in_title).sum().alias("abstract_ev"),
     )
     abstract_factor = pl.when(pl.col("title_ev") > 0).then(1.0).otherwise(sc.abstract_only_factor)
-    return per_topic.select(
+    ev = per_topic.select(
         "_row",
         "topic",
         (pl.col("title_ev") + pl.col("abstract_ev") * abstract_factor).alias("evidence"),
+        "title_ev",
     )
+    for topic, factor, specific in taxonomy.dampen:
+        triggered = (
+            (pl.col("topic").is_in(list(specific)) & (pl.col("evidence") >= sc.min_score))
+            .any()
+            .over("_row")
+        )
+        ev = ev.with_columns(
+            pl.when((pl.col("topic") == topic) & triggered)
+            .then(pl.col("evidence") * factor)
+            .otherwise(pl.col("evidence"))
+            .alias("evidence")
+        )
+    return ev
 
 
 def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
@@ -242,12 +268,20 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
             pl.col("evidence").max().over("_row").alias("best"),
         )
     )
+    # a strong title hit keeps a topic even when another topic dominates the abstract
     keep = (pl.col("rank") == 0) | (
-        (pl.col("rank") < sc.max_topics)
-        & (pl.col("evidence") >= sc.min_score)
-        & (pl.col("evidence") >= sc.relative_min * pl.col("best"))
+        (pl.col("evidence") >= sc.min_score)
+        & (
+            (pl.col("evidence") >= sc.relative_min * pl.col("best"))
+            | (pl.col("title_ev") >= sc.title_keep)
+        )
     )
-    chosen = ranked.filter(keep).select("_row", "topic", "evidence", "rank")
+    chosen = (
+        ranked.filter(keep)
+        .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"))
+        .filter(pl.col("rank") < sc.max_topics)
+        .select("_row", "topic", "evidence", "rank")
+    )
     rows = pl.DataFrame({"_row": pl.int_range(papers.height, dtype=pl.UInt32, eager=True)})
     fallback = rows.join(chosen.select("_row"), on="_row", how="anti").select(
         "_row",

@@ -10,7 +10,7 @@ What it reports
 * "lockbox" split (ids with int(id[:8], 16) % 3 == 0, ~1/3 of dev gold): its errors were never
   inspected while the lexicon was written -> the least biased in-niche figure;
 * 5-fold cross-validation of the fitted numbers ([scoring] min_score, relative_min,
-  title_weight, abstract_only_factor, abstract_power): grid-searched on 4 folds, scored on the
+  title_weight, abstract_only_factor, abstract_power, title_keep): grid-searched on 4 folds, scored on the
   5th; plus out-of-fold Platt calibration of `score` (the fitted a/b/c are printed and should
   be copied into [calibration]);
 * out-of-niche sanity set: papers from the real fixture dumps in shared/fixtures/real
@@ -59,6 +59,7 @@ GRID = {
     "abstract_power": [0.5, 1.0],
     "min_score": [3.0, 4.0, 5.0, 6.0, 8.0],
     "relative_min": [0.2, 0.3, 0.4, 0.5],
+    "title_keep": [4.5, 6.0, 9.0, 1e9],
 }
 
 # Out-of-niche sanity labels for papers in shared/fixtures/real (title prefix -> topics).

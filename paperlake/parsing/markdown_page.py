@@ -160,8 +160,15 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             raw = "\n".join(lines[b0 : b1 + 1])
             plain = collapse(md_to_text(raw))
             links.extend(u for u in _link_urls(raw) if u.startswith("http"))
-            dm = _DATE_META.match(plain) if b0 == b1 else None
-            if abstract_raw is None and looks_like_abstract(plain) and not plain.startswith("- "):
+            dm = _DATE_META.match(raw.strip()) if b0 == b1 else None
+            in_slot = (
+                aid is not None
+                and not raw.lstrip().startswith(("[- ", "- ", "[![", "!["))
+                and any(aid in u for u in _link_urls(raw))
+                and len(plain) >= 40
+                and not re.search(r"\b\d+\s+authors?\b", plain)
+            )
+            if abstract_raw is None and (in_slot or looks_like_abstract(plain)) and not plain.startswith("- "):
                 abstract_raw = md_to_text(raw)
                 end = b1
                 continue

@@ -1,0 +1,164 @@
+import json
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from paperlake.evaluation import score_metrics
+from paperlake.extraction import EXTRACTOR_VERSION, METRICS_SCHEMA, extract_mentions, extract_metrics
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev_gold.json"
+
+
+def _gold():
+    if not GOLD.exists():
+        pytest.skip(f"dev gold not found at {GOLD}")
+    return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+def _by_mention(text):
+    return {m["mention"]: m for m in extract_mentions(text)}
+
+
+def test_spec_example_respectively_and_sizes():
+    text = (
+        "Code Llama reaches state-of-the-art performance among open models on several code benchmarks, with "
+        "scores of up to 53% and 55% on HumanEval and MBPP, respectively. We release 7B, 13B and 34B parameters "
+        "each. All models are trained on sequences of 16k tokens and show improvements on inputs with up to 100k tokens."
+    )
+    ms = _by_mention(text)
+    assert ms["53%"]["benchmark"] == "HumanEval" and ms["55%"]["benchmark"] == "MBPP"
+    assert ms["53%"]["kind"] == "score" and ms["53%"]["qualifier"] == "up to"
+    assert ms["7B"]["value"] == 7e9 and ms["7B"]["kind"] == "model_size"
+    assert ms["34B parameters"]["value"] == 3.4e10
+    assert ms["16k tokens"]["kind"] == "context_length" and ms["16k tokens"]["value"] == 16000
+    assert ms["100k tokens"]["qualifier"] == "up to"
+
+
+def test_respectively_pairs_map_in_chunks():
+    text = (
+        "On the GSM8K and HumanEval datasets, our method achieves a 2.26x speedup (9.4% improvement) and "
+        "2.23x speedup (11.1% improvement), respectively."
+    )
+    ms = _by_mention(text)
+    assert ms["2.26x"]["benchmark"] == "GSM8K" and ms["9.4%"]["benchmark"] == "GSM8K"
+    assert ms["2.23x"]["benchmark"] == "HumanEval" and ms["11.1%"]["benchmark"] == "HumanEval"
+    assert ms["2.26x"]["kind"] == "speedup" and ms["9.4%"]["kind"] == "improvement"
+
+
+def test_ranges_take_upper_end_with_note():
+    ms = extract_mentions("speedups of 2-3x and compression ratios of 8x - 50x on 200M - 65B parameter models")
+    vals = [(m["value"], m["unit"], m["note"]) for m in ms]
+    assert (3.0, "x", "range 2-3x") in vals
+    assert (50.0, "x", "range 8x - 50x") in vals
+    assert any(v == 6.5e10 and u == "params" for v, u, _ in vals)
+    assert len(ms) == 3
+    ms = extract_mentions("extremely low bit counts, such as 2 to 3 bits per parameter")
+    assert [(m["mention"], m["value"], m["unit"]) for m in ms] == [("2 to 3 bits", 3.0, "bits")]
+
+
+def test_from_to_is_two_mentions():
+    ms = extract_mentions("Llama improves from 31% to 40% success rates on BigCodeBench.")
+    assert [m["value"] for m in ms] == [31.0, 40.0]
+    assert all(m["benchmark"] == "BigCodeBench" for m in ms)
+
+
+def test_qualifiers_and_plus():
+    ms = _by_mention("we generate more than 500K+ programs, over 350 experiments, ~3.7x throughput, sim75\\% less compute")
+    assert ms["350 experiments"]["qualifier"] == "over" and ms["350 experiments"]["kind"] == "count"
+    assert ms["3.7x"]["qualifier"] == "about"
+    assert ms["75\\%"]["qualifier"] == "about" and ms["75\\%"]["value"] == 75
+    ms = _by_mention("a dataset of 100+ languages")
+    (m,) = ms.values()
+    assert m["value"] == 100 and m["qualifier"] == "over"
+
+
+def test_names_versions_years_citations_urls_excluded():
+    text = (
+        "Compared with GPT-4, Llama 2, CodeGen2, Mixtral-8x7B, T5 and Qwen3 (Touvron et al., 2023), released in 2024, "
+        "see Section 3 and https://github.com/x/y2023/v1.5 on an A100-40GB GPU with 2D and 3D inputs, (1) first, "
+        "(2) second, Claude (3.5 Sonnet) and Stable Diffusion 3 on CoVoST 2 with pass@8."
+    )
+    assert extract_mentions(text) == []
+
+
+def test_model_size_attached_to_name():
+    ms = extract_mentions("Fine-tuning Llama2-7B and Qwen2.5-72B-Instruct, GEB-1.3B and later GEB-1.3B again.")
+    assert [(m["mention"], m["value"], m["kind"]) for m in ms] == [
+        ("7B", 7e9, "model_size"),
+        ("72B", 7.2e10, "model_size"),
+        ("1.3B", 1.3e9, "model_size"),
+    ]
+
+
+def test_kinds_from_context():
+    ms = _by_mention(
+        "It reduces memory by 60%, runs 10 times faster, outperforms the baseline by 5.2%, "
+        "achieves 4x compression and an accuracy of 74.9% with a 0.6% accuracy drop, at 4-bit."
+    )
+    assert ms["60%"]["kind"] == "reduction"
+    assert ms["10 times"]["kind"] == "speedup" and ms["10 times"]["unit"] == "x"
+    assert ms["5.2%"]["kind"] == "improvement"
+    assert ms["4x"]["kind"] == "reduction"
+    assert ms["74.9%"]["kind"] == "score"
+    assert ms["0.6%"]["kind"] == "other"
+    assert ms["4-bit"]["unit"] == "bits" and ms["4-bit"]["kind"] == "other"
+
+
+def test_values_canonical():
+    ms = _by_mention("trained on 1.5T tokens and 100K examples with a $100K budget and 1,000 hours of speech")
+    assert ms["1.5T tokens"]["value"] == 1.5e12 and ms["1.5T tokens"]["kind"] == "data_size"
+    assert ms["100K examples"]["value"] == 1e5
+    assert ms["$100K"]["unit"] == "USD"
+    assert ms["1,000 hours"]["value"] == 1000
+
+
+def test_latex_and_plain_percent_give_same_values():
+    a = extract_mentions("reduces computation by 41.5\\% and uses 43\\% of tokens")
+    b = extract_mentions("reduces computation by 41.5% and uses 43% of tokens")
+    assert [(m["value"], m["kind"]) for m in a] == [(m["value"], m["kind"]) for m in b] == [
+        (41.5, "reduction"),
+        (43.0, "reduction"),
+    ]
+
+
+def test_extract_metrics_schema_even_when_empty():
+    empty = extract_metrics(pl.DataFrame({"paper_id": [], "abstract": []}, schema={"paper_id": pl.String, "abstract": pl.String}))
+    assert empty.schema == pl.Schema(METRICS_SCHEMA) and empty.height == 0
+    none = extract_metrics(pl.DataFrame({"paper_id": ["a", "b"], "abstract": ["No numbers here.", None]}))
+    assert none.schema == pl.Schema(METRICS_SCHEMA) and none.height == 0
+    df = extract_metrics(pl.DataFrame({"paper_id": ["p"], "abstract": ["We train a 7B model 2.5x faster."]}))
+    assert df.schema == pl.Schema(METRICS_SCHEMA)
+    assert df["mention"].to_list() == ["7B", "2.5x"]
+    assert df["extractor_version"].unique().to_list() == [EXTRACTOR_VERSION]
+
+
+def test_spans_verbatim_on_every_dev_gold_abstract():
+    for rec in _gold():
+        text = rec["abstract"]
+        for variant in (text, text.replace("\\%", "%")):
+            for m in extract_mentions(variant):
+                assert variant[m["span_start"]:m["span_end"]] == m["mention"], (rec["id"], m)
+                assert isinstance(m["value"], float)
+
+
+def test_dev_gold_score_floor():
+    gold = _gold()
+    pred = {r["id"]: extract_mentions(r["abstract"]) for r in gold}
+    res = score_metrics(pred, gold)
+    # measured (metrics-1.0.0): F1 0.992, value 0.996, kind 0.980, benchmark 0.964
+    assert res["f1"] >= 0.96, res
+    assert res["value_accuracy"] >= 0.98, res
+    assert res["kind_accuracy"] >= 0.94, res
+    assert res["benchmark_accuracy"] >= 0.92, res
+
+
+def test_throughput_reasonable():
+    gold = _gold()
+    texts = [r["abstract"] for r in gold] * 3
+    t0 = time.perf_counter()
+    for t in texts:
+        extract_mentions(t)
+    rate = len(texts) / (time.perf_counter() - t0)
+    assert rate > 300, rate  # generous floor; ~thousands/s measured on one core
