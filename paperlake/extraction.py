@@ -97,13 +97,42 @@ _DATA_CUES = re.compile(r"train|corpus|corpora|pre-?train|data|dataset|tokens? o
 _USD_CUES = re.compile(r"budget|cost|dollar|USD|\$", re.I)
 
 
-def _build_benchmark_re() -> re.Pattern:
-    names = sorted(benchmark_names(), key=len, reverse=True)
-    alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return re.compile(r"(?<![\w-])(?:" + alts + r")(?![\w-]|\+)|(?<![\w-])(?:" + alts + r")\+?(?![\w-])")
+def _build_benchmark_index() -> dict[str, list[tuple[re.Pattern | None, str]]]:
+    """First word of each known benchmark -> [(pattern for the remaining words or None, name)]."""
+    index: dict[str, list] = {}
+    for name in sorted(benchmark_names(), key=len, reverse=True):
+        first, *rest = name.split()
+        tail = re.compile(r"".join(r"\s+" + re.escape(w) for w in rest) + r"(?![\w-])") if rest else None
+        index.setdefault(first, []).append((tail, name))
+    return index
 
 
-_BENCH_RE = _build_benchmark_re()
+_BENCH_INDEX = _build_benchmark_index()
+_TOKEN_RE = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+./-]*")
+
+
+def _lexicon_benchmarks(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        tok = m.group(0).rstrip(".,/")
+        entries = _BENCH_INDEX.get(tok) or (_BENCH_INDEX.get(tok[:-1]) if tok.endswith("+") else None)
+        if not entries:
+            continue
+        s = m.start()
+        for tail, name in entries:
+            if tail is None:
+                if tok in _BENCH_INDEX:
+                    out.append((s, s + len(tok), tok))
+                else:
+                    out.append((s, s + len(tok) - 1, tok[:-1]))
+                break
+            tm = tail.match(text, s + len(tok))
+            if tm:
+                out.append((s, tm.end(), text[s:tm.end()]))
+                break
+    return out
+
+
 # "the X benchmark/dataset", "benchmark(s) X"
 _BENCH_PATTERN_RE = re.compile(
     r"(?<![\w-])([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s+(?:benchmark|dataset|datasets|benchmarks|test\s+set)\b"
@@ -204,6 +233,7 @@ _X_REDUCTION = re.compile(
     re.I,
 )
 
+_HAS_DIGIT = re.compile(r"\d")
 _ENUM_BEFORE = re.compile(r"(?:^|[\s(:;,])\($|(?:^|[:;.]\s*|\s)$")
 
 
@@ -727,8 +757,8 @@ def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
 
 def _find_benchmarks(text: str) -> list[tuple[int, int, str]]:
     found: dict[tuple[int, int], str] = {}
-    for m in _BENCH_RE.finditer(text):
-        found[m.span()] = m.group(0)
+    for bs, be, name in _lexicon_benchmarks(text):
+        found[(bs, be)] = name
     for m in _BENCH_PATTERN_RE.finditer(text):
         g = 1 if m.group(1) else 2
         name = m.group(g)
@@ -755,6 +785,8 @@ _BENCH_KINDS = {"score", "improvement", "speedup", "other", "reduction", "count"
 
 
 def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int]) -> None:
+    if not any(c.kind in _BENCH_KINDS for c in cands):
+        return
     benches = _find_benchmarks(text)
     if not benches:
         return
@@ -910,7 +942,7 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
 def extract_mentions(abstract: str) -> list[dict]:
     """All metric mentions of one abstract, in text order (see module docstring)."""
     text = abstract or ""
-    if not any(ch.isdigit() for ch in text):
+    if not _HAS_DIGIT.search(text):
         return []
     cands = _merge_ranges(text, _candidates(text))
     bounds = _sentence_bounds(text)
@@ -941,6 +973,8 @@ def extract_mentions(abstract: str) -> list[dict]:
         if c.kind in ("model_size", "data_size", "context_length"):
             c.benchmark = None
         q = c.qualifier or _qualifier(text, getattr(c, "range_start", c.start), c.end)
+        if q is None and text[c.num_end:c.num_end + 1] == "+":
+            q = "over"
         note = c.note
         if note is not None:
             note = "range " + note

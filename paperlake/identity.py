@@ -403,7 +403,7 @@ def _explain(cl: _Clusters) -> pl.DataFrame:
 N_BINS = 128  # one-permutation MinHash bins per abstract
 BAND_ROWS = 3  # bins per LSH band
 N_BANDS = N_BINS // BAND_ROWS  # 42 bands: P(candidate) = 0.996 at J=0.5, 0.94 at J=0.4
-MAX_BUCKET = 100  # LSH buckets with more distinct abstracts are boilerplate: not expanded
+MAX_BUCKET = 25  # LSH buckets with more distinct abstracts are boilerplate: not expanded
 MIN_SHINGLES = 12  # abstracts with fewer word 3-grams take no part in near-dup matching
 MIN_SHINGLES_CONTAINMENT = 30  # the smaller abstract must be this long for the containment rule
 

@@ -64,6 +64,8 @@ class Scoring:
     min_score: float = 3.0
     relative_min: float = 0.35
     title_keep: float = 6.0
+    ref_words: float = 150.0  # min_score is meant for abstracts of at least this many words ...
+    length_floor: float = 0.3  # ... and shrinks with shorter ones, down to this fraction
     max_topics: int = 4
     fallback_topic: str = "evaluation-benchmarks"
 
@@ -260,8 +262,20 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
         ]
     )
     ev = topic_evidence(papers, tax)
+    # evidence grows with the amount of text: short/missing abstracts get a lower bar
+    min_eff = papers.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+        (
+            pl.col("abstract").fill_null("").str.count_matches(r"[A-Za-z0-9]+").cast(pl.Float64)
+            / sc.ref_words
+        )
+        .clip(sc.length_floor, 1.0)
+        .mul(sc.min_score)
+        .alias("min_eff"),
+    )
     ranked = (
         ev.filter(pl.col("evidence") > 0)
+        .join(min_eff, on="_row", how="left")
         .sort(["_row", "evidence", "topic"], descending=[False, True, False])
         .with_columns(
             pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"),
@@ -270,7 +284,7 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
     )
     # a strong title hit keeps a topic even when another topic dominates the abstract
     keep = (pl.col("rank") == 0) | (
-        (pl.col("evidence") >= sc.min_score)
+        (pl.col("evidence") >= pl.col("min_eff"))
         & (
             (pl.col("evidence") >= sc.relative_min * pl.col("best"))
             | (pl.col("title_ev") >= sc.title_keep)

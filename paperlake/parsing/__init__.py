@@ -101,6 +101,9 @@ def _parse(data: bytes, file_name: str, reference_date: dt.date | None) -> Parse
 
         res = parse_text_page(ledger, reference_date, long_lines=long_lines)
         fmt, listing_date, inferred = res.format, res.listing_date, res.listing_date_inferred
+        page_furniture = any(st == "F" and lines[i].strip() for i, st in enumerate(ledger.status))
+        if not ledger.rows and not page_furniture:
+            fmt = "unknown"  # nothing recognisable as a papers page
     elif fmt == "hf_markdown":
         from .markdown_page import parse_markdown_page
 

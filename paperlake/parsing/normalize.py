@@ -345,7 +345,7 @@ def abstract_junk_reason(abstract: str | None, title: str | None = None) -> str 
             return f"junk abstract (bot/page text: {mk!r})"
     if words < 5:
         return f"junk abstract (only {words} words)"
-    if re.match(r"^(?:tl;?dr|project page|project repo|code|paper|github|demo|our work focuses on)\b", low):
+    if re.match(r"^(?:tl;?dr|project page|project repo|code|paper|github|demo|website|repo)\s*:|^our work focuses on\b", low):
         return "looks like a comment, not the abstract"
     if words < 12 or len(a) < 80:
         return f"abstract too short ({words} words)"

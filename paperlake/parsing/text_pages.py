@@ -247,6 +247,8 @@ def parse_text_page(
             k = nxt
             continue
         i1, b1, s1 = content[nxt]
+        if blank_layout:  # judge the whole paragraph, not its first (hard-wrapped) line
+            s1 = " ".join(c[2] for c in content[nxt : abstract_extent(nxt) + 1])
         if looks_like_abstract(s1):
             is_abstract = True
         else:
