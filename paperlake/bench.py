@@ -1,0 +1,162 @@
+"""`paperlake bench`: end-to-end timings on synthetic corpora, beside the I/O floor.
+
+Each size runs in its own subprocess (so peak memory is per size): generate a synthetic
+corpus of dumps, measure the I/O floor (read every dump and write its lines once as a
+Delta table), run the full Dagster job in-process into a fresh warehouse (per-stage wall
+time from Dagster's step stats), then land one more dump (~250 listings) and time the
+incremental run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+DEFAULT_SIZES = (10_000, 140_000, 1_000_000)
+
+
+def io_floor(landing: Path, target: Path) -> dict:
+    """Read every dump and write its lines once as a Delta table: the floor any pipeline pays."""
+    from deltalake import write_deltalake
+
+    t0 = time.perf_counter()
+    files = sorted(p for p in landing.iterdir() if p.is_file())
+    texts = [p.read_bytes().decode("utf-8", errors="replace") for p in files]
+    nbytes = sum(len(t) for t in texts)
+    df = (
+        pl.DataFrame({"file_name": [p.name for p in files], "text": texts})
+        .with_columns(pl.col("text").str.split("\n"))
+        .explode("text")
+    )
+    write_deltalake(str(target), df.to_arrow(), mode="overwrite")
+    return {"seconds": time.perf_counter() - t0, "bytes": nbytes, "lines": df.height}
+
+
+def run_job(landing: Path, warehouse: Path) -> dict:
+    """Run the main job in-process; return wall time and per-step seconds."""
+    os.environ["PAPERLAKE_LANDING"] = str(landing)
+    os.environ["PAPERLAKE_WAREHOUSE"] = str(warehouse)
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.jobs import MAIN_JOB
+    from pipelines.resources import LandingZoneResource, WarehouseResource
+
+    job = defs.resolve_job_def(MAIN_JOB)
+    with dg.DagsterInstance.ephemeral() as instance:
+        t0 = time.perf_counter()
+        result = job.execute_in_process(
+            instance=instance,
+            resources={"landing": LandingZoneResource(root=str(landing)),
+                       "warehouse": WarehouseResource(root=str(warehouse))},
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            raise_on_error=False,
+        )
+        wall = time.perf_counter() - t0
+        steps = {s.step_key: round(s.end_time - s.start_time, 3) for s in instance.get_run_step_stats(result.run_id)
+                 if s.end_time and s.start_time}
+    return {"seconds": wall, "success": result.success, "steps": steps}
+
+
+def bench_one(n: int, workdir: Path, seed: int = 7) -> dict:
+    from paperlake.synthetic import generate_corpus
+
+    landing = workdir / "landing"
+    t0 = time.perf_counter()
+    corpus = generate_corpus(n, seed=seed, out_dir=landing)
+    if corpus.truth_path:
+        shutil.move(str(corpus.truth_path), workdir / "truth.csv")
+    gen = time.perf_counter() - t0
+    floor = io_floor(landing, workdir / "floor")
+    full = run_job(landing, workdir / "warehouse")
+
+    extra = workdir / "extra"
+    generate_corpus(250, seed=seed + 1000, out_dir=extra, per_dump=250)
+    new_dump = next(p for p in sorted(extra.iterdir()) if p.suffix == ".txt")
+    shutil.copy(new_dump, landing / f"zz_incremental_{new_dump.name}")
+    incr = run_job(landing, workdir / "warehouse")
+
+    papers = pl.scan_delta(str(workdir / "warehouse" / "silver" / "papers")).select(pl.len()).collect().item()
+    return {
+        "listings": n,
+        "papers": papers,
+        "dumps": len(corpus.dump_files),
+        "generate_s": round(gen, 2),
+        "io_floor_s": round(floor["seconds"], 2),
+        "input_mb": round(floor["bytes"] / 1e6, 1),
+        "full_run_s": round(full["seconds"], 2),
+        "full_over_floor": round(full["seconds"] / floor["seconds"], 2),
+        "listings_per_s": round(n / full["seconds"]),
+        "incremental_run_s": round(incr["seconds"], 2),
+        "incremental_share_of_full": round(incr["seconds"] / full["seconds"], 3),
+        "stages_s": full["steps"],
+        "incremental_stages_s": incr["steps"],
+        "success": full["success"] and incr["success"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def _child(n: int, keep: Path | None) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix=f"paperlake-bench-{n}-", dir=keep))
+    cmd = [sys.executable, "-m", "paperlake.bench", "--one", str(n), "--workdir", str(workdir)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if out.returncode != 0:
+        return {"listings": n, "error": out.stderr[-2000:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def format_table(rows: list[dict]) -> str:
+    cols = ["listings", "papers", "input_mb", "io_floor_s", "full_run_s", "full_over_floor", "listings_per_s",
+            "incremental_run_s", "incremental_share_of_full", "peak_rss_mb"]
+    lines = [" | ".join(cols), " | ".join("---" for _ in cols)]
+    for r in rows:
+        lines.append(" | ".join(str(r.get(c, r.get("error", "")[:40] if c == "papers" else "")) for c in cols))
+    stage_lines = []
+    for r in rows:
+        if "stages_s" in r:
+            stage_lines.append(f"{r['listings']:>9} listings: " + ", ".join(f"{k}={v}s" for k, v in r["stages_s"].items()))
+    return "\n".join(lines + ["", "per-stage wall time (full run):", *stage_lines])
+
+
+def register(sub) -> None:
+    p = sub.add_parser("bench", help="benchmark the whole job on synthetic corpora beside the I/O floor")
+    p.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated listing counts")
+    p.add_argument("--json", dest="json_out", help="also write the results to this JSON file")
+    p.add_argument("--keep", help="keep corpora and warehouses under this folder")
+    p.set_defaults(func=cmd_bench)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    rows = []
+    keep = Path(args.keep) if args.keep else None
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+    for n in (int(s) for s in args.sizes.split(",")):
+        print(f"bench: {n} listings ...", flush=True)
+        rows.append(_child(n, keep))
+        print(json.dumps(rows[-1]), flush=True)
+    print()
+    print(format_table(rows))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(rows, indent=2))
+    return 0 if all(r.get("success") for r in rows) else 1
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--one", type=int, required=True)
+    ap.add_argument("--workdir", required=True)
+    a = ap.parse_args()
+    print(json.dumps(bench_one(a.one, Path(a.workdir))))
