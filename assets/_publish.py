@@ -92,6 +92,8 @@ class TableWrite:
     delete_scope: str | None = "all"
     extra_metadata: Mapping[str, object] | None = None
     commit_versions: Mapping[str, str] | None = None
+    # Rows to MERGE when only part of the table changed (``df`` is then the full audited table).
+    changes: pl.DataFrame | None = None
 
     def check_results(self) -> list[dg.AssetCheckResult]:
         missing = {c.name for c in self.checks} - set(self.outcomes)
@@ -133,7 +135,7 @@ def publish_group(
         else:
             commit_meta = {"dagster_run_id": context.run.run_id, "dagster_asset_key": w.table,
                            **versions.all_versions(), **(w.commit_versions or {})}
-            out = store.upsert(w.table, w.df, w.keys, metadata=commit_meta, delete_scope=w.delete_scope,
+            out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta, delete_scope=w.delete_scope,
                                description=table_description(w.table))
             meta |= {
                 "published": True,

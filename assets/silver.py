@@ -1,11 +1,15 @@
 """Silver: distinct papers and their listings, topic tags, metric mentions."""
 
 
+from dataclasses import dataclass
+
 import dagster as dg
 import polars as pl
 
 from assets._publish import Check, TableWrite, check_specs, publish, publish_group, table_kwargs, table_spec
 from paperlake import catalog, extraction, identity, quality, tagging
+from paperlake.delta import in_predicate
+from paperlake.ops import writer_pool
 from paperlake.text import code_links_expr
 from pipelines.resources import GreatExpectationsResource, TaxonomyResource, WarehouseResource
 
@@ -55,6 +59,39 @@ UNITS = ["%", "pp", "x", "params", "tokens", "examples", "languages", "bits", "s
 KINDS = ["score", "improvement", "speedup", "reduction", "model_size", "data_size", "context_length", "count", "other"]
 
 
+SOURCE_VERSION = "source_version"
+
+
+@dataclass(frozen=True)
+class Increment:
+    """Which papers a derived table must (re)process since it last consumed silver/papers."""
+
+    paper_ids: pl.DataFrame | None  # None: everything (first run, new taxonomy/extractor, rewritten source)
+    source_version: int
+
+    def split(self, store, table: str, papers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(papers to process, rows of `table` to keep as they are)."""
+        if self.paper_ids is None:
+            return papers, pl.DataFrame(schema=catalog.TABLES[table].schema)
+        kept = store.read(table).join(self.paper_ids, on="paper_id", how="anti")
+        return papers.join(self.paper_ids, on="paper_id", how="semi"), kept
+
+    def write_args(self, new_rows: pl.DataFrame) -> dict:
+        if self.paper_ids is None:
+            return {"delete_scope": "all"}
+        ids = self.paper_ids["paper_id"].to_list()
+        return {"changes": new_rows, "delete_scope": in_predicate("t.paper_id", ids) if ids else None}
+
+
+def increment_since_last_run(store, table: str, version_key: str, version: str) -> Increment:
+    """Papers changed since `table` last consumed silver/papers, or None for a full pass."""
+    source_version = store.version(PAPERS)
+    last = store.latest_commit_with(table, SOURCE_VERSION)
+    if not last or last.get(version_key) != version:
+        return Increment(None, source_version)
+    return Increment(store.changed_keys(PAPERS, int(last[SOURCE_VERSION]), ["paper_id"]), source_version)
+
+
 def listings_for_identity(store) -> pl.DataFrame:
     """Bronze listings with `first_seen`: the page date (UTC midnight) or else the ingest time."""
     return store.read(catalog.LISTINGS.name).with_columns(
@@ -69,6 +106,7 @@ def listings_for_identity(store) -> pl.DataFrame:
     check_specs=check_specs(PAPERS, PAPERS_CHECKS) + check_specs(PAPER_LISTINGS, PAPER_LISTINGS_CHECKS),
     name="silver_identity",
     code_version=identity.IDENTITY_VERSION,
+    pool=writer_pool(PAPERS),
 )
 def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                     great_expectations: GreatExpectationsResource):
@@ -122,14 +160,19 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     **table_kwargs(PAPER_TOPICS, deps=[PAPERS]),
     check_specs=check_specs(PAPER_TOPICS, TOPICS_CHECKS),
     code_version=tagging.load_taxonomy().version,
+    pool=writer_pool(PAPER_TOPICS),
 )
 def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                  great_expectations: GreatExpectationsResource, taxonomy: TaxonomyResource):
     """Multi-label topic tags from the versioned taxonomy config."""
     store = warehouse.store()
     tax = taxonomy.load()
+    inc = increment_since_last_run(store, PAPER_TOPICS, "taxonomy_version", tax.version)
     papers = store.read(PAPERS, ["paper_id", "title", "abstract"])
-    topics = catalog.PAPER_TOPICS.conform(tagging.tag_papers(papers, tax))
+    todo, kept = inc.split(store, PAPER_TOPICS, papers)
+    new = catalog.PAPER_TOPICS.conform(tagging.tag_papers(todo, tax))
+    topics = pl.concat([kept, new])
+    context.log.info(f"tagging {todo.height} of {papers.height} papers ({'full' if inc.paper_ids is None else 'incremental'})")
     per_paper = papers.select("paper_id").join(topics.group_by("paper_id").len(), on="paper_id", how="left")
     bad = per_paper.filter(~pl.col("len").fill_null(0).is_between(1, 4))
     outcomes = {
@@ -149,8 +192,9 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     }
     dist = topics.group_by("topic").len().sort("len", descending=True)
     return publish(context, store, PAPER_TOPICS, topics, keys=["paper_id", "topic"], checks=TOPICS_CHECKS,
-                   outcomes=outcomes, commit_versions={"taxonomy_version": tax.version},
-                   extra_metadata={"taxonomy_version": tax.version,
+                   outcomes=outcomes, **inc.write_args(new),
+                   commit_versions={"taxonomy_version": tax.version, SOURCE_VERSION: str(inc.source_version)},
+                   extra_metadata={"taxonomy_version": tax.version, "papers_tagged": todo.height,
                                    "topic_counts": dg.MetadataValue.json(dist.to_dicts())})
 
 
@@ -158,13 +202,18 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     **table_kwargs(PAPER_METRICS, deps=[PAPERS]),
     check_specs=check_specs(PAPER_METRICS, METRICS_CHECKS),
     code_version=extraction.EXTRACTOR_VERSION,
+    pool=writer_pool(PAPER_METRICS),
 )
 def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   great_expectations: GreatExpectationsResource):
     """Quantitative mentions (value, unit, kind, metric, benchmark) extracted from abstracts."""
     store = warehouse.store()
+    inc = increment_since_last_run(store, PAPER_METRICS, "extractor_version", extraction.EXTRACTOR_VERSION)
     papers = store.read(PAPERS, ["paper_id", "abstract"])
-    metrics = catalog.PAPER_METRICS.conform(extraction.extract_metrics(papers.filter(pl.col("abstract").is_not_null())))
+    todo, kept = inc.split(store, PAPER_METRICS, papers)
+    new = catalog.PAPER_METRICS.conform(extraction.extract_metrics(todo.filter(pl.col("abstract").is_not_null())))
+    metrics = pl.concat([kept, new])
+    context.log.info(f"extracting from {todo.height} of {papers.height} papers")
     outcomes = {
         CheckNames.METRICS_SUITE: great_expectations.validate(metrics, "silver_paper_metrics", [
             ("ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": UNITS}),
@@ -178,5 +227,8 @@ def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     }
     kinds = metrics.group_by("kind").len().sort("len", descending=True)
     return publish(context, store, PAPER_METRICS, metrics, keys=["paper_id", "span_start"], checks=METRICS_CHECKS,
-                   outcomes=outcomes, extra_metadata={"papers_with_metrics": metrics["paper_id"].n_unique(),
+                   outcomes=outcomes, **inc.write_args(new),
+                   commit_versions={SOURCE_VERSION: str(inc.source_version)},
+                   extra_metadata={"papers_processed": todo.height,
+                                   "papers_with_metrics": metrics["paper_id"].n_unique(),
                                                       "kinds": dg.MetadataValue.json(kinds.to_dicts())})
