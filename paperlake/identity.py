@@ -9,9 +9,16 @@ Identity layers (strongest first)
 2. ``title``         - same :func:`title_key` (NFKC, casefold, punctuation and
                        whitespace collapsed) => same paper, unless that would join two
                        different arXiv ids.
-3. ``near_duplicate``- MinHash/LSH candidates on title+abstract word shingles, verified
-                       on the candidate pairs (estimated Jaccard / containment of the
-                       abstracts, title similarity, series guard).  See ``_near_dup_edges``.
+3. ``near_duplicate``- one-permutation MinHash (128 bins, rotation-densified) of the
+                       abstract's word 3-grams, LSH with 42 bands x 3 rows (buckets of
+                       more than MAX_BUCKET distinct abstracts = boilerplate, skipped).
+                       Candidate pairs are verified: estimated Jaccard J, containment C
+                       and title-token Jaccard T; accept if the titles' "series markers"
+                       (tokens with digits, roman numerals ii..xii: "2.0", "v2", "Part II")
+                       are identical AND both abstracts have >= MIN_SHINGLES shingles AND
+                       (J >= 0.9 or (J >= 0.5 and T >= 0.25) or (J >= 0.35 and T >= 0.6)
+                       or (C >= 0.85 and T >= 0.25 and the smaller abstract has >= 30
+                       shingles)).  similarity = max(J, C).
 
 Listings are clustered transitively (union-find) over these edges, processed in a fixed
 priority order (arXiv, then title, then near-duplicates by decreasing similarity); a union
@@ -198,6 +205,11 @@ class _UnionFind:
 _EPOCH = pl.lit(0).cast(UTC_TS)
 
 
+def _text_key_expr(col: str) -> pl.Expr:
+    """Cheap normalisation for abstracts (lower-case, non letter/number runs -> " ")."""
+    return pl.col(col).fill_null("").str.to_lowercase().str.replace_all(_NON_ALNUM_RS, " ").str.strip_chars(" ")
+
+
 def _prepare(df: pl.DataFrame) -> pl.DataFrame:
     """Normalise the identity-relevant columns; one row per listing_id, sorted."""
     cols = df.columns
@@ -215,7 +227,7 @@ def _prepare(df: pl.DataFrame) -> pl.DataFrame:
     )
     out = out.with_columns(
         title_key_expr("title").alias("tkey"),
-        title_key_expr("abstract").alias("akey"),
+        _text_key_expr("abstract").alias("akey"),
     ).with_columns(
         pl.when(pl.col("tkey") == "").then(None).otherwise(pl.col("tkey")).alias("tkey"),
         pl.when(pl.col("akey") == "").then(None).otherwise(pl.col("akey")).alias("akey"),
@@ -411,6 +423,7 @@ _U64_MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
 _VAL_MASK = np.uint64((1 << 57) - 1)
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_WORD_SEED = 0x5EED
 _ROMAN = ["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"]
 
 
@@ -442,17 +455,17 @@ def _signatures(texts: list[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
     nsh = np.zeros(n, dtype=np.int64)
     if n == 0:
         return sig.reshape(0, N_BINS), nsh
+    # word hashes: polars' hash with a fixed seed (deterministic for a polars version;
+    # only near-duplicate *candidates* depend on it, paper_id anchors do not)
     w = (
-        pl.DataFrame({"doc": np.arange(n, dtype=np.int64), "t": texts})
-        .select("doc", pl.col("t").fill_null("").str.split(" ").alias("w"))
-        .explode("w")
-        .filter(pl.col("w").is_not_null() & (pl.col("w") != ""))
+        pl.DataFrame({"t": texts})
+        .select(pl.col("t").fill_null("").str.split(" ").list.eval(pl.element().filter(pl.element() != "").hash(_WORD_SEED)).alias("h"))
+        .with_row_index("doc")
+        .explode("h")
+        .drop_nulls("h")
     )
-    vocab = w.select(pl.col("w").unique())
-    vocab = vocab.with_columns(pl.Series("h", _word_hashes(vocab["w"].to_list()), dtype=pl.UInt64))
-    w = w.join(vocab, on="w", how="left", maintain_order="left")
-    doc = w["doc"].to_numpy()
-    h = w["h"].to_numpy()
+    doc = w["doc"].to_numpy().astype(np.int64)
+    h = w["h"].to_numpy().astype(np.uint64)
     if len(h) >= 3:
         same = doc[:-2] == doc[2:]
         sd = doc[:-2][same]

@@ -103,3 +103,151 @@ def test_title_layer_and_arxiv_cannot_link():
     # the no-arXiv listing joins the smallest arXiv id; two arXiv ids never merge
     assert p["l000"] == p["l001"] == paper_id_for("arxiv:2301.00001")
     assert p["l002"] == paper_id_for("arxiv:2301.00002")
+
+
+# ---------------------------------------------------------------- near duplicates
+def _seed_pairs():
+    from paperlake.synthetic import load_seeds, read_seed_dump, SAMPLES_DIR
+
+    out = []
+    for p in sorted(SAMPLES_DIR.glob("*.txt")):
+        out.extend(read_seed_dump(p.read_text()))
+    return out
+
+
+def test_near_duplicate_layer_trimmed_abstract_and_v2_title():
+    (t0, a0), (t1, a1) = _seed_pairs()[:2]
+    sents = a0.split(". ")
+    trimmed = ". ".join(sents[: max(2, int(len(sents) * 0.7))]) + "..."
+    df = _listings(
+        [
+            {"title": t0, "abstract": a0},
+            {"title": t0.replace(" ", "  ").upper() + " Revisited", "abstract": "  " + trimmed.lower()},
+            {"title": t1, "abstract": a1},
+        ]
+    )
+    res = assign_papers(df)
+    p = _pid(res)
+    assert p["l000"] == p["l001"] != p["l002"]
+    r = res.filter(pl.col("listing_id") == "l001").row(0, named=True)
+    assert r["match_rule"] == "near_duplicate" and r["matched_listing_id"] == "l000"
+    assert 0.5 <= r["similarity"] <= 1.0
+    # paper_id of a title-only cluster: smallest title_key of its members
+    assert p["l000"] == paper_id_for("title:" + min(title_key(t0), title_key(df["title"][1])))
+
+
+def test_hard_negatives_boilerplate_and_followups():
+    pairs = _seed_pairs()
+    boiler = "Large language models (LLMs) have shown remarkable capabilities across a wide range of natural language processing tasks."
+    (t0, a0), (t1, a1), (t2, a2), (t3, a3) = pairs[3:7]
+    df = _listings(
+        [
+            {"title": t0, "abstract": boiler + " " + a0},
+            {"title": t1, "abstract": boiler + " " + a1},
+            {"title": "FooNet: Scalable Widgets", "abstract": a2},
+            # follow-up: same title + "2.0", abstract shares the opening, rest differs
+            {"title": "FooNet: Scalable Widgets 2.0", "abstract": a2.split(". ")[0] + ". " + a3},
+            # series: nearly identical abstract but a different part number
+            {"title": "FooNet: Scalable Widgets, Part II", "abstract": a2 + " We extend it."},
+            {"title": "FooNet v2: Scalable Widgets", "abstract": a2},
+        ]
+    )
+    p = _pid(assign_papers(df))
+    assert len({p["l000"], p["l001"], p["l002"], p["l003"], p["l004"], p["l005"]}) == 6
+
+
+def test_order_independence_and_stability():
+    from paperlake.synthetic import generate_corpus
+
+    c = generate_corpus(1500, seed=21)
+    a = assign_papers(c.listings)
+    b = assign_papers(c.listings.sample(fraction=1.0, shuffle=True, seed=1))
+    assert a.equals(b)
+    assert a.columns == ["listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"]
+    assert a["listing_id"].n_unique() == c.listings.height
+    assert set(a["match_rule"]) <= {"arxiv_id", "title", "near_duplicate", "new"}
+    assert a["similarity"].is_between(0.0, 1.0).all()
+    assert a["paper_id"].str.contains(r"^p_[0-9a-f]{16}$").all()
+    # stable across runs: a fixed corpus maps to fixed ids
+    assert assign_papers(c.listings.head(300))["paper_id"].equals(assign_papers(c.listings.head(300))["paper_id"])
+
+
+def _upsert(base: pl.DataFrame, upd: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat([base.join(upd, on="listing_id", how="anti"), upd]).sort("listing_id")
+
+
+def test_incremental_equals_batch():
+    from paperlake.synthetic import generate_corpus
+
+    c = generate_corpus(2500, seed=5)
+    L = c.listings
+    full = assign_papers(L)
+    state = None
+    for lo, hi in [(0, 4), (4, 7), (7, 10)]:  # three batches of dumps
+        batch = L.filter(pl.col("dump_index").is_between(lo, hi - 1))
+        if state is None:
+            state = assign_papers(batch)
+        else:
+            known = state.join(L, on="listing_id")
+            upd = assign_papers(batch, known=known)
+            assert set(batch["listing_id"]) <= set(upd["listing_id"])
+            state = _upsert(state, upd)
+    assert state.select("listing_id", "paper_id").equals(full.select("listing_id", "paper_id"))
+    # the match explanations of the last batch are preserved too
+    last = L.filter(pl.col("dump_index") >= 7).select("listing_id")
+    assert state.join(last, on="listing_id").equals(full.join(last, on="listing_id"))
+
+
+def test_incremental_upgrade_to_arxiv_reassigns_known():
+    df = _listings([{"title": "Deep Widgets"}, {"title": "deep widgets!", "arxiv_id": "2402.00042v2"}])
+    first = assign_papers(df.head(1))
+    assert first["paper_id"][0] == paper_id_for("title:deep widgets")
+    upd = assign_papers(df.tail(1), known=first.join(df, on="listing_id"))
+    assert dict(zip(upd["listing_id"], upd["paper_id"])) == {
+        "l000": paper_id_for("arxiv:2402.00042"),
+        "l001": paper_id_for("arxiv:2402.00042"),
+    }
+
+
+# ---------------------------------------------------------------- build_papers
+def test_build_papers_canonical_rule_and_order_independence():
+    t = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    rows = [
+        # earliest, long abstract, no arXiv metadata
+        dict(listing_id="x1", dump_id="d1", file_name="f1", position=0, title="W", abstract="a " * 50,
+             arxiv_id=None, authors=[], published_at=None, upvotes=1, links=["u1"], first_seen=t),
+        # with arXiv id and authors, shorter abstract -> canonical
+        dict(listing_id="x2", dump_id="d2", file_name="f2", position=3, title="W!", abstract="short",
+             arxiv_id="arXiv:2401.00001v3", authors=["Ann"], published_at=dt.date(2024, 1, 2), upvotes=5,
+             links=["u2", "u1"], first_seen=t + dt.timedelta(days=2)),
+        dict(listing_id="x3", dump_id="d2", file_name="f2", position=4, title="W", abstract=None,
+             arxiv_id="2401.00001", authors=["Bob"], published_at=None, upvotes=None, links=None,
+             first_seen=t + dt.timedelta(days=1)),
+        dict(listing_id="y1", dump_id="d1", file_name="f1", position=1, title="Solo", abstract="s",
+             arxiv_id=None, authors=None, published_at=None, upvotes=None, links=[], first_seen=t),
+    ]
+    df = pl.DataFrame(rows, schema_overrides={"first_seen": pl.Datetime("us", "UTC"), "published_at": pl.Date,
+                                               "authors": pl.List(pl.String), "links": pl.List(pl.String)})
+    df = df.with_columns(paper_id=pl.when(pl.col("listing_id").str.starts_with("x")).then(pl.lit("P1")).otherwise(pl.lit("P2")))
+    p = build_papers(df)
+    assert p.height == 2 and p["paper_id"].to_list() == ["P1", "P2"]
+    r = p.row(0, named=True)
+    # x2 and x3 both have arXiv + authors: longer abstract wins (x2)
+    assert r["canonical_listing_id"] == "x2" and r["title"] == "W!" and r["authors"] == ["Ann"]
+    assert r["arxiv_id"] == "2401.00001"
+    assert r["links"] == ["u1", "u2"] and r["n_listings"] == 3 and r["n_dumps"] == 2
+    assert r["first_seen"] == t and r["last_seen"] == t + dt.timedelta(days=2)
+    assert r["published_at"] == dt.date(2024, 1, 2)
+    s = p.row(1, named=True)
+    assert s["authors"] == [] and s["links"] == [] and s["canonical_listing_id"] == "y1"
+    assert build_papers(df.reverse()).equals(p)
+    assert build_papers(df.sample(fraction=1.0, shuffle=True, seed=3)).equals(p)
+
+
+def test_title_key_expr_agrees_on_all_code_points():
+    import sys
+
+    cps = [c for c in range(0, sys.maxunicode + 1, 1) if not 0xD800 <= c <= 0xDFFF]
+    strs = ["".join(f"a{chr(c)}b{chr(c).upper()} " for c in cps[i : i + 256]) for i in range(0, len(cps), 256)]
+    got = pl.DataFrame({"t": strs}).select(title_key_expr("t"))["t"].to_list()
+    assert got == [title_key(s) for s in strs]
