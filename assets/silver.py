@@ -101,6 +101,68 @@ def listings_for_identity(store) -> pl.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class IdentityStep:
+    """Full tables (audited) and, in incremental mode, just the rows to MERGE."""
+
+    mode: str
+    papers: pl.DataFrame
+    paper_listings: pl.DataFrame
+    assigned: int
+    rebuilt: int
+    paper_changes: pl.DataFrame | None = None
+    paper_delete_scope: str | None = "all"
+    listing_changes: pl.DataFrame | None = None
+
+
+def _papers_from(listings: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
+    with_paper = listings.join(assignment.select("listing_id", "paper_id"), on="listing_id")
+    return catalog.PAPERS.conform(
+        identity.build_papers(with_paper).with_columns(code_links_expr("abstract", "links").alias("code_links"))
+    )
+
+
+def _listing_rows(listings: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
+    return catalog.PAPER_LISTINGS.conform(
+        listings.select("listing_id", "dump_id", "file_name", "position").join(assignment, on="listing_id")
+    )
+
+
+def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
+    """Match only listings not yet in silver/paper_listings against the known ones; rebuild the
+    papers they touch. A full pass on first run, on a new identity version, or when bronze lost rows."""
+    last = store.latest_commit_with(PAPER_LISTINGS, "identity_version")
+    existing = store.read(PAPER_LISTINGS) if last else None
+    if (
+        existing is None
+        or last.get("identity_version") != identity.IDENTITY_VERSION
+        or existing.join(listings, on="listing_id", how="anti").height
+    ):
+        assignment = identity.assign_papers(listings)
+        papers = _papers_from(listings, assignment)
+        return IdentityStep("full", papers, _listing_rows(listings, assignment), listings.height, papers.height)
+
+    new = listings.join(existing, on="listing_id", how="anti")
+    if new.is_empty():
+        papers = store.read(PAPERS)
+        return IdentityStep("unchanged", papers, existing, 0, 0, paper_changes=papers.clear(),
+                            paper_delete_scope=None, listing_changes=existing.clear())
+    known = listings.join(existing.select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"),
+                          on="listing_id")
+    result = identity.assign_papers(new, known=known)
+    changed_rows = _listing_rows(listings, result)
+    final = pl.concat([existing.join(changed_rows, on="listing_id", how="anti"), changed_rows])
+    old_ids = existing.join(result, on="listing_id", how="semi").select("paper_id")
+    affected = pl.concat([result.select("paper_id"), old_ids]).unique()
+    rebuilt = _papers_from(listings, final.join(affected, on="paper_id", how="semi"))
+    papers = pl.concat([store.read(PAPERS).join(affected, on="paper_id", how="anti"), rebuilt])
+    return IdentityStep(
+        "incremental", papers, final, result.height, rebuilt.height,
+        paper_changes=rebuilt, paper_delete_scope=in_predicate("t.paper_id", affected["paper_id"].to_list()),
+        listing_changes=changed_rows,
+    )
+
+
 @dg.multi_asset(
     specs=[table_spec(PAPERS, deps=[catalog.LISTINGS.name]), table_spec(PAPER_LISTINGS, deps=[catalog.LISTINGS.name])],
     check_specs=check_specs(PAPERS, PAPERS_CHECKS) + check_specs(PAPER_LISTINGS, PAPER_LISTINGS_CHECKS),
@@ -113,14 +175,9 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     """Resolve listings to papers (arXiv id, normalised title, near-duplicates)."""
     store = warehouse.store()
     listings = listings_for_identity(store)
-    assigned = identity.assign_papers(listings)
-    with_paper = listings.join(assigned.select("listing_id", "paper_id"), on="listing_id", how="left")
-    papers = catalog.PAPERS.conform(
-        identity.build_papers(with_paper).with_columns(code_links_expr("abstract", "links").alias("code_links"))
-    )
-    paper_listings = catalog.PAPER_LISTINGS.conform(
-        listings.select("listing_id", "dump_id", "file_name", "position").join(assigned, on="listing_id", how="left")
-    )
+    step = resolve_identity(store, listings)
+    papers, paper_listings = step.papers, step.paper_listings
+    context.log.info(f"identity: {step.mode}, {step.assigned} listings assigned, {step.rebuilt} papers rebuilt")
     gx = great_expectations
     no_abstract = papers.filter(pl.col("abstract").fill_null("").str.len_chars() == 0).height
     papers_outcomes = {
@@ -148,11 +205,15 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         CheckNames.PAPER_LISTINGS_REFERENTIAL: quality.referential(paper_listings, papers, "paper_id", PAPERS),
     }
     rules = paper_listings.group_by("match_rule").len().sort("len", descending=True)
+    stats = {"identity_mode": step.mode, "listings_assigned": step.assigned, "papers_rebuilt": step.rebuilt}
     yield from publish_group(context, store, [
         TableWrite(PAPERS, papers, keys=["paper_id"], checks=PAPERS_CHECKS, outcomes=papers_outcomes,
-                   extra_metadata={"listings": listings.height, "papers": papers.height}),
+                   changes=step.paper_changes, delete_scope=step.paper_delete_scope,
+                   extra_metadata={"listings": listings.height, "papers": papers.height, **stats}),
         TableWrite(PAPER_LISTINGS, paper_listings, keys=["listing_id"], checks=PAPER_LISTINGS_CHECKS,
-                   outcomes=pl_outcomes, extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts())}),
+                   outcomes=pl_outcomes, changes=step.listing_changes,
+                   delete_scope="all" if step.listing_changes is None else None,
+                   extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts()), **stats}),
     ])
 
 

@@ -119,6 +119,8 @@ class DeltaStore:
         delete_scope: "all" -> target rows absent from ``df`` are deleted (``df`` is the whole
         truth); a SQL predicate on ``t.`` -> only such rows are deleted; None -> never delete.
         """
+        if df.is_empty() and delete_scope is None and self.exists(table):
+            return WriteOutcome(table, self.version(table), False, self.count(table))
         df = with_row_hash(df, keys)
         props = CommitProperties(custom_metadata=_stringify(metadata or {}))
         path = str(self.path(table))
