@@ -3,28 +3,37 @@
 Contract: ``shared/spec/annotation-guidelines.md`` §1 (26 topic ids, 1 to 4 per paper, main
 subject only). The taxonomy, lexicons, scoring constants and calibration live in
 ``paperlake/config/taxonomy.toml``; :func:`load_taxonomy` turns it into an immutable
-:class:`Taxonomy` whose ``version`` ends in a content hash of the file, so any edit to the
-config yields a new ``taxonomy_version`` in the output.
+:class:`Taxonomy` whose ``version`` is the file's ``version`` plus a hash of its parsed content,
+so any edit of terms or numbers yields a new ``taxonomy_version`` in the output (comment-only
+edits do not).
 
-How a paper is scored (all vectorised, no Python loop over rows):
+How a paper is scored (vectorised Polars, no Python loop over rows):
 
 1. title and abstract are lower-cased and every run of non ``[a-z0-9]`` characters becomes
-   one space, the text padded with spaces; lexicon terms are normalised the same way, so a
-   term ``" lora "`` only matches the whole word and ``"quantiz*"`` becomes ``" quantiz"``;
+   one space, the text padded with spaces; lexicon terms are normalised the same way, so the
+   term ``lora`` only matches the whole word and ``quantiz*`` matches any word starting so;
 2. one Aho-Corasick pass per field (``str.extract_many(overlapping=True)``) finds every
-   lexicon term;
+   lexicon term; matches are joined to the (term, topic, weight, scope) lexicon table;
 3. per (paper, topic): evidence = ``title_weight * Σ w(term in title)`` +
-   ``Σ w(term) * min(n_abstract, cap) ** power`` (negative terms such as "code is available"
-   cancel passing mentions);
-4. topics with evidence ``>= min_score`` and ``>= relative_min * best`` are kept (at most 4);
-   a paper with nothing kept gets its best topic, or ``fallback_topic`` without any evidence;
-5. ``score`` = ``sigmoid(a * ln(evidence) + b + c * is_best)`` — a Platt calibration fitted on
-   out-of-fold dev-gold predictions (``scripts/cv_topics.py``).
+   ``Σ w(term) * min(n_in_abstract, abstract_cap) ** abstract_power``, the abstract part
+   times ``abstract_only_factor`` when the title has no evidence for the topic; negative
+   terms ("code is available", "human experts", "token pruning") cancel passing mentions and
+   near-miss phrases; ``[[dampen]]`` rules shrink a generic topic when a more specific one is
+   present (inference-efficiency vs quantization/pruning/efficient decoding);
+4. the best topic is always kept; others need evidence ``>= min_score`` (scaled down for
+   abstracts shorter than ``ref_words``) and either ``>= relative_min * best`` or title
+   evidence ``>= title_keep``; at most ``max_topics``; a paper without any evidence gets
+   ``fallback_topic`` with a low score;
+5. ``score`` = ``sigmoid(a * ln(evidence) + b + c * is_best)``, a Platt calibration fitted on
+   out-of-fold predictions (``scripts/cv_topics.py``), i.e. ~ probability the tag is right.
+
+Duplicate ``paper_id`` rows in the input are tagged once (first occurrence).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -51,19 +60,21 @@ _TIER_SPEC = {
     "negative": ("negative", "any"),
     "title": ("strong", "title"),
 }
-_TIER_DEFAULTS = {"strong": 3.0, "medium": 1.5, "weak": 0.5, "negative": -2.0}
+_TIER_DEFAULTS = {"strong": 3.0, "medium": 1.5, "weak": 0.5, "negative": -3.0}
 _NON_ALNUM = r"[^a-z0-9]+"
 
 
 @dataclass(frozen=True)
 class Scoring:
-    title_weight: float = 2.0
+    """Numbers of the [scoring] table (defaults = shipped config)."""
+
+    title_weight: float = 1.5
     abstract_cap: int = 3
-    abstract_power: float = 0.5
+    abstract_power: float = 1.0
     abstract_only_factor: float = 0.6
-    min_score: float = 3.0
-    relative_min: float = 0.35
-    title_keep: float = 6.0
+    min_score: float = 8.0
+    relative_min: float = 0.4
+    title_keep: float = 4.5
     ref_words: float = 150.0  # min_score is meant for abstracts of at least this many words ...
     length_floor: float = 0.3  # ... and shrinks with shorter ones, down to this fraction
     max_topics: int = 4
@@ -72,9 +83,11 @@ class Scoring:
 
 @dataclass(frozen=True)
 class Calibration:
-    a: float = 1.0
-    b: float = -1.5
-    c: float = 0.5
+    """Platt parameters of the [calibration] table."""
+
+    a: float = 2.3
+    b: float = -5.0
+    c: float = 0.75
     fallback_probability: float = 0.15
 
 
@@ -115,9 +128,11 @@ def _parse_term(raw: str, tier_weight: float) -> tuple[str, float]:
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load the taxonomy config (default: the packaged ``paperlake/config/taxonomy.toml``)."""
     p = Path(path) if path is not None else DEFAULT_TAXONOMY_PATH
-    raw_bytes = p.read_bytes()
-    cfg = tomllib.loads(raw_bytes.decode("utf-8"))
-    digest = hashlib.sha256(raw_bytes).hexdigest()[:8]
+    cfg = tomllib.loads(p.read_text(encoding="utf-8"))
+    # safety net: a hash of the parsed content (comments/whitespace/line endings ignored), so an
+    # edit of terms or numbers without a `version` bump still yields a new taxonomy_version
+    canonical = json.dumps(cfg, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
     version = f"{cfg['version']}+{digest}"
 
     sc = cfg.get("scoring", {})
@@ -136,13 +151,16 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise ValueError(f"fallback_topic {scoring.fallback_topic!r} is not a topic")
     rows: dict[tuple[str, str, str], float] = {}
     for topic, tcfg in topics_cfg.items():
-        unknown = set(tcfg) - set(TIERS) - {"description"}
+        unknown = set(tcfg) - set(TIERS) - {"description", "negative_weight"}
         if unknown:
             raise ValueError(f"topic {topic!r}: unknown keys {sorted(unknown)}")
         for tier in TIERS:
             key, scope = _TIER_SPEC[tier]
+            default_w = tier_w[key]
+            if tier == "negative" and "negative_weight" in tcfg:
+                default_w = float(tcfg["negative_weight"])
             for raw in tcfg.get(tier, []):
-                pat, w = _parse_term(raw, tier_w[key])
+                pat, w = _parse_term(raw, default_w)
                 # a term listed twice for one topic and scope keeps its last weight
                 rows[(pat, topic, scope)] = w
     lexicon = tuple((pat, topic, w, scope) for (pat, topic, scope), w in rows.items())
@@ -253,20 +271,26 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
     sc = tax.scoring
     if papers.height == 0:
         return pl.DataFrame(
-            schema={"paper_id": pl.String, "topic": pl.String, "evidence": pl.Float64, "rank": pl.UInt32}
+            schema={
+                "paper_id": pl.String,
+                "topic": pl.String,
+                "evidence": pl.Float64,
+                "rank": pl.UInt32,
+            }
         )
     papers = papers.select(
         [
             (pl.col(c) if c in papers.columns else pl.lit(None)).cast(pl.String).alias(c)
             for c in ("paper_id", "title", "abstract")
         ]
-    )
+    ).unique(subset="paper_id", keep="first", maintain_order=True)
     ev = topic_evidence(papers, tax)
     # evidence grows with the amount of text: short/missing abstracts get a lower bar
     min_eff = papers.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
         (
-            pl.col("abstract").fill_null("").str.count_matches(r"[A-Za-z0-9]+").cast(pl.Float64)
+            # ~ number of words (space count: a literal count is much cheaper than a regex)
+            pl.col("abstract").fill_null("").str.count_matches(" ", literal=True).cast(pl.Float64)
             / sc.ref_words
         )
         .clip(sc.length_floor, 1.0)

@@ -1,0 +1,274 @@
+"""Tests for paperlake.tagging (topic tagger, spec §1 of shared/spec/annotation-guidelines.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from paperlake.tagging import (
+    DEFAULT_TAXONOMY_PATH,
+    PAPER_TOPICS_SCHEMA,
+    load_taxonomy,
+    normalise_term,
+    tag_papers,
+)
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev_gold.json"
+
+SPEC_TOPICS = {
+    "quantization", "pruning-sparsity", "knowledge-distillation", "efficient-decoding",
+    "decoding-strategies", "long-context", "inference-efficiency", "mixture-of-experts",
+    "parameter-efficient-finetuning", "instruction-tuning", "alignment", "multimodal-vision",
+    "speech-audio", "code", "retrieval-rag", "embeddings", "multilingual", "tokenization",
+    "evaluation-benchmarks", "interpretability", "reasoning", "agents-tool-use", "pretraining",
+    "safety-privacy", "domain-applications", "survey",
+}
+
+
+def papers(*rows: tuple[str, str | None, str | None]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"paper_id": [r[0] for r in rows], "title": [r[1] for r in rows],
+         "abstract": [r[2] for r in rows]},
+        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
+    )
+
+
+def topics_of(out: pl.DataFrame) -> dict[str, set[str]]:
+    d: dict[str, set[str]] = defaultdict(set)
+    for pid, topic in out.select("paper_id", "topic").iter_rows():
+        d[pid].add(topic)
+    return d
+
+
+def tag_one(title: str, abstract: str | None = "") -> set[str]:
+    return topics_of(tag_papers(papers(("p", title, abstract))))["p"]
+
+
+SAMPLE = papers(
+    ("a", "QLoRA-style 4-bit Quantization for LLM Fine-tuning",
+     "We quantize weights to 4-bit and fine-tune low-rank adapters. Code is available at github."),
+    ("b", "A Benchmark for Evaluating Multilingual Speech Recognition", None),
+    ("c", "Some Title", ""),
+    ("d", "", ""),
+    ("e", None, None),
+)
+
+
+# --- taxonomy / config -------------------------------------------------------------------
+
+
+def test_taxonomy_matches_spec():
+    tax = load_taxonomy()
+    assert set(tax.topics) == SPEC_TOPICS
+    assert len(tax.topics) == 26
+    assert tax.version.startswith("taxonomy-v")
+    assert {r[1] for r in tax.lexicon} <= SPEC_TOPICS
+    assert all(tax.descriptions[t] for t in tax.topics)
+
+
+def test_normalise_term():
+    assert normalise_term("Mixture-of-Experts") == " mixture of experts "
+    assert normalise_term("quantiz*") == " quantiz"
+    assert normalise_term("*bench") == "bench "
+
+
+def test_config_version_propagates(tmp_path):
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    base = load_taxonomy()
+    out = tag_papers(SAMPLE, base)
+    assert out["taxonomy_version"].unique().to_list() == [base.version]
+    assert out["method"].unique().to_list() == ["lexicon-v1"]
+
+    bumped = tmp_path / "taxonomy.toml"
+    bumped.write_text(re.sub(r'^version = ".*"', 'version = "taxonomy-v9.9.9"', text, count=1, flags=re.M))
+    tax2 = load_taxonomy(bumped)
+    assert tax2.version.startswith("taxonomy-v9.9.9")
+    assert tag_papers(SAMPLE, tax2)["taxonomy_version"].unique().to_list() == [tax2.version]
+
+    # an edit without a version bump still changes taxonomy_version (content hash)
+    edited = tmp_path / "edited.toml"
+    new_text = text.replace('strong = ["quantiz*", ', 'strong = ["quantiz*", "lowbit", ', 1)
+    assert new_text != text
+    edited.write_text(text.replace('strong = ["quantiz*", ', 'strong = ["quantiz*", "lowbit", ', 1))
+    tax3 = load_taxonomy(edited)
+    assert tax3.version != base.version
+    assert tax3.version.split("+")[0] == base.version.split("+")[0]
+    # same content -> same version (deterministic); comments do not matter
+    same = tmp_path / "same.toml"
+    same.write_text("# a comment\n" + text)
+    assert load_taxonomy(same).version == base.version
+
+
+def test_config_changes_behaviour(tmp_path):
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    cfg = tmp_path / "t.toml"
+    cfg.write_text(text.replace('fallback_topic = "evaluation-benchmarks"', 'fallback_topic = "survey"', 1))
+    out = tag_papers(papers(("x", "Xyzzy", None)), load_taxonomy(cfg))
+    assert out["topic"].to_list() == ["survey"]
+
+
+def test_bad_config_rejected(tmp_path):
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text.replace('fallback_topic = "evaluation-benchmarks"', 'fallback_topic = "nope"', 1))
+    with pytest.raises(ValueError):
+        load_taxonomy(cfg)
+
+
+# --- output contract ---------------------------------------------------------------------
+
+
+def test_schema_and_bounds():
+    out = tag_papers(SAMPLE)
+    assert out.schema == pl.Schema(PAPER_TOPICS_SCHEMA)
+    counts = out.group_by("paper_id").len()
+    assert set(counts["paper_id"].to_list()) == {"a", "b", "c", "d", "e"}
+    assert counts["len"].min() >= 1 and counts["len"].max() <= 4
+    assert set(out["topic"].to_list()) <= SPEC_TOPICS
+    assert out.filter(pl.col("score").is_null() | (pl.col("score") <= 0) | (pl.col("score") > 1)).height == 0
+    assert out.select(pl.struct("paper_id", "topic").is_duplicated().any()).item() is False
+
+
+def test_empty_input_exact_schema():
+    out = tag_papers(papers())
+    assert out.height == 0
+    assert out.schema == pl.Schema(PAPER_TOPICS_SCHEMA)
+
+
+def test_null_and_empty_abstract_and_title():
+    out = tag_papers(SAMPLE)
+    t = topics_of(out)
+    assert t["b"] >= {"evaluation-benchmarks", "speech-audio"}  # title only, null abstract
+    assert len(t["c"]) == 1 and len(t["d"]) == 1 and len(t["e"]) == 1  # fallback, still 1 topic
+    fallback = out.filter(pl.col("paper_id") == "e")["score"].item()
+    assert 0 < fallback < 0.5  # no evidence -> low confidence
+
+
+def test_missing_abstract_column_and_non_string_ids():
+    df = pl.DataFrame({"paper_id": [1, 2], "title": ["Speculative Decoding Made Fast", "Tokenizer Transfer"]})
+    out = tag_papers(df)
+    assert out.schema == pl.Schema(PAPER_TOPICS_SCHEMA)
+    assert topics_of(out) == {"1": {"efficient-decoding"}, "2": {"tokenization"}}
+
+
+def test_at_most_four_topics_on_kitchen_sink():
+    title = ("A Survey of Multilingual Speech and Vision Benchmarks for Quantized LoRA Code "
+             "Agents with Retrieval-Augmented Generation and Speculative Decoding")
+    out = tag_papers(papers(("k", title, title)))
+    assert 1 <= out.height <= 4
+
+
+def test_scores_sorted_and_best_first():
+    out = tag_papers(papers(("a", "Mixture-of-Experts with 4-bit Quantization",
+                             "We compress mixture-of-experts models with low-bit quantization of experts.")))
+    scores = out["score"].to_list()
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_duplicate_paper_ids_tagged_once():
+    out = tag_papers(papers(("a", "Speculative Decoding", None), ("a", "Speculative Decoding", None)))
+    assert out.height == 1
+
+
+def test_deterministic_and_order_independent():
+    df = pl.concat([SAMPLE, papers(("z", "Chain-of-Thought Reasoning for Math Word Problems", None))])
+    a = tag_papers(df).sort("paper_id", "topic")
+    b = tag_papers(df.reverse()).sort("paper_id", "topic")
+    assert a.equals(b)
+
+
+# --- clear unit cases per family ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title, abstract, expected",
+    [
+        ("BiLLM: Pushing the Limit of Post-Training Quantization for LLMs",
+         "We binarize weights of large language models to 1 bit.", {"quantization"}),
+        ("Structured Pruning of Large Language Models", "We prune attention heads and layers.",
+         {"pruning-sparsity"}),
+        ("Medusa: Speculative Decoding with Multiple Draft Heads",
+         "Draft tokens are verified by the target model for a 2x speedup.", {"efficient-decoding"}),
+        ("Contrastive Decoding: Open-ended Text Generation as Optimization",
+         "A decoding method that improves over nucleus sampling and beam search.",
+         {"decoding-strategies"}),
+        ("Extending Context Window of LLMs via Position Interpolation",
+         "RoPE-based models extended to 32k tokens of context.", {"long-context"}),
+        ("LoRA: Low-Rank Adaptation of Large Language Models",
+         "We freeze the pretrained weights and inject trainable low-rank matrices.",
+         {"parameter-efficient-finetuning"}),
+        ("Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+         "RLHF with human preference data without a separate reward model.", {"alignment"}),
+        ("Whisper-style Robust Speech Recognition", "We train on 680k hours of audio.",
+         {"speech-audio"}),
+        ("StarCoder: Code Generation with Large Language Models",
+         "We evaluate on HumanEval and MBPP programming benchmarks.", {"code"}),
+        ("Dense Passage Retrieval for Open-Domain Question Answering",
+         "A dual-encoder retriever for retrieval-augmented generation.", {"retrieval-rag"}),
+        ("Tamil-Llama: A New Tamil Language Model", "Adapting LLaMA to Tamil, a low-resource language.",
+         {"multilingual"}),
+        ("Zero-Shot Tokenizer Transfer", "Swap the tokenizer and vocabulary of a pretrained LM.",
+         {"tokenization"}),
+        ("Locating Knowledge Neurons with Probing and Circuit Analysis",
+         "Mechanistic interpretability of attention heads.", {"interpretability"}),
+        ("Tree of Thoughts: Deliberate Problem Solving with LLMs",
+         "Chain-of-thought reasoning on math puzzles.", {"reasoning"}),
+        ("ToolLLM: Facilitating LLM Agents to Master 16000+ Real-world APIs",
+         "Tool use and function calling for autonomous agents.", {"agents-tool-use"}),
+        ("Who's Harry Potter? Approximate Unlearning in LLMs",
+         "Machine unlearning removes copyrighted data.", {"safety-privacy"}),
+        ("A Survey of Large Language Models", "This survey reviews recent advances.", {"survey"}),
+        ("Visual Instruction Tuning", "LLaVA connects a vision encoder and an LLM with image-text instruction data.",
+         {"multimodal-vision", "instruction-tuning"}),
+        ("Switch Transformers: Scaling to Trillion Parameter Models with Simple and Efficient Sparsity",
+         "A mixture-of-experts model with top-1 expert routing.", {"mixture-of-experts"}),
+        ("LLMs for Clinical Decision Support in Medicine",
+         "We apply language models to patient records in hospitals.", {"domain-applications"}),
+    ],
+)
+def test_clear_cases(title, abstract, expected):
+    got = tag_one(title, abstract)
+    assert expected <= got, got
+
+
+def test_passing_mentions_are_not_tagged():
+    got = tag_one(
+        "Speculative Decoding with Tree Drafts",
+        "Speculative decoding verifies draft tokens in parallel. Our code is available at "
+        "https://github.com/x/y. Experiments on several benchmarks show 2x speedup.",
+    )
+    assert got == {"efficient-decoding"}
+    assert "code" not in got and "evaluation-benchmarks" not in got
+
+
+def test_inference_efficiency_defers_to_specific_efficiency_topic():
+    got = tag_one(
+        "EasyQuant: An Efficient Data-free Quantization Algorithm for LLMs",
+        "We quantize weights to 4-bit without data, reducing memory and inference cost.",
+    )
+    assert got == {"quantization"}
+
+
+# --- quality floor on dev gold -----------------------------------------------------------
+
+
+def test_dev_gold_floor():
+    if not GOLD.exists():
+        pytest.skip(f"dev gold not found at {GOLD}")
+    from paperlake.evaluation import score_topics
+
+    gold = json.loads(GOLD.read_text())
+    df = papers(*[(g["id"], g["title"], g.get("abstract")) for g in gold])
+    pred = topics_of(tag_papers(df))
+    s = score_topics(pred, {g["id"]: set(g["topics"]) for g in gold})
+    # measured with scripts/cv_topics.py: 5-fold CV micro-F1 0.872 / macro 0.864 ([scoring]
+    # numbers tuned on 4 folds), lockbox third (errors never inspected) 0.875, shipped config on
+    # all 120: 0.875 / 0.865. The floor sits below the cross-validated figure so that it
+    # catches regressions, not noise.
+    assert s["micro_f1"] >= 0.82, s
+    assert s["macro_f1"] >= 0.78, s
