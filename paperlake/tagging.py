@@ -23,7 +23,11 @@ How a paper is scored (vectorised Polars, no Python loop over rows):
 4. the best topic is always kept; others need evidence ``>= min_score`` (scaled down for
    abstracts shorter than ``ref_words``) and either ``>= relative_min * best`` or title
    evidence ``>= title_keep``; at most ``max_topics``; a paper without any evidence gets
-   ``fallback_topic`` with a low score;
+   ``fallback_topic`` with a low score; optionally (``secondary_focus_min`` > 0) a topic other
+   than the best also needs title evidence or evidence in the abstract's "focus" sentences
+   (contribution statements such as "we propose ..." and the last sentence), and
+   ``focus_weight`` adds focus-sentence hits to the evidence (both off in the shipped config:
+   cross-validation did not pick them);
 5. ``score`` = ``sigmoid(a * ln(evidence) + b + c * is_best)``, a Platt calibration fitted on
    out-of-fold predictions (``scripts/cv_topics.py``), i.e. ~ probability the tag is right.
 
@@ -62,6 +66,15 @@ _TIER_SPEC = {
 }
 _TIER_DEFAULTS = {"strong": 3.0, "medium": 1.5, "weak": 0.5, "negative": -3.0}
 _NON_ALNUM = r"[^a-z0-9]+"
+# sentences that state what the paper contributes (matched on the raw, lower-cased sentence)
+_FOCUS_CUE = (
+    r"\b(?:we|i)\s+(?:also\s+|further\s+|first\s+|then\s+)?(?:propose|introduce|present|develop|design|build"
+    r"|release|construct|create|curate|train|study|investigate|explore|establish|contribute"
+    r"|formulate|describe|conduct|provide|offer|perform|show|demonstrate|find|reveal|analy[sz]e"
+    r"|examine|evaluate|benchmark|audit|survey|review|pose|reframe|focus|aim|tackle|address|leverage)"
+    r"|\b(?:this|our|the present)\s+(?:paper|work|study|survey|review|report|article)\b"
+    r"|\bin this (?:paper|work|study|survey|review|report)\b|\bhere,? we\b"
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,14 @@ class Scoring:
     length_floor: float = 0.3  # ... and shrinks with shorter ones, down to this fraction
     max_topics: int = 4
     fallback_topic: str = "evaluation-benchmarks"
+    # main-subject evidence from the abstract's "focus" sentences (the ones stating the
+    # contribution -- "we propose/introduce/present ...", "this paper ..." -- and the last one):
+    # their hits add focus_weight * w on top of the abstract evidence
+    focus_weight: float = 0.0
+    # when > 0, a topic other than the paper's best needs title evidence or at least this much
+    # evidence in the focus sentences (a topic only named in background/method sentences is a
+    # passing mention)
+    secondary_focus_min: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -202,11 +223,25 @@ def _normalised(col: str) -> pl.Expr:
     )
 
 
+def _focus_text(col: str) -> pl.Expr:
+    """Contribution sentences of the abstract plus its last sentence, normalised."""
+    sentences = (
+        pl.col(col).fill_null("").str.to_lowercase()
+        .str.replace_all(r"([.!?])\s+", "$1\n").str.split("\n")
+    )
+    cue = sentences.list.eval(pl.element().filter(pl.element().str.contains(_FOCUS_CUE))).list.join(" ")
+    last = pl.when(sentences.list.len() > 1).then(sentences.list.last()).otherwise(pl.lit(""))
+    return pl.concat_str(
+        [pl.lit(" "), pl.concat_str([cue, last], separator=" ").str.replace_all(_NON_ALNUM, " "), pl.lit(" ")]
+    )
+
+
 def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     """Raw evidence per (row index, topic) for topics with any matched term.
 
     Columns: ``_row`` (u32 index into ``papers``), ``topic``, ``evidence`` (f64, may be <= 0),
-    ``title_ev`` (the title's share of it).
+    ``title_ev`` (the title's share of it), ``focus_ev`` (evidence from the abstract's focus
+    sentences, see :func:`_focus_text`, before ``focus_weight``).
     """
     sc = taxonomy.scoring
     lex = pl.DataFrame(
@@ -219,11 +254,15 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         schema={"match": pl.String, "topic": pl.String, "w": pl.Float64, "scope": pl.String},
     )
     patterns = lex.get_column("match").unique().to_list()
-    frame = papers.select(
+    fields = [
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
         _normalised("title").str.extract_many(patterns, overlapping=True).alias("title"),
         _normalised("abstract").str.extract_many(patterns, overlapping=True).alias("abstract"),
-    )
+    ]
+    use_focus = sc.focus_weight != 0 or sc.secondary_focus_min > 0
+    if use_focus:
+        fields.append(_focus_text("abstract").str.extract_many(patterns, overlapping=True).alias("focus"))
+    frame = papers.select(fields)
     hits = (
         frame.unpivot(index="_row", variable_name="field", value_name="match")
         .explode("match")
@@ -234,17 +273,25 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         .filter((pl.col("scope") == "any") | (pl.col("scope") == pl.col("field")))
     )
     in_title = pl.col("field") == "title"
+    in_abstract = pl.col("field") == "abstract"
+    in_focus = pl.col("field") == "focus"
     n_abs = pl.col("n").clip(upper_bound=sc.abstract_cap).cast(pl.Float64).pow(sc.abstract_power)
     per_topic = hits.group_by("_row", "topic").agg(
         (pl.col("w") * sc.title_weight).filter(in_title).sum().alias("title_ev"),
-        (pl.col("w") * n_abs).filter(~in_title).sum().alias("abstract_ev"),
+        (pl.col("w") * n_abs).filter(in_abstract).sum().alias("abstract_ev"),
+        pl.col("w").filter(in_focus).sum().alias("focus_ev"),
     )
     abstract_factor = pl.when(pl.col("title_ev") > 0).then(1.0).otherwise(sc.abstract_only_factor)
     ev = per_topic.select(
         "_row",
         "topic",
-        (pl.col("title_ev") + pl.col("abstract_ev") * abstract_factor).alias("evidence"),
+        (
+            pl.col("title_ev")
+            + pl.col("abstract_ev") * abstract_factor
+            + pl.col("focus_ev").clip(lower_bound=0.0) * sc.focus_weight
+        ).alias("evidence"),
         "title_ev",
+        "focus_ev",
     )
     for topic, factor, specific in taxonomy.dampen:
         triggered = (
@@ -307,12 +354,18 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
         )
     )
     # a strong title hit keeps a topic even when another topic dominates the abstract
+    focused = (
+        (pl.col("title_ev") > 0) | (pl.col("focus_ev") >= sc.secondary_focus_min)
+        if sc.secondary_focus_min > 0
+        else pl.lit(True)
+    )
     keep = (pl.col("rank") == 0) | (
         (pl.col("evidence") >= pl.col("min_eff"))
         & (
             (pl.col("evidence") >= sc.relative_min * pl.col("best"))
             | (pl.col("title_ev") >= sc.title_keep)
         )
+        & focused
     )
     chosen = (
         ranked.filter(keep)

@@ -18,6 +18,9 @@ What it reports
   author, before tuning; single-annotator, so treat as indicative only);
 * a second, untouched out-of-niche set (RSS fixture, labelled blind after the lexicon was
   frozen; errors never printed);
+* a third, blind out-of-niche set (tests/data/topic_labels_blind2.json, 76 citation/scholarly
+  and HF-daily papers, labelled before the tagger ran on them; aggregate figures only, never
+  tuned on);
 * throughput on 50k synthetic rows (dev-gold papers replicated).
 """
 
@@ -58,10 +61,11 @@ FIXTURES = SHARED / "fixtures" / "real"
 GRID = {
     "title_weight": [1.0, 1.5, 2.0],
     "abstract_only_factor": [0.6, 0.8, 1.0],
-    "abstract_power": [0.5, 1.0],
-    "min_score": [5.0, 6.0, 8.0, 10.0, 12.0],
-    "relative_min": [0.1, 0.2, 0.3, 0.4],
-    "title_keep": [4.5, 6.0, 9.0, 1e9],
+    "abstract_power": [1.0],  # 0.5 was never picked by any fold (v1.0 grid)
+    "min_score": [6.0, 8.0, 10.0],
+    "relative_min": [0.3, 0.4, 0.5],
+    "title_keep": [4.5, 6.0, 1e9],
+    "secondary_focus_min": [0.0, 1.5, 4.5],
 }
 
 # Out-of-niche sanity labels for papers in shared/fixtures/real (title prefix -> topics).
@@ -230,6 +234,33 @@ def load_rss_papers() -> list[dict]:
         out.append({"id": f"rss{i:02d}", "title": " ".join((item.findtext("title") or "").split()),
                     "abstract": abstract, "topics": RSS_LABELS[i]})
     return out
+
+
+# Third out-of-niche set (tests/data/topic_labels_blind2.json): 76 papers of the fixture dumps not
+# labelled above (citation/attribution/scholarly search capture + scraped HF daily 2024-01-02),
+# labelled blind BEFORE the tagger was run on them. Only aggregate figures are printed; it is
+# never used for tuning (v1.1: one "before" and one "after" measurement).
+BLIND2 = ROOT / "tests" / "data" / "topic_labels_blind2.json"
+
+
+def load_blind2_papers() -> list[dict]:
+    """Blind2 labels joined (by exact title) to the fixtures parsed by paperlake.parsing."""
+    if not BLIND2.exists() or not FIXTURES.exists():
+        return []
+    from paperlake.parsing import parse_dump
+
+    labels = json.loads(BLIND2.read_text())
+    want = {lab["title"] for lab in labels}
+    abstracts: dict[str, str] = {}
+    for path in sorted(FIXTURES.iterdir()):
+        if path.name == "README.md":
+            continue
+        for row in parse_dump(path.read_bytes(), path.name).listings.iter_rows(named=True):
+            t = " ".join((row.get("title") or "").split())
+            if t in want and t not in abstracts:
+                abstracts[t] = " ".join((row.get("abstract") or "").split())
+    return [{"id": f"b2-{i:03d}", "title": lab["title"], "abstract": abstracts.get(lab["title"], ""),
+             "topics": lab["topics"]} for i, lab in enumerate(labels)]
 
 
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
@@ -444,6 +475,9 @@ def main() -> None:
         report(tax, rss_dev, "   RSS even items (errors inspected after labelling)", errors=args.rss_errors)
         report(tax, rss_lock, "   RSS odd items (UNTOUCHED: errors never inspected)")
         shipped_calibration_check(tax, rss, "RSS papers")
+    blind2 = load_blind2_papers()
+    if blind2:
+        report(tax, blind2, "blind2 papers (1 annotator, labelled blind; never tuned on)")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")

@@ -19,6 +19,7 @@ from paperlake.tagging import (
 )
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev_gold.json"
+CV_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "cv_topics.py"
 
 SPEC_TOPICS = {
     "quantization", "pruning-sparsity", "knowledge-distillation", "efficient-decoding",
@@ -266,9 +267,68 @@ def test_dev_gold_floor():
     df = papers(*[(g["id"], g["title"], g.get("abstract")) for g in gold])
     pred = topics_of(tag_papers(df))
     s = score_topics(pred, {g["id"]: set(g["topics"]) for g in gold})
-    # measured with scripts/cv_topics.py: 5-fold CV micro-F1 0.872 / macro 0.864 ([scoring]
-    # numbers tuned on 4 folds), lockbox third (errors never inspected) 0.875, shipped config on
-    # all 120: 0.875 / 0.865. The floor sits below the cross-validated figure so that it
-    # catches regressions, not noise.
+    # measured with scripts/cv_topics.py (taxonomy v1.1.0): 5-fold CV micro-F1 0.865 / macro
+    # 0.856 ([scoring] numbers tuned on 4 folds), lockbox third (errors never inspected) 0.875,
+    # shipped config on all 120: 0.879 / 0.867. The floor sits below the cross-validated figure
+    # so that it catches regressions, not noise.
     assert s["micro_f1"] >= 0.82, s
     assert s["macro_f1"] >= 0.78, s
+
+
+def _cv_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cv_topics", CV_SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def test_out_of_niche_floor():
+    """Previously labelled out-of-niche papers (89 fixture + 45 RSS, single annotator)."""
+    cv = _cv_module()
+    recs = cv.load_fixture_papers() + cv.load_rss_papers()
+    if len(recs) < 100:
+        pytest.skip("real fixtures not found")
+    from paperlake.evaluation import score_topics
+
+    pred = topics_of(tag_papers(cv.frame(recs)))
+    s = score_topics(pred, {r["id"]: set(r["topics"]) for r in recs})
+    # v1.1.0 shipped: fixtures 0.865, RSS (all 45) ~0.80, combined ~0.84; CV on fixtures 0.858.
+    # Note: a third blind set (tests/data/topic_labels_blind2.json, citation/scholarly papers)
+    # scores far lower (~0.66) and is deliberately not a floor here: it is a measurement set.
+    assert s["micro_f1"] >= 0.80, s
+
+
+def test_blind2_labels_are_valid():
+    path = Path(__file__).resolve().parent / "data" / "topic_labels_blind2.json"
+    labels = json.loads(path.read_text())
+    assert len(labels) >= 60
+    for lab in labels:
+        assert lab["title"] and 1 <= len(lab["topics"]) <= 4
+        assert set(lab["topics"]) <= SPEC_TOPICS
+
+
+def test_secondary_focus_gate(tmp_path):
+    """secondary_focus_min drops a secondary topic only named outside title/focus sentences."""
+    title = "Speculative Decoding with Tree Drafts"
+    abstract = (
+        "Large language models are slow. Retrieval augmented generation with a retriever and "
+        "dense retrieval over passages is popular, and retrieval is costly. "
+        "We propose a speculative decoding method with draft trees and draft tokens. "
+        "It is lossless and gives a 2x speedup."
+    )
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    base = tmp_path / "base.toml"
+    base.write_text(re.sub(r"^relative_min = .*$", "relative_min = 0.0", text, count=1, flags=re.M))
+    gated = tmp_path / "gated.toml"
+    gated.write_text(
+        re.sub(r"^secondary_focus_min = .*$", "secondary_focus_min = 1.5",
+               base.read_text(), count=1, flags=re.M)
+    )
+    df = papers(("p", title, abstract))
+    loose = topics_of(tag_papers(df, load_taxonomy(base)))["p"]
+    strict = topics_of(tag_papers(df, load_taxonomy(gated)))["p"]
+    assert "efficient-decoding" in loose and "efficient-decoding" in strict
+    assert "retrieval-rag" in loose
+    assert "retrieval-rag" not in strict
