@@ -5,18 +5,26 @@ digits that states a quantitative result or claim, with its canonical value, uni
 benchmark and qualifier. Names, versions, years, citations, URLs and enumerations are skipped.
 
 Spans are Python str offsets into the abstract exactly as given (LaTeX `\\%` or plain `%`).
+
+Performance (thousands of abstracts/s on one core): every regex is compiled once; whole-abstract scans are
+few and written so that `re` can skip ahead (patterns starting with a literal or character class, one trie
+regex for the benchmark lexicon); scans that cannot match are skipped by cheap necessary conditions
+(literals that must occur, see `_Guarded`); `extract_metrics` drops digit-free abstracts in Polars and
+builds the frame once from column lists. `bench_extraction` measures throughput.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
+from pathlib import Path
 
 import polars as pl
 
 from paperlake.extraction_lexicon import COUNT_NOUNS, EXAMPLE_NOUNS, NON_NAME_WORDS, benchmark_names
 
-EXTRACTOR_VERSION = "metrics-1.0.0"
+EXTRACTOR_VERSION = "metrics-1.0.1"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -37,21 +45,31 @@ METRICS_SCHEMA: dict[str, pl.DataType] = {
 # Regexes (compiled once)
 # ---------------------------------------------------------------------------------------------
 
-_NUM_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+# Numbers: `\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`, written to start with one character
+# class so that `re` can skip ahead to digits/dots quickly (same matches, same order of alternatives).
+_NUM_RE = re.compile(r"[\d.](?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+)")
 
-_SKIP_ZONE_RES = [
-    re.compile(r"(?:https?://|www\.)\S+"),
-    re.compile(r"\b[\w.-]+\.(?:com|org|net|io|ai|edu|dev|html|py|md)(?:/\S*)?"),
-    re.compile(r"\([^()]*\bet\s+al\.?[^()]*\)"),
-    re.compile(r"\[[^\[\]]*\d{4}[^\[\]]*\]"),
-    re.compile(r"\([^()]{0,40}\b(?:19|20)\d\d[a-z]?(?:;[^()]*)?\)"),
-    re.compile(r"~\w*\d{4}\w*"),
-    re.compile(
-        r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
-        r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
-    ),
-    re.compile(r"\b(?:Section|Sec\.|Figure|Fig\.|Table|Tab\.|Eq\.|Equation|Appendix|Theorem|Lemma)\s*\d+(?:\.\d+)*"),
-]
+# `\b(?:19|20)\d\d`, starting with literals so that `re` can skip ahead quickly.
+_YEAR_RE = re.compile(r"(?:1(?<!\w1)9|2(?<!\w2)0)\d\d")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+_DOMAIN_RE = re.compile(r"\b[\w.-]+\.(?:com|org|net|io|ai|edu|dev|html|py|md)(?:/\S*)?")
+_TLD_RE = re.compile(r"\.(?:com|org|net|io|ai|edu|dev|html|py|md)")
+_ETAL_RE = re.compile(r"\([^()]*\bet\s+al\.?[^()]*\)")
+_ETAL_GUARD = re.compile(r"et\s+al")
+_BRACKET_YEAR_RE = re.compile(r"\[[^\[\]]*\d{4}[^\[\]]*\]")
+_PAREN_YEAR_RE = re.compile(r"\([^()]{0,40}\b(?:19|20)\d\d[a-z]?(?:;[^()]*)?\)")
+_TILDE_REF_RE = re.compile(r"~\w*\d{4}\w*")
+_DATE_RE = re.compile(
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
+)
+# Literals one of which every date / section-reference match holds. No literal starts inside another's
+# occurrence (inner letters are lower case), so one scan finds which families occur.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SECTION_WORDS = ("Sec", "Fig", "Tab", "Eq", "Appendix", "Theorem", "Lemma")
+_DATE_OR_SECTION_GUARD = re.compile("|".join(_MONTHS + _SECTION_WORDS))
+_SECTION_RE = re.compile(r"\b(?:Section|Sec\.|Figure|Fig\.|Table|Tab\.|Eq\.|Equation|Appendix|Theorem|Lemma)\s*\d+(?:\.\d+)*")
+_SEGMENT_CHAR = re.compile(r"[\w.-]")
 
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SCALE_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
@@ -79,22 +97,36 @@ _UNIT_RE = re.compile(
 
 _POINTS_RE = re.compile(r"(?:\s+[A-Za-z][\w-]*){0,3}?\s+(?:percentage\s+points?|points?|pp|pts)\b")
 _PP_RE = re.compile(r"\s?(?:pp|pts)\b")
-_NOUN_RE = re.compile(r"(?:\s+[A-Za-z(][\w()'-]*){0,3}?\s+([A-Za-z][\w-]*)")
-_WORD_AFTER_RE = re.compile(r"\s+([A-Za-z][\w-]*)")
 _TOKENS_AFTER_RE = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+){0,2}?(tokens?|parameters?|params|weights)\b", re.I)
 
+# (pattern, qualifier, literals: for ASCII text at least one of them occurs (lowercased) wherever the
+# pattern matches, so the search is skipped when none does).
 _QUAL_PATTERNS = [
-    (re.compile(r"(?:\bup\s+to|\bas\s+(?:much|many|high)\s+as)\s*(?:~|sim|\\sim|\$\\sim\$)?\s*\$?$", re.I), "up to"),
-    (re.compile(r"(?:\bmore\s+than|\bat\s+least|\bno\s+less\s+than)\s*\$?$", re.I), "more than"),
-    (re.compile(r"(?:\bover|\bexceed(?:s|ed|ing)?|\babove|>|\\geq|≥|\$>\$)\s*\$?$", re.I), "over"),
-    (re.compile(r"(?:\bless\s+than|\bfewer\s+than|\bunder|\bbelow|\bwithin|<|\\leq|≤|\$<\$|\bat\s+most)\s*\$?$", re.I), "less than"),
-    (re.compile(r"(?:\babout|\baround|\bapproximately|\bnearly|\broughly|\balmost|~|\bsim|\\sim|\$\\sim\$|≈|\\approx)\s*\$?$", re.I), "about"),
-    (re.compile(r"(?:\b(?:an?\s+)?average\s+(?:of\s+)?|\bon\s+average,?\s*)$", re.I), "average"),
+    (
+        re.compile(r"(?:\bup\s+to|\bas\s+(?:much|many|high)\s+as)\s*(?:~|sim|\\sim|\$\\sim\$)?\s*\$?$", re.I),
+        "up to",
+        ("up", "as"),
+    ),
+    (re.compile(r"(?:\bmore\s+than|\bat\s+least|\bno\s+less\s+than)\s*\$?$", re.I), "more than", ("than", "least")),
+    (
+        re.compile(r"(?:\bover|\bexceed(?:s|ed|ing)?|\babove|>|\\geq|≥|\$>\$)\s*\$?$", re.I),
+        "over",
+        ("over", "exceed", "above", ">", "geq"),
+    ),
+    (
+        re.compile(r"(?:\bless\s+than|\bfewer\s+than|\bunder|\bbelow|\bwithin|<|\\leq|≤|\$<\$|\bat\s+most)\s*\$?$", re.I),
+        "less than",
+        ("than", "under", "below", "within", "<", "leq", "most"),
+    ),
+    (
+        re.compile(r"(?:\babout|\baround|\bapproximately|\bnearly|\broughly|\balmost|~|\bsim|\\sim|\$\\sim\$|≈|\\approx)\s*\$?$", re.I),
+        "about",
+        ("about", "around", "approx", "nearly", "roughly", "almost", "~", "sim"),
+    ),
+    (re.compile(r"(?:\b(?:an?\s+)?average\s+(?:of\s+)?|\bon\s+average,?\s*)$", re.I), "average", ("average",)),
 ]
 
 _CONTEXT_CUES = re.compile(r"context|window|length|long|sequence|extrapolat|position|needle|input", re.I)
-_DATA_CUES = re.compile(r"train|corpus|corpora|pre-?train|data|dataset|tokens? of|continual", re.I)
-_USD_CUES = re.compile(r"budget|cost|dollar|USD|\$", re.I)
 
 
 def _build_benchmark_index() -> dict[str, list[tuple[re.Pattern | None, str]]]:
@@ -108,23 +140,61 @@ def _build_benchmark_index() -> dict[str, list[tuple[re.Pattern | None, str]]]:
 
 
 _BENCH_INDEX = _build_benchmark_index()
-_TOKEN_RE = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+./-]*")
+
+
+def _trie_regex(words) -> str:
+    """Alternation of literal words as a prefix trie (longer words are tried first)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, after_first: str = "") -> str:
+        alts = [re.escape(ch) + after_first + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    # the token-start lookbehind sits after the first literal so that `re` can skip ahead quickly
+    return emit(trie, r"(?<![\w-].)")
+
+
+# A benchmark token is a whitespace/punctuation-delimited token `[A-Za-z0-9][\w+./-]*` (not preceded by a
+# word char or "-") that, after stripping trailing ".,/", is a lexicon first word, optionally followed by
+# one "+" ("GSM8K+" -> GSM8K). One regex finds exactly those tokens; group 1 is the lexicon key.
+_TOKEN_CHARS = re.compile(r"[\w+./-]")
+_WORD_OR_DASH = re.compile(r"[\w-]")
+_LEXICON_TOKEN_RE = re.compile(r"(" + _trie_regex(_BENCH_INDEX) + r")(\+?)[.,/]*(?![\w+./-])")
+
+
+def _inside_token(text: str, p: int) -> bool:
+    """True when position p (after one of "+./") continues a token that started earlier."""
+    r = p
+    while r > 0 and _TOKEN_CHARS.match(text, r - 1):
+        r -= 1
+    for q in range(r, p):
+        ch = text[q]
+        if ch.isascii() and ch.isalnum() and (q == 0 or not _WORD_OR_DASH.match(text, q - 1)):
+            return True
+    return False
 
 
 def _lexicon_benchmarks(text: str) -> list[tuple[int, int, str]]:
     out = []
-    for m in _TOKEN_RE.finditer(text):
-        tok = m.group(0).rstrip(".,/")
-        entries = _BENCH_INDEX.get(tok) or (_BENCH_INDEX.get(tok[:-1]) if tok.endswith("+") else None)
-        if not entries:
-            continue
+    for m in _LEXICON_TOKEN_RE.finditer(text):
         s = m.start()
-        for tail, name in entries:
+        if s > 0 and text[s - 1] in "+./" and _inside_token(text, s):
+            continue
+        key, plus = m.group(1, 2)
+        tok = key + plus
+        for tail, name in _BENCH_INDEX[key]:
             if tail is None:
-                if tok in _BENCH_INDEX:
+                if not plus:
                     out.append((s, s + len(tok), tok))
                 else:
-                    out.append((s, s + len(tok) - 1, tok[:-1]))
+                    out.append((s, s + len(tok) - 1, key))
                 break
             tm = tail.match(text, s + len(tok))
             if tm:
@@ -135,40 +205,68 @@ def _lexicon_benchmarks(text: str) -> list[tuple[int, int, str]]:
 
 # "the X benchmark/dataset", "benchmark(s) X"
 _BENCH_PATTERN_RE = re.compile(
-    r"(?<![\w-])([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s+(?:benchmark|dataset|datasets|benchmarks|test\s+set)\b"
-    r"|\b(?:benchmarks?|datasets?)\s+(?:like\s+|such\s+as\s+|including\s+)?([A-Z][\w-]*[A-Z0-9][\w-]*)"
+    r"(?=[A-Zbd])(?:(?<![\w-])([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s+(?:benchmark|dataset|datasets|benchmarks|test\s+set)\b"
+    r"|\b(?:benchmarks?|datasets?)\s+(?:like\s+|such\s+as\s+|including\s+)?([A-Z][\w-]*[A-Z0-9][\w-]*))"
 )
+_WSD_RUN_RE = re.compile(r"[\w\s-]*")
 _NOT_BENCH = re.compile(
     r"^(?:The|This|Our|Their|Its|A|An|New|Novel|Large|Multiple|Several|Various|Standard|Public|Popular|Benchmark|"
     r"Extensive|Comprehensive|Existing|Real|These|Both|All|Each|Many|In|On|We|Code|Chinese|English|"
     r"LLM|LLMs|Evaluation|Experimental|Experiments|Empirical|Downstream|Other)$"
 )
 
-_SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])|(?<=;)\s+")
-_CLAUSE_SPLIT_RE = re.compile(r",\s+(?:while|whilst|whereas|and\s+(?:with|on|in)|but)\b|;\s+|\s+while\s+|\s+whereas\s+")
+# Sentence boundaries are the match ends (`(?<=[.!?])\s+(?=[A-Z(\[])|(?<=;)\s+`); consuming the
+# punctuation gives the same ends and lets `re` skip ahead to punctuation quickly.
+_SENT_SPLIT_RE = re.compile(r"[.!?;](?:(?<=[.!?])\s+(?=[A-Z(\[])|(?<=;)\s+)")
 
+# (pattern, metric name or None for the matched text, literals: for ASCII text at least one of them occurs
+# in the lowercased text wherever the pattern matches, so the scan is skipped when none does).
 _METRIC_WORDS = [
-    (re.compile(r"pass@\d+", re.I), None),
-    (re.compile(r"\baccurac(?:y|ies)\b", re.I), "accuracy"),
-    (re.compile(r"\bperplexit(?:y|ies)\b|\bPPL\b", re.I), "perplexity"),
-    (re.compile(r"\bBLEU\b"), "BLEU"),
-    (re.compile(r"\bCodeBLEU\b"), "CodeBLEU"),
-    (re.compile(r"\bROUGE(?:-[L12])?\b"), "ROUGE"),
-    (re.compile(r"\bF1\b"), "F1"),
-    (re.compile(r"\bWER\b|word error rate", re.I), "WER"),
-    (re.compile(r"\bwin[- ]rates?\b", re.I), "win rate"),
-    (re.compile(r"\bsuccess rates?\b", re.I), "success rate"),
-    (re.compile(r"\bexact match\b|\bEM\b", re.I), "exact match"),
-    (re.compile(r"\bFID\b"), "FID"),
-    (re.compile(r"\bthroughput\b", re.I), "throughput"),
-    (re.compile(r"\blatenc(?:y|ies)\b", re.I), "latency"),
-    (re.compile(r"\bmemory\b", re.I), "memory"),
-    (re.compile(r"\bFLOPs\b"), "FLOPs"),
-    (re.compile(r"\bcompression(?: ratio| rate)?\b", re.I), "compression ratio"),
-    (re.compile(r"\bspeed-?ups?\b|\bspeed up\b|\bfaster\b", re.I), "speedup"),
-    (re.compile(r"\bcosts?\b", re.I), "cost"),
-    (re.compile(r"\bacceptance (?:rate|length)s?\b", re.I), "acceptance rate"),
+    (re.compile(r"pass@\d+", re.I), None, ("pass@",)),
+    (re.compile(r"\baccurac(?:y|ies)\b", re.I), "accuracy", ("accurac",)),
+    (re.compile(r"\bperplexit(?:y|ies)\b|\bPPL\b", re.I), "perplexity", ("perplexit", "ppl")),
+    (re.compile(r"\bBLEU\b"), "BLEU", ("bleu",)),
+    (re.compile(r"\bCodeBLEU\b"), "CodeBLEU", ("codebleu",)),
+    (re.compile(r"\bROUGE(?:-[L12])?\b"), "ROUGE", ("rouge",)),
+    (re.compile(r"\bF1\b"), "F1", ("f1",)),
+    (re.compile(r"\bWER\b|word error rate", re.I), "WER", ("wer", "word error rate")),
+    (re.compile(r"\bwin[- ]rates?\b", re.I), "win rate", ("win",)),
+    (re.compile(r"\bsuccess rates?\b", re.I), "success rate", ("success rate",)),
+    (re.compile(r"\bexact match\b|\bEM\b", re.I), "exact match", ("exact match", "em")),
+    (re.compile(r"\bFID\b"), "FID", ("fid",)),
+    (re.compile(r"\bthroughput\b", re.I), "throughput", ("throughput",)),
+    (re.compile(r"\blatenc(?:y|ies)\b", re.I), "latency", ("latenc",)),
+    (re.compile(r"\bmemory\b", re.I), "memory", ("memory",)),
+    (re.compile(r"\bFLOPs\b"), "FLOPs", ("flops",)),
+    (re.compile(r"\bcompression(?: ratio| rate)?\b", re.I), "compression ratio", ("compression",)),
+    (re.compile(r"\bspeed-?ups?\b|\bspeed up\b|\bfaster\b", re.I), "speedup", ("speed", "faster")),
+    (re.compile(r"\bcosts?\b", re.I), "cost", ("cost",)),
+    (re.compile(r"\bacceptance (?:rate|length)s?\b", re.I), "acceptance rate", ("acceptance",)),
 ]
+
+
+class _Guarded:
+    """A compiled pattern plus literals of which one occurs (lowercased) in every match on ASCII text.
+
+    `search` skips the regex scan when the text is ASCII (re.I then folds only ASCII case) and holds none
+    of the literals; otherwise it is exactly `pattern.search`.
+    """
+
+    __slots__ = ("rx", "literals")
+
+    def __init__(self, rx: re.Pattern, literals: tuple[str, ...]):
+        self.rx, self.literals = rx, literals
+
+    def search(self, s: str):
+        if s.isascii():
+            low = s.lower()
+            for lit in self.literals:
+                if lit in low:
+                    break
+            else:
+                return None
+        return self.rx.search(s)
+
 
 # Cue words for deciding the kind of a %/x number (searched near the number).
 _RED_AFTER = re.compile(
@@ -195,31 +293,49 @@ _SCORE_AFTER = re.compile(
     r"agreement|precision|recall|F1|exact\s+match|BLEU|ROUGE)\b",
     re.I,
 )
-_IMP_BEFORE = re.compile(
-    r"\b(?:outperform\w*|improv\w*|surpass\w*|boost\w*|exceed\w*|beat\w*|gain\w*|increas\w*|enhanc\w*|rais\w*|"
-    r"better|margin|lead\w*|ahead)\b[^;]{0,140}?\b(?:by|of)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|"
-    r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|an?\s+average\s+of\s+|~\s*)?[+]?$"
-    r"|\b(?:gains?|improvements?|increases?|boosts?)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|approximately\s+)?[+]?$"
-    r"|\b(?:gains?|improvements?)\b[^;()]{0,60}\(\s*(?:up\s+to\s+|about\s+|over\s+)?$",
-    re.I,
+_IMP_BEFORE = _Guarded(
+    re.compile(
+        r"\b(?:outperform\w*|improv\w*|surpass\w*|boost\w*|exceed\w*|beat\w*|gain\w*|increas\w*|enhanc\w*|rais\w*|"
+        r"better|margin|lead\w*|ahead)\b[^;]{0,140}?\b(?:by|of)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|"
+        r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|an?\s+average\s+of\s+|~\s*)?[+]?$"
+        r"|\b(?:gains?|improvements?|increases?|boosts?)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|approximately\s+)?[+]?$"
+        r"|\b(?:gains?|improvements?)\b[^;()]{0,60}\(\s*(?:up\s+to\s+|about\s+|over\s+)?$",
+        re.I,
+    ),
+    (
+        "outperform", "improv", "surpass", "boost", "exceed", "beat", "gain", "increas", "enhanc", "rais", "better",
+        "margin", "lead", "ahead",
+    ),
 )
-_RED_BEFORE = re.compile(
-    r"\b(?:reduc\w*|cut\w*|decreas\w*|lower\w*|sav\w*|compress\w*|shrink\w*|prun\w*|eliminat\w*|remov\w*|"
-    r"shorten\w*|trim\w*)\b[^;]{0,40}?(?:\bby|\bto|\bof)?\s*(?:up\s+to\s+|over\s+|about\s+|around\s+|"
-    r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|only\s+|~\s*|sim)?[>]?$"
-    r"|\b(?:using|uses|use|requiring|requires|only|just|with)\s+(?:only\s+|just\s+|less\s+than\s+|under\s+|"
-    r"fewer\s+than\s+|about\s+|around\s+)?$",
-    re.I,
+_RED_BEFORE = _Guarded(
+    re.compile(
+        r"\b(?:reduc\w*|cut\w*|decreas\w*|lower\w*|sav\w*|compress\w*|shrink\w*|prun\w*|eliminat\w*|remov\w*|"
+        r"shorten\w*|trim\w*)\b[^;]{0,40}?(?:\bby|\bto|\bof)?\s*(?:up\s+to\s+|over\s+|about\s+|around\s+|"
+        r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|only\s+|~\s*|sim)?[>]?$"
+        r"|\b(?:using|uses|use|requiring|requires|only|just|with)\s+(?:only\s+|just\s+|less\s+than\s+|under\s+|"
+        r"fewer\s+than\s+|about\s+|around\s+)?$",
+        re.I,
+    ),
+    (
+        "reduc", "cut", "decreas", "lower", "sav", "compress", "shrink", "prun", "eliminat", "remov", "shorten", "trim",
+        "us", "requir", "only", "just", "with",
+    ),
 )
-_SPEED_BEFORE = re.compile(
-    r"\b(?:speed\w*\s+up|accelerat\w*|speedups?\s+of|speed-?up\s+(?:ratio\s+)?of)\b[^.;]{0,40}?(?:\bby\s+)?"
-    r"(?:up\s+to\s+|over\s+|about\s+|around\s+|approximately\s+|~\s*)?$",
-    re.I,
+_SPEED_BEFORE = _Guarded(
+    re.compile(
+        r"\b(?:speed\w*\s+up|accelerat\w*|speedups?\s+of|speed-?up\s+(?:ratio\s+)?of)\b[^.;]{0,40}?(?:\bby\s+)?"
+        r"(?:up\s+to\s+|over\s+|about\s+|around\s+|approximately\s+|~\s*)?$",
+        re.I,
+    ),
+    ("speed", "accelerat"),
 )
-_OTHER_BEFORE = re.compile(
-    r"\b(?:loss|drop|degrad\w*|penalt\w*|gap|declin\w*|decrease\s+in\s+(?:accuracy|performance))\b[^;]{0,70}?"
-    r"(?:\bby|\bof|\bto)?\s*(?:only\s+|less\s+than\s+|about\s+|under\s+)?$",
-    re.I,
+_OTHER_BEFORE = _Guarded(
+    re.compile(
+        r"\b(?:loss|drop|degrad\w*|penalt\w*|gap|declin\w*|decrease\s+in\s+(?:accuracy|performance))\b[^;]{0,70}?"
+        r"(?:\bby|\bof|\bto)?\s*(?:only\s+|less\s+than\s+|about\s+|under\s+)?$",
+        re.I,
+    ),
+    ("loss", "drop", "degrad", "penalt", "gap", "declin", "decrease"),
 )
 _SCORE_BEFORE = re.compile(
     r"\b(?:accuracy|score|scores|rate|rates|achiev\w*|attain\w*|reach\w*|obtain\w*|yield\w*|get\w*|record\w*|"
@@ -234,7 +350,6 @@ _X_REDUCTION = re.compile(
 )
 
 _HAS_DIGIT = re.compile(r"\d")
-_ENUM_BEFORE = re.compile(r"(?:^|[\s(:;,])\($|(?:^|[:;.]\s*|\s)$")
 
 
 def _parse_number(s: str) -> float:
@@ -247,9 +362,35 @@ def _in_zones(zones: list[tuple[int, int]], starts: list[int], pos: int) -> bool
 
 
 def _skip_zones(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Spans of URLs, citations, dates and section references (numbers inside are not mentions).
+
+    Each zone regex is only run when a cheap necessary condition holds (a literal it needs, a year-like
+    number); zones are only used as a union, so skipping scans that cannot match changes nothing.
+    """
     zones = []
-    for rx in _SKIP_ZONE_RES:
-        zones.extend(m.span() for m in rx.finditer(text))
+    if "http" in text or "www." in text:
+        zones.extend(m.span() for m in _URL_RE.finditer(text))
+    tld = _TLD_RE.search(text)
+    if tld is not None:
+        # a domain match lies in a [\w.-]+ run holding ".com" etc.: start scanning at the first such run
+        pos = tld.start()
+        while pos > 0 and _SEGMENT_CHAR.match(text, pos - 1):
+            pos -= 1
+        zones.extend(m.span() for m in _DOMAIN_RE.finditer(text, pos))
+    if _ETAL_GUARD.search(text):
+        zones.extend(m.span() for m in _ETAL_RE.finditer(text))
+    if "[" in text:
+        zones.extend(m.span() for m in _BRACKET_YEAR_RE.finditer(text))
+    has_year = _YEAR_RE.search(text) is not None
+    if has_year and "(" in text:
+        zones.extend(m.span() for m in _PAREN_YEAR_RE.finditer(text))
+    if "~" in text:
+        zones.extend(m.span() for m in _TILDE_REF_RE.finditer(text))
+    found = set(_DATE_OR_SECTION_GUARD.findall(text))
+    if has_year and not found.isdisjoint(_MONTHS):
+        zones.extend(m.span() for m in _DATE_RE.finditer(text))
+    if not found.isdisjoint(_SECTION_WORDS):
+        zones.extend(m.span() for m in _SECTION_RE.finditer(text))
     zones.sort()
     merged: list[tuple[int, int]] = []
     for s, e in zones:
@@ -260,24 +401,35 @@ def _skip_zones(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     return merged, [z[0] for z in merged]
 
 
-def _prev_word(text: str, pos: int) -> str:
-    m = re.search(r"([\w.+-]+)\s*$", text[max(0, pos - 40):pos])
-    return m.group(1) if m else ""
+_RX_QUALIFIER_2 = re.compile(r"\s*(?:\(?on\s+average\)?|in\s+average|averaged)\b", re.I)
+_RX_QUALIFIER_3 = re.compile(r"\(on average\)\s*$|\bon average,?\s+(?:\w+\s+){0,4}$", re.I)
 
 
 def _qualifier(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - 30):start]
-    for rx, q in _QUAL_PATTERNS:
+    # For ASCII text (re.I then folds only ASCII case) skip patterns whose literals are all absent.
+    low = before.lower() if before.isascii() else None
+    for rx, q, literals in _QUAL_PATTERNS:
+        if low is not None:
+            for lit in literals:
+                if lit in low:
+                    break
+            else:
+                continue
         if rx.search(before):
             return q
     after = text[end:end + 20]
-    if re.match(r"\+", after):
+    if after[:1] == "+":
         return "over"
-    if re.match(r"\s*(?:\(?on\s+average\)?|in\s+average|averaged)\b", after, re.I):
+    if (not after.isascii() or "average" in after.lower()) and _RX_QUALIFIER_2.match(after):
         return "average"
-    if re.search(r"\(on average\)\s*$|\bon average,?\s+(?:\w+\s+){0,4}$", text[max(0, start - 60):start], re.I):
+    before = text[max(0, start - 60):start]
+    if (not before.isascii() or "on average" in before.lower()) and _RX_QUALIFIER_3.search(before):
         return "average"
     return None
+
+
+_RX_METRIC_1 = re.compile(r"compress", re.I)
 
 
 def _metric(text: str, start: int, end: int, unit: str, kind: str) -> str | None:
@@ -287,7 +439,15 @@ def _metric(text: str, start: int, end: int, unit: str, kind: str) -> str | None
     rel = start - max(0, start - 40)
     best = None
     best_d = 10**9
-    for rx, name in _METRIC_WORDS:
+    # For ASCII text (re.I then folds only ASCII case) skip patterns whose literals are all absent.
+    low = window.lower() if window.isascii() else None
+    for rx, name, literals in _METRIC_WORDS:
+        if low is not None:
+            for lit in literals:
+                if lit in low:
+                    break
+            else:
+                continue
         for m in rx.finditer(window):
             d = m.start() - rel if m.start() >= rel else (rel - m.end()) + 5
             if d < best_d:
@@ -295,7 +455,7 @@ def _metric(text: str, start: int, end: int, unit: str, kind: str) -> str | None
     if best is None and kind == "speedup" and unit == "x":
         return "speedup"
     if best is None and unit == "x" and kind == "reduction":
-        return "compression ratio" if re.search(r"compress", window, re.I) else None
+        return "compression ratio" if _RX_METRIC_1.search(window) else None
     return best
 
 
@@ -316,31 +476,47 @@ class _Cand:
         self.merged = False
 
 
+_RX_CLASSIFY_PCT_X_1 = re.compile(r"^[\s\w-]{0,25}?\b(?:speed-?ups?|faster|acceleration|throughput|speed)\b", re.I)
+_RX_CLASSIFY_PCT_X_2 = re.compile(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer|smaller|cheaper|reduction)\b", re.I)
+_RX_CLASSIFY_PCT_X_3 = _Guarded(
+    re.compile(r"\b(?:compress\w*|reduc\w*|sav\w*|shrink\w*|cut\w*|lower\w*)\b[^.;]{0,30}$", re.I),
+    ("compress", "reduc", "sav", "shrink", "cut", "lower"),
+)
+_RX_CLASSIFY_PCT_X_4 = re.compile(r"\bcompression\b", re.I)
+_RX_CLASSIFY_PCT_X_5 = re.compile(r"speed|faster|throughput", re.I)
+_RX_CLASSIFY_PCT_X_6 = _Guarded(
+    re.compile(r"\b(?:score|accuracy|rate|BLEU|F1|ROUGE\S*)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|only\s+)?$", re.I),
+    ("score", "accuracy", "rate", "bleu", "f1", "rouge"),
+)
+_RX_CLASSIFY_PCT_X_7 = re.compile(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b", re.I)
+_RX_CLASSIFY_PCT_X_8 = re.compile(r"^\s*(?:of\s+(?:the\s+)?cases)", re.I)
+_RX_CLASSIFY_PCT_X_9 = re.compile(r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:error|hallucination|perplexity|WER|loss)", re.I)
+_RX_CLASSIFY_PCT_X_10 = re.compile(r"\b(?:error|hallucination)", re.I)
+
+
 def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     before = text[max(sent_start, c.num_start - 150):c.num_start]
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
     after = text[c.end:c.end + 50]
     if c.unit == "x":
-        if re.match(r"^[\s\w-]{0,25}?\b(?:speed-?ups?|faster|acceleration|throughput|speed)\b", after, re.I):
-            if not re.match(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer|smaller|cheaper|reduction)\b", after, re.I):
+        if _RX_CLASSIFY_PCT_X_1.match(after):
+            if not _RX_CLASSIFY_PCT_X_2.match(after):
                 return "speedup"
         win = text[max(sent_start, c.num_start - 40):c.end + 40]
-        if _X_REDUCTION.search(after[:40]) or re.search(
-            r"\b(?:compress\w*|reduc\w*|sav\w*|shrink\w*|cut\w*|lower\w*)\b[^.;]{0,30}$", before, re.I
-        ):
+        if _X_REDUCTION.search(after[:40]) or _RX_CLASSIFY_PCT_X_3.search(before):
             return "reduction"
-        if re.search(r"\bcompression\b", win, re.I) and not re.search(r"speed|faster|throughput", after[:30], re.I):
+        if _RX_CLASSIFY_PCT_X_4.search(win) and not _RX_CLASSIFY_PCT_X_5.search(after[:30]):
             return "reduction"
         return "speedup"
     # percentages
-    if re.search(r"\b(?:score|accuracy|rate|BLEU|F1|ROUGE\S*)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|only\s+)?$", before, re.I):
+    if _RX_CLASSIFY_PCT_X_6.search(before):
         return "score"
-    if _SPEED_AFTER.match(after) and not re.match(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b", after, re.I):
+    if _SPEED_AFTER.match(after) and not _RX_CLASSIFY_PCT_X_7.match(after):
         return "speedup"
     if _OTHER_AFTER.match(after) and not _IMP_AFTER.match(after[:12]):
         return "other"
-    if _RED_AFTER.match(after) and not re.match(r"^\s*(?:of\s+(?:the\s+)?cases)", after, re.I):
-        if re.match(r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:error|hallucination|perplexity|WER|loss)", after, re.I):
+    if _RED_AFTER.match(after) and not _RX_CLASSIFY_PCT_X_8.match(after):
+        if _RX_CLASSIFY_PCT_X_9.match(after):
             return "improvement"
         return "reduction"
     if _IMP_AFTER.match(after):
@@ -350,7 +526,7 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if _OTHER_BEFORE.search(before):
         return "other"
     if _RED_BEFORE.search(before):
-        if re.search(r"\b(?:error|hallucination)", before[-60:], re.I):
+        if _RX_CLASSIFY_PCT_X_10.search(before[-60:]):
             return "improvement"
         return "reduction"
     if _IMP_BEFORE.search(before):
@@ -360,6 +536,10 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if _SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before):
         return "score"
     return "score"
+
+
+_RX_CANDIDATES_1 = re.compile(r"\s?(?:seconds?|secs?|s)\b")
+_RX_CANDIDATES_2 = re.compile(r"\s")
 
 
 def _candidates(text: str) -> list[_Cand]:
@@ -427,8 +607,8 @@ def _candidates(text: str) -> list[_Cand]:
                 unit = "ms"
             elif g == "sec":
                 unit = "seconds"
-                if not re.match(r"\s?(?:seconds?|secs?|s)\b", text[e:uend]) or (
-                    text[e:uend].strip() == "s" and not re.match(r"\s", text[e:e + 1])
+                if not _RX_CANDIDATES_1.match(text[e:uend]) or (
+                    text[e:uend].strip() == "s" and not _RX_CANDIDATES_2.match(text[e:e + 1])
                 ):
                     if text[e:uend] == "s":  # "1990s", "4s" (plural) -> not a unit
                         continue
@@ -469,31 +649,40 @@ def _candidates(text: str) -> list[_Cand]:
 _MODEL_TAIL_RE = re.compile(r"^[\s-](instruct|chat|base|it|coder|math|vision|code)\b", re.I)
 
 
+_RX_NAME_KEY_1 = re.compile(r"([\w.]+)([\s-])$")
+_RX_NAME_KEY_2 = re.compile(r"[\d.]+")
+_RX_NAME_KEY_3 = re.compile(r"([A-Za-z][\w.]*)[\s-]$")
+_RX_NAME_KEY_4 = re.compile(r"[^a-z0-9]")
+
+
 def _name_key(text: str, s: int, e: int, value: float):
     """Identity of a model size written next to a name ("GEB-1.3B", "Llama 3.1 8B"), or None."""
     before = text[max(0, s - 40):s]
-    m = re.search(r"([\w.]+)([\s-])$", before)
+    m = _RX_NAME_KEY_1.search(before)
     if not m:
         return None
     word = m.group(1)
-    if not word[0].isalpha() and not re.fullmatch(r"[\d.]+", word):
+    if not word[0].isalpha() and not _RX_NAME_KEY_2.fullmatch(word):
         return None
     if m.group(2) == " ":
         if word.lower() in NON_NAME_WORDS or not (word[0].isupper() or any(ch.isdigit() for ch in word)):
             return None
     seg = word.split("-")[-1] if m.group(2) == "-" else word
-    if re.fullmatch(r"[\d.]+", seg):
-        m2 = re.search(r"([A-Za-z][\w.]*)[\s-]$", before[: m.start()])
+    if _RX_NAME_KEY_2.fullmatch(seg):
+        m2 = _RX_NAME_KEY_3.search(before[: m.start()])
         if m2:
             seg = m2.group(1).split("-")[-1] + seg
-    seg = re.sub(r"[^a-z0-9]", "", seg.lower())
+    seg = _RX_NAME_KEY_4.sub("", seg.lower())
     tail = _MODEL_TAIL_RE.match(text, e)
     return (seg, value, tail.group(1).lower() if tail else "")
 
 
+_RX_IS_VERSION_CONTEXT_1 = re.compile(r"([A-Za-z][\w.'-]*)\s$")
+
+
 def _is_version_context(text: str, s: int) -> bool:
     """True when a bare number follows a product/model name ("Llama 2", "GPT 3.5", "Stable Diffusion 3")."""
-    m = re.search(r"([A-Za-z][\w.'-]*)\s$", text[max(0, s - 40):s])
+    m = _RX_IS_VERSION_CONTEXT_1.search(text[max(0, s - 40):s])
     if not m:
         return False
     w = m.group(1)
@@ -517,23 +706,58 @@ _NOT_PLURAL = {
 }
 
 
+_RX_HEAD_NOUN_1 = re.compile(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|the|from|at)\b)[A-Za-z][\w'-]*){1,4})")
+_RX_HEAD_NOUN_2 = re.compile(r"\s+([A-Za-z][\w'-]*)")
+_RX_HEAD_NOUN_3 = re.compile(r"[A-Z]{2,}s")
+_RX_HEAD_NOUN_4 = re.compile(r"[a-z]{3,}[^s]s")
+_RX_HEAD_NOUN_5 = re.compile(r"\s+(pairs|types|families)\b")
+
+
 def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, int]:
     """First known count noun within the next few words: (noun lowercased, end offset)."""
-    m = re.match(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|the|from|at)\b)[A-Za-z][\w'-]*){1,4})", text[end:end + 60])
+    m = _RX_HEAD_NOUN_1.match(text[end:end + 60])
     if not m:
         return None, end
     pos = end
-    for wm in re.finditer(r"\s+([A-Za-z][\w'-]*)", m.group(1)):
+    for wm in _RX_HEAD_NOUN_2.finditer(m.group(1)):
         w = wm.group(1)
         lw = w.lower().rstrip("'")
-        if lw in COUNT_NOUNS or re.fullmatch(r"[A-Z]{2,}s", w) or (
-            generic and wm.start() == 0 and re.fullmatch(r"[a-z]{3,}[^s]s", w) and lw not in _NOT_PLURAL
+        if lw in COUNT_NOUNS or _RX_HEAD_NOUN_3.fullmatch(w) or (
+            generic and wm.start() == 0 and _RX_HEAD_NOUN_4.fullmatch(w) and lw not in _NOT_PLURAL
         ):
-            nxt = re.match(r"\s+(pairs|types|families)\b", text[end + wm.end():end + wm.end() + 12])
+            nxt = _RX_HEAD_NOUN_5.match(text[end + wm.end():end + wm.end() + 12])
             if nxt:
                 return lw + " " + nxt.group(1), end + wm.end() + nxt.end()
             return lw, end + wm.end()
     return None, pos
+
+
+_RX_RESOLVE_1 = re.compile(r"\bof\s+(?:the\s+)?(?:total\s+)?[\w\s-]{0,20}tokens?\b")
+_RX_RESOLVE_2 = re.compile(r"\bcorpus|corpora|pre-?training data|training data", re.I)
+_RX_RESOLVE_3 = re.compile(r"\b(?:budget|cost)\s+(?:of\s+)?(?:about\s+|around\s+|only\s+)?\$?$|\$$", re.I)
+_RX_RESOLVE_4 = re.compile(r"\s+(?:budget|USD|dollars?)\b")
+_RX_RESOLVE_5 = re.compile(r"param", re.I)
+_RX_RESOLVE_6 = re.compile(r"TB\s+tokens")
+_RX_RESOLVE_7 = re.compile(r"reduc|lower|less|faster|sav", re.I)
+_RX_RESOLVE_8 = re.compile(r"\s+of\s+(?:\w+\s+){0,2}?(?:data|speech|audio|video|recordings?|transcribed)\b", re.I)
+_RX_RESOLVE_9 = re.compile(r"\b(?:trained|pre-?trained|training)\s+on\s+(?:only\s+|about\s+|around\s+|over\s+|more\s+than\s+)?$", re.I)
+_RX_RESOLVE_10 = re.compile(r"reduc|lower|less|sav|fewer", re.I)
+_RX_RESOLVE_11 = re.compile(r"\bNo\.\s?$")
+_RX_RESOLVE_12 = re.compile(r"No\.\s?$")
+_RX_RESOLVE_13 = re.compile(r"(?:^|[.:;,]\s*|\s)$")
+_RX_RESOLVE_14 = re.compile(r"\d\s*(?:vs\.?|to|and)\s*$")
+_RX_RESOLVE_15 = re.compile(r"\s[A-Z][a-z]+\)")
+_RX_RESOLVE_16 = re.compile(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}$", re.I)
+_RX_RESOLVE_17 = re.compile(r"\s+out\s+of\s+(?:the\s+)?\d[\d,]*")
+_RX_RESOLVE_18 = re.compile(r"speed-?up\s+(?:ratio\s+)?(?:of\s+)?(?:up\s+to\s+|about\s+|around\s+)?$", re.I)
+_RX_RESOLVE_19 = re.compile(r"^\s*(?:\w+\s+){0,1}(?:improvement|gain|higher|better|increase)\b", re.I)
+_RX_RESOLVE_20 = re.compile(r"\b(?:by|outperform\w*|surpass\w*|improv\w*)\s+(?:at\s+least\s+|up\s+to\s+|over\s+|about\s+)?$", re.I)
+_RX_RESOLVE_21 = re.compile(r"sampl|negativ|exampl|instanc", re.I)
+_RX_RESOLVE_22 = re.compile(r"\b(?:score\s+of|accuracy\s+of)\s*$", re.I)
+_RX_RESOLVE_23 = re.compile(r"\bfrom\s*$")
+_RX_RESOLVE_24 = re.compile(r"\s+to\s+\d")
+_RX_RESOLVE_25 = re.compile(r"\bfrom\s+\d[\d.]*\s*%?\s+to\s*$")
+_RX_RESOLVE_26 = re.compile(r"\d\s*%?\s+(?:vs\.?|versus)\s*$")
 
 
 def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
@@ -544,9 +768,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     u = c.unit
     if u == "%":
         c.kind = _classify_pct_x(text, c, sent_start)
-        if re.search(r"\bof\s+(?:the\s+)?(?:total\s+)?[\w\s-]{0,20}tokens?\b", after[:40]) and re.search(
-            r"\bcorpus|corpora|pre-?training data|training data", after[:80], re.I
-        ):
+        if _RX_RESOLVE_1.search(after[:40]) and _RX_RESOLVE_2.search(after[:80]):
             c.kind = "data_size"
         return True
     if u == "x":
@@ -561,10 +783,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if plus:
             c.end += 1
             noun, nend = _head_noun(text, c.end)
-        usd_before = text[max(0, c.num_start - 1):c.num_start] == "$" or re.search(
-            r"\b(?:budget|cost)\s+(?:of\s+)?(?:about\s+|around\s+|only\s+)?\$?$|\$$", before, re.I
-        )
-        usd_after = re.match(r"\s+(?:budget|USD|dollars?)\b", after)
+        usd_before = text[max(0, c.num_start - 1):c.num_start] == "$" or _RX_RESOLVE_3.search(before)
+        usd_after = _RX_RESOLVE_4.match(after)
         if usd_before or usd_after:
             c.unit, c.kind = "USD", "other"
             if text[max(0, c.num_start - 1):c.num_start] == "$":
@@ -607,7 +827,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             return True
         if letter == "m" or word == "million":
             win = text[max(sent_start, c.num_start - 60):c.end + 40]
-            if _CONTEXT_CUES.search(win) and not re.search(r"param", win, re.I):
+            if _CONTEXT_CUES.search(win) and not _RX_RESOLVE_5.search(win):
                 c.unit, c.kind = "tokens", "context_length"
             elif word == "million":
                 c.unit, c.kind = "count", "count"
@@ -616,7 +836,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             return True
         return False
     if u == "tokens":  # "0.31TB tokens"
-        m = re.match(r"TB\s+tokens", text[c.num_end:])
+        m = _RX_RESOLVE_6.match(text[c.num_end:])
         c.end = c.num_end + m.end() if m else c.end
         c.kind = _tokens_kind(text, c, sent_start)
         return True
@@ -624,17 +844,15 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.kind = "other"
         return True
     if u in ("ms", "seconds"):
-        c.kind = "reduction" if re.search(r"reduc|lower|less|faster|sav", before[-40:] + after[:20], re.I) else "other"
+        c.kind = "reduction" if _RX_RESOLVE_7.search(before[-40:] + after[:20]) else "other"
         return True
     if u == "time":
         c.unit, c.kind = "other", "other"
-        if re.match(r"\s+of\s+(?:\w+\s+){0,2}?(?:data|speech|audio|video|recordings?|transcribed)\b", after, re.I) or re.search(
-            r"\b(?:trained|pre-?trained|training)\s+on\s+(?:only\s+|about\s+|around\s+|over\s+|more\s+than\s+)?$", before, re.I
-        ):
+        if _RX_RESOLVE_8.match(after) or _RX_RESOLVE_9.search(before):
             c.kind = "data_size"
         return True
     if u == "GB":
-        c.kind = "reduction" if re.search(r"reduc|lower|less|sav|fewer", before[-40:] + after[:20], re.I) else "other"
+        c.kind = "reduction" if _RX_RESOLVE_10.search(before[-40:] + after[:20]) else "other"
         return True
     if u == "hz":
         c.unit, c.kind = "other", "other"
@@ -657,8 +875,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.start = c.num_start - 1
         c.unit, c.kind = "USD", "other"
         return True
-    if re.search(r"\bNo\.\s?$", text[max(0, c.num_start - 5):c.num_start]):
-        c.start = c.num_start - len(re.search(r"No\.\s?$", text[:c.num_start]).group(0))
+    if _RX_RESOLVE_11.search(text[max(0, c.num_start - 5):c.num_start]):
+        c.start = c.num_start - len(_RX_RESOLVE_12.search(text[:c.num_start]).group(0))
         c.unit, c.kind = "other", "other"
         return True
     # enumerations "(1)", "1)" and list markers
@@ -666,12 +884,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if c.num_start == 0 or text[c.num_start - 1] in "( \n" and (
             c.num_start < 2 or text[c.num_start - 1] == "(" or text[c.num_start - 2] in ".:;,\n" or c.num_start < 2
         ):
-            if text[c.num_start - 1] == "(" or re.search(r"(?:^|[.:;,]\s*|\s)$", text[:c.num_start]):
-                if not re.search(r"\d\s*(?:vs\.?|to|and)\s*$", text[max(0, c.num_start - 12):c.num_start]):
+            if text[c.num_start - 1] == "(" or _RX_RESOLVE_13.search(text[:c.num_start]):
+                if not _RX_RESOLVE_14.search(text[max(0, c.num_start - 12):c.num_start]):
                     return False
     if _is_version_context(text, c.num_start):
         return False
-    if text[c.num_start - 1:c.num_start] == "(" and re.match(r"\s[A-Z][a-z]+\)", text[c.end:c.end + 20]):
+    if text[c.num_start - 1:c.num_start] == "(" and _RX_RESOLVE_15.match(text[c.end:c.end + 20]):
         return False
     if "." not in raw and "," not in raw and 1900 <= c.value <= 2100:
         noun, nend = _head_noun(text, c.end)
@@ -683,14 +901,14 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.unit = "pp"
         if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before):
             c.kind = "improvement"
-        elif re.search(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}$", before, re.I):
+        elif _RX_RESOLVE_16.search(before):
             c.kind = "other"
         else:
             c.kind = "other"
         return True
     noun, nend = _head_noun(text, c.end, generic=True)
     if noun is None:
-        om = re.match(r"\s+out\s+of\s+(?:the\s+)?\d[\d,]*", text[c.end:c.end + 30])
+        om = _RX_RESOLVE_17.match(text[c.end:c.end + 30])
         if om:
             noun, _ = _head_noun(text, c.end + om.end())
             c.unit = "languages" if noun and noun.startswith("language") else "count"
@@ -714,36 +932,38 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     if "." in raw:
         # a bare decimal: a score, a score change, or a speed-up ratio
-        if re.search(r"speed-?up\s+(?:ratio\s+)?(?:of\s+)?(?:up\s+to\s+|about\s+|around\s+)?$", before, re.I):
+        if _RX_RESOLVE_18.search(before):
             c.unit, c.kind = "x", "speedup"
             return True
         c.unit = "score"
-        c.kind = "improvement" if re.match(r"^\s*(?:\w+\s+){0,1}(?:improvement|gain|higher|better|increase)\b", after, re.I) else "score"
-        if re.search(r"\b(?:by|outperform\w*|surpass\w*|improv\w*)\s+(?:at\s+least\s+|up\s+to\s+|over\s+|about\s+)?$", before, re.I):
+        c.kind = "improvement" if _RX_RESOLVE_19.match(after) else "score"
+        if _RX_RESOLVE_20.search(before):
             c.kind = "improvement"
             c.unit = "pp" if c.value < 100 else "score"
         return True
     if "," in raw and c.value >= 1000:
-        c.unit, c.kind = ("examples", "count") if re.search(r"sampl|negativ|exampl|instanc", before[-60:] + after[:40], re.I) else ("count", "count")
+        c.unit, c.kind = ("examples", "count") if _RX_RESOLVE_21.search(before[-60:] + after[:40]) else ("count", "count")
         return True
     # bare integer: keep only with an explicit score context
     if c.value <= 100 and (
-        re.search(r"\b(?:score\s+of|accuracy\s+of)\s*$", before, re.I)
-        or (re.search(r"\bfrom\s*$", before) and re.match(r"\s+to\s+\d", after))
-        or re.search(r"\bfrom\s+\d[\d.]*\s*%?\s+to\s*$", before)
-        or re.search(r"\d\s*%?\s+(?:vs\.?|versus)\s*$", before)
+        _RX_RESOLVE_22.search(before)
+        or (_RX_RESOLVE_23.search(before) and _RX_RESOLVE_24.match(after))
+        or _RX_RESOLVE_25.search(before)
+        or _RX_RESOLVE_26.search(before)
     ):
         c.unit, c.kind = "score", "score"
         return True
     return False
 
 
+_RX_TOKENS_KIND_1 = re.compile(r"\b(?:train\w*|pre-?train\w*|corpus|corpora|data|on)\s+(?:\w+\s+){0,2}$", re.I)
+_RX_TOKENS_KIND_2 = re.compile(r"context|window|length|sequence", re.I)
+
+
 def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
     win_before = text[max(sent_start, c.num_start - 60):c.num_start]
     win_after = text[c.end:c.end + 40]
-    if re.search(r"\b(?:train\w*|pre-?train\w*|corpus|corpora|data|on)\s+(?:\w+\s+){0,2}$", win_before, re.I) and not re.search(
-        r"context|window|length|sequence", win_before[-40:] + win_after[:25], re.I
-    ):
+    if _RX_TOKENS_KIND_1.search(win_before) and not _RX_TOKENS_KIND_2.search(win_before[-40:] + win_after[:25]):
         return "data_size"
     if _CONTEXT_CUES.search(win_before[-50:] + win_after[:30]) or c.value <= 2e6:
         return "context_length"
@@ -755,11 +975,18 @@ def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+_RX_FIND_BENCHMARKS_1 = re.compile(r"[A-Z0-9-]")
+
+
 def _find_benchmarks(text: str) -> list[tuple[int, int, str]]:
     found: dict[tuple[int, int], str] = {}
     for bs, be, name in _lexicon_benchmarks(text):
         found[(bs, be)] = name
-    for m in _BENCH_PATTERN_RE.finditer(text):
+    # Every pattern match holds a keyword ("benchmark", "dataset", "test set"); the part before it is made of
+    # [\w\s-] characters only. So no match starts before the [\w\s-] run that leads to the first keyword.
+    kw = min((i for i in (text.find("benchmark"), text.find("dataset"), text.find("test")) if i >= 0), default=-1)
+    pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()
+    for m in _BENCH_PATTERN_RE.finditer(text, pos):
         g = 1 if m.group(1) else 2
         name = m.group(g)
         if not name:
@@ -773,7 +1000,7 @@ def _find_benchmarks(text: str) -> list[tuple[int, int, str]]:
         name = " ".join(parts)
         s = m.start(g) + m.group(g).index(parts[0])
         e = s + len(name)
-        if len(name) < 2 or _NOT_BENCH.match(name) or not re.search(r"[A-Z0-9-]", name):
+        if len(name) < 2 or _NOT_BENCH.match(name) or not _RX_FIND_BENCHMARKS_1.search(name):
             continue
         if any(s < fe and fs < e for fs, fe in found):
             continue
@@ -782,6 +1009,10 @@ def _find_benchmarks(text: str) -> list[tuple[int, int, str]]:
 
 
 _BENCH_KINDS = {"score", "improvement", "speedup", "other", "reduction", "count"}
+
+
+_RX_ASSIGN_BENCHMARKS_1 = re.compile(r"\s+")
+_RX_ASSIGN_BENCHMARKS_2 = re.compile(r"benchmark", re.I)
 
 
 def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int]) -> None:
@@ -798,7 +1029,7 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int]) -> None
     for c in cands:
         if c.kind in _BENCH_KINDS:
             cands_by_sent.setdefault(sent_of(c.num_start), []).append(c)
-    distinct = {re.sub(r"\s+", "", b[2]).lower() for b in benches}
+    distinct = {_RX_ASSIGN_BENCHMARKS_1.sub("", b[2]).lower() for b in benches}
     for si, cs in cands_by_sent.items():
         bs = by_sent.get(si, [])
         s_start = bounds[si]
@@ -808,14 +1039,14 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int]) -> None
             # inherit the paper's single benchmark when an earlier sentence evaluated on it
             if len(distinct) == 1 and benches[0][0] < s_start:
                 prev = text[bounds[sent_of(benches[0][0])]:benches[0][1] + 40]
-                if re.search(r"benchmark", prev, re.I):
+                if _RX_ASSIGN_BENCHMARKS_2.search(prev):
                     for c in cs:
                         if c.kind in ("score", "improvement") and c.unit in ("%", "score", "pp"):
                             c.benchmark = benches[0][2]
             continue
         names = []
         for b in bs:
-            if not names or re.sub(r"\s+", "", names[-1][2]).lower() != re.sub(r"\s+", "", b[2]).lower():
+            if not names or _RX_ASSIGN_BENCHMARKS_1.sub("", names[-1][2]).lower() != _RX_ASSIGN_BENCHMARKS_1.sub("", b[2]).lower():
                 names.append(b)
         eligible = [c for c in cs if c.kind != "count" or _count_bench_ok(text, c, names)]
         resp = "respectively" in sent
@@ -830,8 +1061,11 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int]) -> None
             c.benchmark = _nearest_bench(text, c, names, s_start)
 
 
+_RX_COUNT_BENCH_OK_1 = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?$")
+
+
 def _count_bench_ok(text: str, c: _Cand, names) -> bool:
-    return any(0 <= b[0] - c.end <= 25 and re.match(r"\s*(?:on|in)\s+(?:the\s+)?$", text[c.end:b[0]]) for b in names)
+    return any(0 <= b[0] - c.end <= 25 and _RX_COUNT_BENCH_OK_1.match(text[c.end:b[0]]) for b in names)
 
 
 def _paired_list(text: str, cs: list[_Cand], names) -> bool:
@@ -840,6 +1074,13 @@ def _paired_list(text: str, cs: list[_Cand], names) -> bool:
         return False
     last = max(c.end for c in cs)
     return all(b[0] > last for b in names) and names[0][0] - last < 40
+
+
+_RX_NEAREST_BENCH_1 = re.compile(r"\b(?:on|in|for|across|of)\b")
+_RX_NEAREST_BENCH_2 = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b")
+_RX_NEAREST_BENCH_3 = re.compile(r"\s*(?:,|and|,\s*and|&|/)\s*")
+_RX_NEAREST_BENCH_4 = re.compile(r"\b(?:using|with|from|via)\s+(?:the\s+)?$", re.I)
+_RX_NEAREST_BENCH_5 = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b|\bcompared\b")
 
 
 def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
@@ -852,10 +1093,10 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
     if after:
         first = after[0]
         gap = text[c.end:first[0]]
-        if len(gap) <= 90 and re.search(r"\b(?:on|in|for|across|of)\b", gap) and not re.search(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b", gap):
+        if len(gap) <= 90 and _RX_NEAREST_BENCH_1.search(gap) and not _RX_NEAREST_BENCH_2.search(gap):
             group = [first]
             for b in after[1:]:
-                if re.fullmatch(r"\s*(?:,|and|,\s*and|&|/)\s*", text[group[-1][1]:b[0]]):
+                if _RX_NEAREST_BENCH_3.fullmatch(text[group[-1][1]:b[0]]):
                     group.append(b)
                 else:
                     break
@@ -867,17 +1108,17 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
             return None
         group = [last]
         for b in reversed(before[:-1]):
-            if re.fullmatch(r"\s*(?:,|and|,\s*and|&|/)\s*", text[b[1]:group[0][0]]):
+            if _RX_NEAREST_BENCH_3.fullmatch(text[b[1]:group[0][0]]):
                 group.insert(0, b)
             else:
                 break
-        if re.search(r"\b(?:using|with|from|via)\s+(?:the\s+)?$", text[max(0, group[0][0] - 12):group[0][0]], re.I) and len(gap) > 15:
+        if _RX_NEAREST_BENCH_4.search(text[max(0, group[0][0] - 12):group[0][0]]) and len(gap) > 15:
             return None
         return joined(group)
     if after and c.kind not in ("reduction", "speedup"):
         first = after[0]
         gap = text[c.end:first[0]]
-        if len(gap) <= 80 and not re.search(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b|\bcompared\b", gap):
+        if len(gap) <= 80 and not _RX_NEAREST_BENCH_5.search(gap):
             return first[2]
     return None
 
@@ -885,6 +1126,11 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------
+
+
+_RX_MERGE_RANGES_1 = re.compile(r"\s*(?:[-–—~]|\\?sim|\$\\sim\$)\s*")
+_RX_MERGE_RANGES_2 = re.compile(r"\s+to\s+")
+_RX_MERGE_RANGES_3 = re.compile(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$", re.I)
 
 
 def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
@@ -895,9 +1141,9 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
         if i + 1 < len(cands):
             b = cands[i + 1]
             gap = text[a.end:b.start]
-            dash = re.fullmatch(r"\s*(?:[-–—~]|\\?sim|\$\\sim\$)\s*", gap) is not None
-            to = re.fullmatch(r"\s+to\s+", gap) is not None
-            from_before = re.search(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$", text[max(0, a.start - 25):a.start], re.I)
+            dash = _RX_MERGE_RANGES_1.fullmatch(gap) is not None
+            to = _RX_MERGE_RANGES_2.fullmatch(gap) is not None
+            from_before = _RX_MERGE_RANGES_3.search(text[max(0, a.start - 25):a.start])
             if (dash or (to and not from_before and (a.unit is None or a.unit == "scale"))) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
             ) and b.unit is not None:
@@ -925,6 +1171,9 @@ _LIST_GAP_RE = re.compile(
 )
 
 
+_RX_CONTINUE_LIST_1 = re.compile(r"\b(?:respectively|while|whereas)\b")
+
+
 def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
     """"by 91% on A and 146% on B": a number listed after one of the same unit shares its kind."""
     if not kept or c.unit not in ("%", "x", "pp", "score"):
@@ -933,7 +1182,7 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
     if prev is None or prev.kind == c.kind:
         return
     gap = text[prev.end:c.start]
-    if _LIST_GAP_RE.match(gap) and not re.search(r"\b(?:respectively|while|whereas)\b", gap):
+    if _LIST_GAP_RE.match(gap) and not _RX_CONTINUE_LIST_1.search(gap):
         after = text[c.end:c.end + 30]
         if not (_IMP_AFTER.match(after) or _RED_AFTER.match(after) or _SPEED_AFTER.match(after) or _OTHER_AFTER.match(after)):
             c.kind = prev.kind
@@ -944,6 +1193,11 @@ def extract_mentions(abstract: str) -> list[dict]:
     text = abstract or ""
     if not _HAS_DIGIT.search(text):
         return []
+    return _mentions(text)
+
+
+def _mentions(text: str) -> list[dict]:
+    """`extract_mentions` for a text known to hold a digit."""
     cands = _merge_ranges(text, _candidates(text))
     bounds = _sentence_bounds(text)
     kept: list[_Cand] = []
@@ -995,16 +1249,64 @@ def extract_mentions(abstract: str) -> list[dict]:
     return out
 
 
+_MENTION_FIELDS = ("mention", "span_start", "span_end", "value", "unit", "kind", "metric", "benchmark", "qualifier", "note")
+
+
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
     """One row per mention for a frame with columns paper_id, abstract (schema: METRICS_SCHEMA)."""
     cols: dict[str, list] = {k: [] for k in METRICS_SCHEMA}
     if papers.height:
-        for pid, abstract in zip(papers.get_column("paper_id").to_list(), papers.get_column("abstract").to_list()):
-            if not abstract:
+        # Abstracts without any digit (or null/empty) have no mention: drop them in one vectorised pass.
+        rows = papers.select("paper_id", pl.col("abstract").cast(pl.String)).filter(pl.col("abstract").str.contains(r"\d"))
+        paper_ids = cols["paper_id"]
+        field_cols = [cols[k] for k in _MENTION_FIELDS]
+        for pid, abstract in zip(rows.get_column("paper_id").to_list(), rows.get_column("abstract").to_list()):
+            mentions = _mentions(abstract)
+            if not mentions:
                 continue
-            for m in extract_mentions(abstract):
-                cols["paper_id"].append(None if pid is None else str(pid))
-                for k in ("mention", "span_start", "span_end", "value", "unit", "kind", "metric", "benchmark", "qualifier", "note"):
-                    cols[k].append(m[k])
-                cols["extractor_version"].append(EXTRACTOR_VERSION)
+            pid = None if pid is None else str(pid)
+            for m in mentions:
+                paper_ids.append(pid)
+                for col, k in zip(field_cols, _MENTION_FIELDS):
+                    col.append(m[k])
+        cols["extractor_version"] = [EXTRACTOR_VERSION] * len(paper_ids)
     return pl.DataFrame(cols, schema=METRICS_SCHEMA)
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark (called by `paperlake bench`; not a unit test)
+# ---------------------------------------------------------------------------------------------
+
+_SAMPLES_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+def _sample_abstracts(samples_dir: Path = _SAMPLES_DIR) -> list[str]:
+    from paperlake.parsing import parse_dump
+
+    abstracts: list[str] = []
+    for path in sorted(p for p in samples_dir.iterdir() if p.is_file()):
+        listings = parse_dump(path.read_bytes(), path.name).listings
+        if "abstract" in listings.columns:
+            abstracts.extend(a for a in listings.get_column("abstract").to_list() if a)
+    if not abstracts:
+        raise FileNotFoundError(f"no sample abstracts found under {samples_dir}")
+    return abstracts
+
+
+def bench_extraction(n: int = 20000) -> dict:
+    """Throughput of `extract_metrics` on the sample dumps' abstracts replicated to n rows (one process)."""
+    abstracts = _sample_abstracts()
+    reps = -(-n // len(abstracts))
+    papers = pl.DataFrame(
+        {"paper_id": [f"bench-{i}" for i in range(n)], "abstract": (abstracts * reps)[:n]},
+        schema={"paper_id": pl.String, "abstract": pl.String},
+    )
+    t0 = time.perf_counter()
+    out = extract_metrics(papers)
+    seconds = time.perf_counter() - t0
+    return {
+        "abstracts": n,
+        "seconds": round(seconds, 4),
+        "abstracts_per_s": round(n / seconds, 1) if seconds > 0 else float("inf"),
+        "mentions": out.height,
+    }

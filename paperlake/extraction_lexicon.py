@@ -15,7 +15,7 @@ SQuAD SQuAD2.0 DROP RACE LAMBADA WikiText WikiText2 WikiText-2 WikiText-103 PTB 
 "TyDi QA" XCOPA XStoryCloze PAWS-X Flores Flores-101 FLORES-200 FLORES WMT WMT14 WMT16 WMT19 WMT22 WMT23
 IWSLT IWSLT14 CNN/DM CNN/DailyMail XSum SAMSum MultiNews "Multi-News"  PubMed GovReport QMSum
 LongBench LongBench-v2 "Long Range Arena" LRA RULER InfiniteBench "Needle in a Haystack" NIAH Passkey ZeroSCROLLS
-SCROLLS L-Eval LooGLE BABILong MTEB BEIR MS MARCO MSMARCO "MS-MARCO" TREC TREC-DL NFCorpus FiQA SciFact
+SCROLLS L-Eval LooGLE BABILong MTEB BEIR "MS MARCO" MSMARCO "MS-MARCO" TREC TREC-DL NFCorpus FiQA SciFact
 LoTTE KILT ImageNet ImageNet-1K COCO "MS-COCO" MSCOCO Flickr30k NoCaps VQAv2 VQA-v2 GQA TextVQA OK-VQA OKVQA
 ScienceQA MMMU MMBench MME MM-Vet SEED-Bench POPE LLaVA-Bench MathVista ChartQA DocVQA InfoVQA AI2D
 Video-MME MVBench EgoSchema ActivityNet ActivityNet-QA MSVD-QA MSRVTT-QA MSRVTT NExT-QA MJHQ-30K GenEval
