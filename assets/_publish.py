@@ -16,6 +16,7 @@ import polars as pl
 from paperlake import versions
 from paperlake.catalog import column_description, table_description
 from paperlake.delta import DeltaStore
+from paperlake.ops import writer_pool
 from paperlake.quality import CheckOutcome
 
 
@@ -40,11 +41,15 @@ def table_kwargs(table: str, deps: Sequence[str] = ()) -> dict:
         "description": table_description(table),
         "group_name": table.split("/")[0],
         "kinds": {"delta", "polars"},
+        "pool": writer_pool(table),  # one writer per Delta table at a time
     }
 
 
 def table_spec(table: str, deps: Sequence[str] = ()) -> dg.AssetSpec:
-    return dg.AssetSpec(**table_kwargs(table, deps))
+    """For multi-assets (the pool is then set on the multi-asset itself)."""
+    kwargs = table_kwargs(table, deps)
+    kwargs.pop("pool")
+    return dg.AssetSpec(**kwargs)
 
 
 def check_specs(table: str, checks: Sequence[Check]) -> list[dg.AssetCheckSpec]:

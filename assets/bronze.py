@@ -1,4 +1,9 @@
-"""Bronze: landed dumps parsed into raw_dumps, listings and quarantine (one Delta table each)."""
+"""Bronze: landed dumps parsed into raw_dumps, listings and quarantine (one Delta table each).
+
+Partitioned by dump (pipelines.landing.dump_partitions: one dynamic partition per distinct file
+content). A run for partition K parses exactly the dump whose sha256 starts with K; a run over a
+partition range (`paperlake run`, a single-run backfill) parses every dump of the range at once.
+"""
 
 
 import datetime as dt
@@ -9,7 +14,9 @@ import polars as pl
 from assets._publish import Check, TableWrite, check_specs, publish_group, table_spec
 from paperlake import catalog, quality
 from paperlake.ingest import Dump, ingest
+from paperlake.ops import writer_pool
 from paperlake.versions import PARSER_VERSION
+from pipelines.landing import FILE_TAG, dump_key, dump_partitions, locate
 from pipelines.resources import GreatExpectationsResource, LandingZoneResource, WarehouseResource
 
 RAW_DUMPS, LISTINGS, QUARANTINE = "bronze/raw_dumps", "bronze/listings", "bronze/quarantine"
@@ -51,6 +58,10 @@ def _known_dumps(store) -> pl.DataFrame:
     + check_specs(QUARANTINE, QUARANTINE_CHECKS),
     name="bronze_ingest",
     code_version=PARSER_VERSION,
+    partitions_def=dump_partitions,
+    # A backfill of many dumps is one run (one MERGE per table), not one run per dump.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=writer_pool(RAW_DUMPS),
 )
 def bronze_ingest(
     context: dg.AssetExecutionContext,
@@ -58,12 +69,24 @@ def bronze_ingest(
     warehouse: WarehouseResource,
     great_expectations: GreatExpectationsResource,
 ):
-    """Parse every landed dump not yet in bronze (or parsed by an older parser)."""
+    """Parse the partitions' dumps unless already in bronze from this parser version."""
     store = warehouse.store()
     now = dt.datetime.now(dt.UTC)
     known = _known_dumps(store)
     current = known.filter(pl.col("parser_version") == PARSER_VERSION)
-    files = [Dump(p.name, p.read_bytes()) for p in landing.files()]
+    keys = list(context.partition_keys)
+    located = locate(landing.folder(), keys, hints=[context.run.tags.get(FILE_TAG, "")])
+    missing = [k for k in keys if k not in located]
+    gone = [k for k in missing if k not in {dump_key(d) for d in known["dump_id"]}]
+    if missing:
+        context.log.warning(
+            f"{len(missing)} partition(s) have no file in {landing.folder()}: {missing[:20]}"
+            f" ({len(missing) - len(gone)} already in bronze, kept as they are)"
+        )
+    if gone and len(keys) == 1:
+        raise dg.Failure(f"dump {keys[0]} is neither in the landing folder {landing.folder()} nor in bronze",
+                         metadata={"partition": keys[0], "landing": landing.folder()})
+    files = [Dump(name, data) for k in keys for name, data in located.get(k, [])]
     todo = [d for d in files if d.dump_id not in set(current["dump_id"])]
     batch = ingest(todo, ingested_at=now)
     # Keep the first ingest time of dumps re-parsed by a newer parser.
@@ -82,7 +105,8 @@ def bronze_ingest(
     )
     all_raw = pl.concat([current.join(aliased.select("dump_id"), on="dump_id", how="anti"), aliased, raw])
     all_raw = catalog.RAW_DUMPS.conform(all_raw)
-    context.log.info(f"{len(files)} landed files, {len(todo)} to parse, {len(files) - len(todo)} already in bronze")
+    context.log.info(f"{len(keys)} partition(s), {len(files)} landed files, {len(todo)} to parse, "
+                     f"{len(files) - len(todo)} already in bronze")
 
     # Checks evaluate the new batch; reconciliation covers the whole table after the write.
     gx = great_expectations
@@ -142,7 +166,8 @@ def bronze_ingest(
     scope = "t.dump_id IN ({})".format(", ".join(f"'{d}'" for d in reparsed)) if reparsed else None
     yield from publish_group(context, store, [
         TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,
-                   delete_scope=None, extra_metadata={"files_landed": len(files), "dumps_parsed": len(todo)}),
+                   delete_scope=None, extra_metadata={"partitions": len(keys), "files_landed": len(files), "dumps_parsed": len(todo),
+                                   "missing_files": len(missing)}),
         TableWrite(LISTINGS, listings, keys=["listing_id"], checks=LISTINGS_CHECKS, outcomes=listing_outcomes,
                    delete_scope=scope, extra_metadata={"new_listings": listings.height}),
         TableWrite(QUARANTINE, quarantine, keys=["quarantine_id"], checks=QUARANTINE_CHECKS,

@@ -221,7 +221,6 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     **table_kwargs(PAPER_TOPICS, deps=[PAPERS]),
     check_specs=check_specs(PAPER_TOPICS, TOPICS_CHECKS),
     code_version=tagging.load_taxonomy().version,
-    pool=writer_pool(PAPER_TOPICS),
 )
 def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                  great_expectations: GreatExpectationsResource, taxonomy: TaxonomyResource):
@@ -263,7 +262,6 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     **table_kwargs(PAPER_METRICS, deps=[PAPERS]),
     check_specs=check_specs(PAPER_METRICS, METRICS_CHECKS),
     code_version=extraction.EXTRACTOR_VERSION,
-    pool=writer_pool(PAPER_METRICS),
 )
 def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   great_expectations: GreatExpectationsResource):

@@ -9,8 +9,6 @@ are flattened to comma-joined strings). Key columns are never null (MERGE keys).
 
 from __future__ import annotations
 
-import math
-
 import polars as pl
 
 from paperlake import catalog
@@ -427,7 +425,3 @@ def plain_types_violations(df: pl.DataFrame) -> list[str]:
         elif dtype not in (pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date):
             bad.append(f"{name}: {dtype}")
     return bad
-
-
-def finite(value: float | None) -> bool:
-    return value is not None and not math.isnan(value) and not math.isinf(value)

@@ -50,15 +50,15 @@ def run_job(landing: Path, warehouse: Path) -> dict:
 
     from pipelines.definitions import defs
     from pipelines.jobs import MAIN_JOB
-    from pipelines.resources import LandingZoneResource, WarehouseResource
+    from pipelines.landing import range_tags, register_landing
 
     job = defs.resolve_job_def(MAIN_JOB)
     with dg.DagsterInstance.ephemeral() as instance:
         t0 = time.perf_counter()
+        keys = register_landing(instance, landing)  # one dynamic partition per dump, as `paperlake run`
         result = job.execute_in_process(
             instance=instance,
-            resources={"landing": LandingZoneResource(root=str(landing)),
-                       "warehouse": WarehouseResource(root=str(warehouse))},
+            tags=range_tags(instance, keys),
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
             raise_on_error=False,
         )

@@ -13,7 +13,7 @@ from paperlake.settings import ENV_LANDING, ENV_WAREHOUSE, PROJECT_ROOT, landing
 
 
 # Further subcommands: each module has `register(subparsers)` adding its parser(s) with set_defaults(func=...).
-COMMAND_MODULES: list[str] = ["paperlake.bench"]
+COMMAND_MODULES: list[str] = ["paperlake.bench", "paperlake.cli_ops", "paperlake.cli_sql"]
 
 
 def prepare_dagster_home() -> Path:
@@ -40,7 +40,16 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*map(str, r)) for r in rows])
 
 
+def _write_status(md: dict) -> str:
+    if md.get("published") is False:
+        return "BLOCKED"
+    if "delta_committed" not in md:
+        return "written"  # not a Delta table (e.g. serving/duckdb, serving/report)
+    return "new commit" if md["delta_committed"] else "unchanged"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    """`paperlake run`: register every landed dump as a partition, then one in-process run over all."""
     _apply_locations(args)
     prepare_dagster_home()
     start = time.perf_counter()
@@ -48,29 +57,37 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from pipelines.definitions import defs
     from pipelines.jobs import MAIN_JOB
+    from pipelines.landing import range_tags, register_landing
 
     print(f"landing:   {landing_dir()}\nwarehouse: {warehouse_dir()}\nDAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
     with dg.DagsterInstance.get() as instance:
+        keys = register_landing(instance, landing_dir())
+        if not keys:
+            print("no dumps in the landing folder: nothing to do")
+            return 0
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,
+            tags=range_tags(instance, keys),
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     elapsed = time.perf_counter() - start
 
+    latest = {}
+    for ev in result.get_asset_materialization_events():  # one event per partition for bronze
+        latest[ev.event_specific_data.materialization.asset_key.to_user_string()] = ev.event_specific_data.materialization
     rows = []
-    for ev in result.get_asset_materialization_events():
-        mat = ev.event_specific_data.materialization
+    for name, mat in latest.items():
         md = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
         rows.append([
-            mat.asset_key.to_user_string(),
+            name,
             md.get("dagster/row_count", "-"),
             md.get("delta_version", "-"),
-            "new commit" if md.get("delta_committed") else ("BLOCKED" if md.get("published") is False else "unchanged"),
+            _write_status(md),
         ])
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
-    print()
+    print(f"\n{len(keys)} dump partition(s)")
     print(_table(rows, ["table", "rows", "delta version", "write"]))
     print(f"\nchecks: {len(checks) - len(failed)} passed, {len(failed)} failed")
     for c in failed:

@@ -578,7 +578,7 @@ def _candidates(text: str) -> list[_Cand]:
         if nxt == "." and e + 1 < n and text[e + 1].isdigit():
             continue
         um = _UNIT_RE.match(text, e)
-        unit = kind = None
+        unit = None
         end = e
         scale = 1.0
         scale_only = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,15 +14,20 @@ from paperlake import gx
 from paperlake.delta import DeltaStore
 from paperlake.quality import CheckOutcome
 from paperlake.settings import landing_dir, warehouse_dir
+from pipelines.landing import landed_files
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """The Delta Lake warehouse root (local folder)."""
 
-    root: str = warehouse_dir()
+    # Empty: $PAPERLAKE_WAREHOUSE or ./warehouse, resolved when used (not when this module is imported).
+    root: str = ""
+
+    def folder(self) -> str:
+        return self.root or warehouse_dir()
 
     def store(self) -> DeltaStore:
-        return DeltaStore(self.root)
+        return DeltaStore(self.folder())
 
 
 @dataclass(frozen=True)
@@ -35,15 +41,19 @@ class LandedFile:
 class LandingZoneResource(dg.ConfigurableResource):
     """Folder where raw dumps are dropped."""
 
-    root: str = landing_dir()
-    # Files modified within this many seconds are treated as still being copied.
-    settle_seconds: float = 0.0
+    # Empty: $PAPERLAKE_LANDING or the bundled samples, resolved when used.
+    root: str = ""
+    # The landing sensor ignores files modified within this many seconds (still being copied).
+    settle_seconds: float = float(os.environ.get("PAPERLAKE_SETTLE_SECONDS", "15"))
+    # At most this many new dumps are registered (and runs requested) per sensor tick.
+    max_new_per_tick: int = 50
 
     def files(self) -> list[Path]:
-        root = Path(self.root)
-        if not root.is_dir():
-            return []
-        return sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+        """Landable files: hidden files and temporary names of copy tools are left out."""
+        return landed_files(self.folder())
+
+    def folder(self) -> str:
+        return self.root or landing_dir()
 
     def landed(self) -> list[LandedFile]:
         out = []

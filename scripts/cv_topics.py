@@ -42,7 +42,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from paperlake.tagging import (  # noqa: E402
-    Calibration,
     Taxonomy,
     load_taxonomy,
     select_topics,

@@ -9,7 +9,7 @@ fi
 # uv installs in seconds; fall back to pip if it cannot be had.
 if .venv/bin/python -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1; then
   .venv/bin/python -m uv pip install --python .venv/bin/python --compile-bytecode -q \
-    -c requirements.lock -e ".[test]"
+    -c requirements.lock -e ".[test,postgres]"
 else
-  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[test]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[test,postgres]"
 fi

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-import pytest
 
 from paperlake.identity import (
     IDENTITY_VERSION,
@@ -107,7 +106,7 @@ def test_title_layer_and_arxiv_cannot_link():
 
 # ---------------------------------------------------------------- near duplicates
 def _seed_pairs():
-    from paperlake.synthetic import load_seeds, read_seed_dump, SAMPLES_DIR
+    from paperlake.synthetic import read_seed_dump, SAMPLES_DIR
 
     out = []
     for p in sorted(SAMPLES_DIR.glob("*.txt")):

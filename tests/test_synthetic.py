@@ -70,9 +70,8 @@ def test_generator_deterministic_and_truthful(tmp_path: Path):
 
 
 def test_generated_dumps_parse(tmp_path: Path):
-    parsing = pytest.importorskip("paperlake.parsing")
-    if not (Path(parsing.__file__).parent / "READY").exists() or not hasattr(parsing, "parse_dump"):
-        pytest.skip("parser not ready")
+    from paperlake import parsing
+
     c = generate_corpus(600, seed=5, out_dir=tmp_path)
     for p in c.dump_files:
         got = parsing.parse_dump(p.read_bytes(), p.name).listings

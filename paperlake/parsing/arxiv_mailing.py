@@ -93,7 +93,6 @@ def _entry(ledger: LineLedger, s: int, i: int, e: int) -> None:
     lines = ledger.lines
     m = _ID_LINE.match(lines[i])
     ident = m.group(1)
-    rest = m.group(2)
     fields: dict[str, str] = {}
     cur = None
     j = i + 1

@@ -1,0 +1,140 @@
+"""Operations subcommands: `paperlake history|show|restore|maintain`, and the partition-aware `run`.
+
+Registered through paperlake.cli.COMMAND_MODULES.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from paperlake import cli
+from paperlake.settings import warehouse_dir
+
+
+def _store():
+    from paperlake.delta import DeltaStore
+
+    return DeltaStore(warehouse_dir())
+
+
+def _check_table(store, table: str) -> str | None:
+    if not store.exists(table):
+        known = ", ".join(store.tables()) or "(none)"
+        return f"no Delta table {table!r} under {store.root}; tables: {known}"
+    return None
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from paperlake import ops
+
+    cli._apply_locations(args)
+    store = _store()
+    if err := _check_table(store, args.table):
+        print(err)
+        return 2
+    rows = [
+        [v.version, v.timestamp.strftime("%Y-%m-%d %H:%M:%S") if v.timestamp else "-", v.operation,
+         v.run_id or "-", v.detail]
+        for v in ops.history(store, args.table, args.limit)
+    ]
+    print(cli._table(rows, ["version", "time (UTC)", "operation", "dagster run", "detail"]))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from paperlake import ops
+
+    cli._apply_locations(args)
+    store = _store()
+    if err := _check_table(store, args.table):
+        print(err)
+        return 2
+    try:
+        version, df = ops.show(store, args.table, version=args.version,
+                               as_of=ops.parse_time(args.as_of) if args.as_of else None,
+                               columns=args.columns.split(",") if args.columns else None)
+    except ValueError as e:
+        print(f"error: {e}")
+        return 2
+    print(f"{args.table} @ version {version}: {df.height} rows")
+    if args.csv:
+        print(df.head(args.limit).select(
+            [pl.col(c).cast(pl.String) if isinstance(t, pl.List) else pl.col(c) for c, t in df.schema.items()]
+        ).write_csv(), end="")
+    else:
+        with pl.Config(tbl_rows=args.limit, tbl_cols=12, fmt_str_lengths=40, tbl_width_chars=160):
+            print(df.head(args.limit))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from paperlake import ops
+
+    cli._apply_locations(args)
+    store = _store()
+    if err := _check_table(store, args.table):
+        print(err)
+        return 2
+    try:
+        out = ops.restore(store, args.table, args.version, metadata={"restored_by": "paperlake restore"})
+    except ValueError as e:
+        print(f"error: {e}")
+        return 2
+    print(f"{out.table}: restored the content of version {out.restored_from} "
+          f"(was at version {out.previous}, now at version {out.version})")
+    return 0
+
+
+def cmd_maintain(args: argparse.Namespace) -> int:
+    from paperlake import ops
+
+    cli._apply_locations(args)
+    store = _store()
+    tables = [args.table] if args.table else store.tables()
+    for t in tables:
+        if err := _check_table(store, t):
+            print(err)
+            return 2
+        out = ops.maintain(store, t, retention_hours=args.retention_hours, dry_run=args.dry_run)
+        print(f"{t}: v{out.version_before} -> v{out.version_after}, {out.files_compacted} files compacted into "
+              f"{out.files_added}, {out.files_vacuumed} files {'would be ' if args.dry_run else ''}vacuumed "
+              f"(retention {out.retention_hours} h)")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    def wh(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--warehouse", help="Delta table root (env PAPERLAKE_WAREHOUSE; default: ./warehouse)")
+
+    p = sub.add_parser("history", help="list a table's Delta versions with the Dagster run, time and operation")
+    p.add_argument("table", help="table name, e.g. gold/paper_catalog")
+    p.add_argument("--limit", type=int, default=None, help="newest N versions only")
+    wh(p)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("show", help="print a table now or at an older version (time travel)")
+    p.add_argument("table")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--version", type=int, help="Delta version to read")
+    g.add_argument("--as-of", help="ISO timestamp (UTC if no offset): the version current at that time")
+    p.add_argument("--limit", type=int, default=10, help="rows to print (default 10)")
+    p.add_argument("--columns", help="comma-separated columns")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    wh(p)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("restore", help="roll a table back to an older version (a new RESTORE commit)")
+    p.add_argument("table")
+    p.add_argument("--version", type=int, required=True)
+    wh(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("maintain", help="compact, checkpoint and vacuum one table (or all)")
+    p.add_argument("table", nargs="?")
+    p.add_argument("--retention-hours", type=int, default=168)
+    p.add_argument("--dry-run", action="store_true", help="only list what vacuum would delete")
+    wh(p)
+    p.set_defaults(func=cmd_maintain)
+

@@ -1,0 +1,238 @@
+"""Serving: publish the gold Delta tables into one DuckDB file for BI tools (Dagster-free).
+
+``<warehouse>/serving.duckdb`` holds schema ``gold`` (one table per gold Delta table, same
+rows, ``row_hash`` dropped) and schema ``meta`` (the data dictionary: ``meta.tables``,
+``meta.columns``). Table and column comments carry the data-dictionary descriptions.
+
+The file is rebuilt next to the target and moved over it with ``os.replace``: readers see the
+old file or the new one, never a half-written one. Timestamps are stored as plain DuckDB
+``TIMESTAMP`` values in UTC (a ``TIMESTAMPTZ`` would need ``pytz`` in every BI client's Python).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from paperlake import analytics as _analytics  # noqa: F401  (registers the extra gold tables)
+from paperlake import catalog
+from paperlake.delta import ROW_HASH, DeltaStore
+
+SERVING_FILE = "serving.duckdb"
+SCHEMA = "gold"
+META_SCHEMA = "meta"
+MAX_FILES = 4  # compact a gold table once it has more data files than this
+# Oldest DuckDB storage format that holds our types: BI clients with DuckDB >= 1.0 (Metabase's
+# DuckDB driver, older Superset images) can open the file; the default (v2.0.0+) would need DuckDB 2.
+STORAGE_VERSION = "v1.0.0"
+
+
+def serving_path(warehouse: str | Path) -> Path:
+    return Path(warehouse) / SERVING_FILE
+
+
+def gold_tables(store: DeltaStore | None = None) -> list[str]:
+    """Gold tables of the data dictionary (only those present when ``store`` is given)."""
+    names = [t for t in catalog.TABLES if t.startswith("gold/")]
+    return [t for t in names if store is None or store.exists(t)]
+
+
+def sql_name(table: str) -> str:
+    """``gold/topic_trends`` -> ``gold.topic_trends``."""
+    layer, name = table.split("/")
+    return f"{layer}.{name}"
+
+
+def compact_if_fragmented(store: DeltaStore, table: str, max_files: int = MAX_FILES) -> int | None:
+    """Bin-pack the table's data files when there are more than ``max_files``; new version or None."""
+    dtab = store.table(table)
+    if len(dtab.file_uris()) <= max_files:
+        return None
+    dtab.optimize.compact()
+    return store.table(table).version()
+
+
+def bi_frame(df: pl.DataFrame) -> pl.DataFrame:
+    """Drop ``row_hash``; tz-aware timestamps -> naive UTC (portable TIMESTAMP)."""
+    df = df.drop(ROW_HASH, strict=False)
+    return df.with_columns(
+        [
+            pl.col(c).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            for c, t in df.schema.items()
+            if isinstance(t, pl.Datetime) and t.time_zone is not None
+        ]
+    )
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class ServingOutcome:
+    path: Path
+    rows: dict[str, int]  # gold table -> rows published
+    delta_versions: dict[str, int]
+    bytes: int
+    published_at: dt.datetime
+    skipped: list[str] = field(default_factory=list)  # dictionary tables with no Delta table yet
+
+
+def publish_duckdb(store: DeltaStore, path: str | Path | None = None,
+                   tables: Sequence[str] | None = None) -> ServingOutcome:
+    """(Re)build the serving DuckDB file from the gold Delta tables, atomically."""
+    import duckdb
+
+    target = Path(path) if path else serving_path(store.root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wanted = list(tables) if tables is not None else gold_tables()
+    present = [t for t in wanted if store.exists(t)]
+    skipped = [t for t in wanted if t not in present]
+    published_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB must create the file itself
+    rows: dict[str, int] = {}
+    versions: dict[str, int] = {}
+    try:
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
+        try:
+            con.execute(f"CREATE SCHEMA {SCHEMA}")
+            con.execute(f"CREATE SCHEMA {META_SCHEMA}")
+            meta_tables, meta_columns = [], []
+            for table in present:
+                version = store.version(table)
+                df = bi_frame(pl.read_delta(str(store.path(table)), version=version))
+                name = sql_name(table)
+                con.register("_src", df.to_arrow())
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM _src")
+                con.unregister("_src")
+                spec = catalog.TABLES.get(table)
+                if spec:
+                    con.execute(f"COMMENT ON TABLE {name} IS {_quote(catalog.table_description(table))}")
+                for col, dtype in df.schema.items():
+                    desc = catalog.column_description(table, col) or ""
+                    if isinstance(dtype, pl.Datetime):
+                        desc = f"{desc} [UTC]".strip()
+                    if desc:
+                        con.execute(f'COMMENT ON COLUMN {name}."{col}" IS {_quote(desc)}')
+                    meta_columns.append((name, col, str(con.execute(
+                        "SELECT data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+                        "AND column_name = ?", [SCHEMA, name.split(".")[1], col]).fetchall()[0][0]), desc))
+                rows[table] = df.height
+                versions[table] = version if version is not None else -1
+                meta_tables.append((name, spec.grain if spec else "", ", ".join(spec.keys) if spec else "",
+                                    df.height, versions[table], str(store.path(table)), published_at.replace(tzinfo=None)))
+            con.execute(f"CREATE TABLE {META_SCHEMA}.tables (table_name VARCHAR, grain VARCHAR, key_columns VARCHAR, "
+                        "row_count BIGINT, delta_version BIGINT, delta_path VARCHAR, published_at TIMESTAMP)")
+            con.executemany(f"INSERT INTO {META_SCHEMA}.tables VALUES (?, ?, ?, ?, ?, ?, ?)", meta_tables)
+            con.execute(f"CREATE TABLE {META_SCHEMA}.columns (table_name VARCHAR, column_name VARCHAR, "
+                        "data_type VARCHAR, description VARCHAR)")
+            if meta_columns:
+                con.executemany(f"INSERT INTO {META_SCHEMA}.columns VALUES (?, ?, ?, ?)", meta_columns)
+            con.execute(f"COMMENT ON TABLE {META_SCHEMA}.tables IS 'One row per gold table: grain, key, rows, "
+                        "source Delta version, publish time (UTC)'")
+            con.execute(f"COMMENT ON TABLE {META_SCHEMA}.columns IS 'One row per gold column: type and meaning'")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return ServingOutcome(target, rows, versions, target.stat().st_size, published_at, skipped)
+
+
+def duckdb_row_counts(path: str | Path, schema: str = SCHEMA) -> dict[str, int]:
+    """Row count of every table of ``schema`` in the DuckDB file (read-only), as ``layer/name``."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name",
+            [schema]).fetchall()]
+        return {f"{schema}/{n}": con.execute(f'SELECT count(*) FROM {schema}."{n}"').fetchall()[0][0] for n in names}
+    finally:
+        con.close()
+
+
+def delta_row_counts(store: DeltaStore, tables: Sequence[str] | None = None) -> dict[str, int]:
+    return {t: store.count(t) for t in (tables if tables is not None else gold_tables(store))}
+
+
+def compare_counts(delta: Mapping[str, int], duck: Mapping[str, int]) -> list[str]:
+    """Human-readable differences between Delta and DuckDB row counts (empty when identical)."""
+    diffs = []
+    for t in sorted(set(delta) | set(duck)):
+        if delta.get(t) != duck.get(t):
+            diffs.append(f"{t}: delta={delta.get(t)} duckdb={duck.get(t)}")
+    return diffs
+
+
+# ---------------------------------------------------------------------------------------------
+# Data dictionary (docs/data-dictionary.md is generated from catalog.TABLES)
+# ---------------------------------------------------------------------------------------------
+
+DATA_DICTIONARY_DOC = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+
+
+def _type_name(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Datetime):
+        return f"timestamp ({dtype.time_zone or 'naive'})"
+    if isinstance(dtype, pl.List):
+        return f"list<{_type_name(dtype.inner).lower()}>"
+    return {pl.String: "string", pl.Int64: "int64", pl.Float64: "float64", pl.Boolean: "boolean",
+            pl.Date: "date"}.get(dtype, str(dtype))
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary as Markdown, generated from :data:`paperlake.catalog.TABLES`."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "<!-- Generated from paperlake.catalog.TABLES by paperlake.serving.data_dictionary_markdown(); "
+        "do not edit by hand. Regenerate with: paperlake data-dictionary --write -->",
+        "",
+        "Every Delta table of the warehouse (`<warehouse>/<layer>/<table>`), its grain, key and columns. "
+        "Each Delta table also has a `row_hash` column (change-detection hash of the non-key columns) "
+        "that the DuckDB serving file drops. Gold tables hold plain types only; in `serving.duckdb` "
+        "(schema `gold`) timestamps are plain `TIMESTAMP` values in UTC.",
+        "",
+    ]
+    layers: dict[str, list[catalog.Table]] = {}
+    for t in catalog.TABLES.values():
+        layers.setdefault(t.name.split("/")[0], []).append(t)
+    lines.append("| table | grain | key |")
+    lines.append("|---|---|---|")
+    for layer in ("bronze", "silver", "gold", *sorted(set(layers) - {"bronze", "silver", "gold"})):
+        for t in layers.get(layer, []):
+            lines.append(f"| [`{t.name}`](#{t.name.replace('/', '')}) | {t.grain} | {', '.join(t.keys)} |")
+    lines.append("")
+    for layer in ("bronze", "silver", "gold", *sorted(set(layers) - {"bronze", "silver", "gold"})):
+        for t in layers.get(layer, []):
+            lines += [f"## {t.name}", "", f"**Grain:** {t.grain}.  ", f"**Key:** {', '.join(t.keys)}", ""]
+            if layer == "gold":
+                lines += [f"DuckDB: `{sql_name(t.name)}`", ""]
+            lines += ["| column | type | description |", "|---|---|---|"]
+            for col, (dtype, desc) in t.columns.items():
+                key = " (key)" if col in t.keys else ""
+                text = desc.replace("|", "\\|")
+                lines.append(f"| `{col}`{key} | {_type_name(dtype)} | {text} |")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_data_dictionary(path: str | Path = DATA_DICTIONARY_DOC) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data_dictionary_markdown(), encoding="utf-8")
+    return path

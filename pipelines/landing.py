@@ -1,0 +1,225 @@
+"""The landing folder: dump partitions, file discovery and the sensor's incremental scan.
+
+One dynamic partition per distinct dump, keyed by a readable prefix of the sha256 of its bytes:
+the same bytes landed again (same or another name) map to the same partition and add nothing.
+
+The scan is incremental: the cursor is a watermark on the time a file *landed* (the later of its
+mtime and ctime; ctime changes when a file is created or renamed into the folder, so a copy that
+preserves an old mtime (`cp -p`, `rsync -t`) is still seen) plus the names sitting exactly on the
+watermark. Only files that landed after the watermark are hashed, so the cursor stays a few bytes
+and a tick costs one directory listing however large the folder grows. A file is picked up only
+once it has been quiet for `settle_seconds` (no partial writes), hidden files and the usual
+temporary suffixes of copy tools are ignored until they are renamed to their final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+DUMPS_PARTITIONS = "dumps"
+dump_partitions = dg.DynamicPartitionsDefinition(name=DUMPS_PARTITIONS)
+
+KEY_LENGTH = 16  # hex digits of the sha256 (the listing_id prefix uses the same 16)
+FILE_TAG = "paperlake/file_name"  # run tag: where the sensor saw the dump (a hint, verified by hash)
+
+PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart",
+                    ".uploading", ".incomplete", ".swp", "~")
+
+
+def dump_key(dump_id: str) -> str:
+    """Partition key of a dump: the first KEY_LENGTH hex digits of its sha256."""
+    return dump_id[:KEY_LENGTH]
+
+
+def is_landing_name(name: str) -> bool:
+    """False for hidden files and names of files that copy tools are still writing."""
+    return not name.startswith((".", "~")) and not name.lower().endswith(PARTIAL_SUFFIXES)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    size: int
+    landed_ns: int  # max(mtime, ctime)
+
+
+def list_landing(root: str | Path) -> list[Entry]:
+    """Every landable file in the folder (one listing + stat, no reads)."""
+    try:
+        it = os.scandir(root)
+    except FileNotFoundError:
+        return []
+    out = []
+    with it:
+        for e in it:
+            if not is_landing_name(e.name):
+                continue
+            try:
+                if not e.is_file():
+                    continue
+                st = e.stat()
+            except FileNotFoundError:  # removed while listing
+                continue
+            out.append(Entry(e.name, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
+    return out
+
+
+def landed_files(root: str | Path) -> list[Path]:
+    return sorted(Path(root) / e.name for e in list_landing(root))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Landing watermark (ns) and the names that landed exactly at it (already handled)."""
+
+    watermark_ns: int = 0
+    names: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps({"v": 1, "t": self.watermark_ns, "n": list(self.names)}, separators=(",", ":"))
+
+    @staticmethod
+    def from_json(raw: str | None) -> Cursor:
+        if not raw:
+            return Cursor()
+        d = json.loads(raw)
+        return Cursor(int(d["t"]), tuple(d.get("n", ())))
+
+    def is_new(self, e: Entry) -> bool:
+        return e.landed_ns > self.watermark_ns or (e.landed_ns == self.watermark_ns and e.name not in self.names)
+
+
+@dataclass
+class Scan:
+    files: int = 0  # landable files in the folder
+    new: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (file name, dump_id)
+    known: list[tuple[str, str]] = field(default_factory=list)  # (file name, key): re-drops of registered dumps
+    settling: list[str] = field(default_factory=list)  # landed too recently, still being written?
+    deferred: int = 0  # settled but left for the next tick (max_new reached)
+    cursor: Cursor = field(default_factory=Cursor)
+    hashed_bytes: int = 0
+
+    def summary(self) -> str:
+        parts = [f"{self.files} file(s) in landing"]
+        if self.new:
+            parts.append(f"{len(self.new)} new dump(s): " + ", ".join(f"{n} [{k}]" for k, (n, _) in self.new.items()))
+        if self.known:
+            parts.append(f"{len(self.known)} re-dropped file(s) of known dumps, nothing to do: "
+                         + ", ".join(f"{n} [{k}]" for n, k in self.known[:10]))
+        if self.settling:
+            parts.append(f"{len(self.settling)} file(s) still being written (modified < settle window ago), "
+                         "picked up once quiet: " + ", ".join(self.settling[:10]))
+        if self.deferred:
+            parts.append(f"{self.deferred} more file(s) deferred to the next tick")
+        if not (self.new or self.known or self.settling or self.deferred):
+            parts.append("no file landed since the last tick")
+        return "; ".join(parts)
+
+
+def scan_landing(
+    root: str | Path,
+    cursor: Cursor,
+    *,
+    is_known: Callable[[str], bool],
+    settle_seconds: float,
+    max_new: int = 50,
+    now_ns: int | None = None,
+) -> Scan:
+    """Find dumps that landed after ``cursor``; only those files are read and hashed."""
+    now_ns = time.time_ns() if now_ns is None else now_ns  # taken before listing: see module doc
+    entries = list_landing(root)
+    scan = Scan(files=len(entries), cursor=cursor)
+    horizon = now_ns - int(settle_seconds * 1e9)
+    fresh = [e for e in entries if cursor.is_new(e)]
+    scan.settling = sorted(e.name for e in fresh if e.landed_ns > horizon)
+    ready = sorted((e for e in fresh if e.landed_ns <= horizon), key=lambda e: (e.landed_ns, e.name))
+    wm, names = cursor.watermark_ns, set(cursor.names)
+    for i, e in enumerate(ready):
+        if len(scan.new) >= max_new:
+            scan.deferred = len(ready) - i
+            break
+        try:
+            dump_id = sha256_file(Path(root) / e.name)
+        except FileNotFoundError:
+            continue
+        scan.hashed_bytes += e.size
+        key = dump_key(dump_id)
+        if key in scan.new or is_known(key):
+            scan.known.append((e.name, key))
+        else:
+            scan.new[key] = (e.name, dump_id)
+        if e.landed_ns > wm:
+            wm, names = e.landed_ns, set()
+        names.add(e.name)
+    scan.cursor = Cursor(wm, tuple(sorted(names)))
+    return scan
+
+
+def locate(root: str | Path, keys: Iterable[str], hints: Iterable[str] = ()) -> dict[str, list[tuple[str, bytes]]]:
+    """key -> [(file name, bytes), ...] for the given partition keys.
+
+    Hinted names (the sensor's run tag) are tried first and verified by hash; the whole folder
+    is hashed only when a key is still missing, or when several keys are asked for (then every
+    name carrying the same bytes is returned, so aliases are recorded).
+    """
+    want = set(keys)
+    found: dict[str, dict[str, bytes]] = {}
+    root = Path(root)
+
+    def consider(name: str) -> None:
+        p = root / name
+        try:
+            data = p.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return
+        key = dump_key(hashlib.sha256(data).hexdigest())
+        if key in want:
+            found.setdefault(key, {})[name] = data
+
+    for name in hints:
+        if name and is_landing_name(name):
+            consider(name)
+    if len(want) > 1 or set(found) != want:
+        for e in list_landing(root):
+            if not any(e.name in v for v in found.values()):
+                consider(e.name)
+    return {k: sorted(v.items()) for k, v in found.items()}
+
+
+def register_landing(instance: dg.DagsterInstance, root: str | Path) -> list[str]:
+    """Add a partition for every dump in the folder (idempotent); returns the folder's keys."""
+    keys = sorted({dump_key(sha256_file(p)) for p in landed_files(root)})
+    existing = set(instance.get_dynamic_partitions(DUMPS_PARTITIONS))
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        instance.add_dynamic_partitions(DUMPS_PARTITIONS, missing)
+    return keys
+
+
+def range_tags(instance: dg.DagsterInstance, keys: Iterable[str]) -> dict[str, str]:
+    """Run tags for one run over every partition from the first to the last of ``keys``.
+
+    Dynamic partitions are ordered by registration; keys in between that belong to other
+    folders are skipped by the bronze asset (it logs them).
+    """
+    keys = set(keys)
+    ordered = [k for k in instance.get_dynamic_partitions(DUMPS_PARTITIONS) if k in keys]
+    if not ordered:
+        return {}
+    return {"dagster/asset_partition_range_start": ordered[0], "dagster/asset_partition_range_end": ordered[-1]}

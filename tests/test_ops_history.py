@@ -1,0 +1,116 @@
+"""`paperlake history | show | restore | maintain` and the per-table maintenance jobs."""
+
+import datetime as dt
+import time
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from paperlake import cli, ops
+from paperlake.delta import DeltaStore
+from pipelines.jobs import maintenance_jobs
+from pipelines.resources import WarehouseResource
+
+TABLE = "gold/paper_catalog"
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    """A table with three versions written like the assets write them (run id in the commit)."""
+    store = DeltaStore(tmp_path)
+    frames = [
+        pl.DataFrame({"paper_id": ["a", "b"], "title": ["A", "B"]}),
+        pl.DataFrame({"paper_id": ["a", "b", "c"], "title": ["A", "B2", "C"]}),
+        pl.DataFrame({"paper_id": ["a", "c"], "title": ["A", "C"]}),
+    ]
+    times = []
+    for i, df in enumerate(frames):
+        store.upsert(TABLE, df, ["paper_id"], metadata={"dagster_run_id": f"run-{i}"})
+        times.append(dt.datetime.now(dt.UTC))
+        time.sleep(0.05)
+    return tmp_path, times
+
+
+def _cli(capsys, *argv):
+    code = cli.main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_history_lists_versions_with_run_time_and_operation(warehouse, capsys):
+    root, _ = warehouse
+    code, out = _cli(capsys, "history", TABLE, "--warehouse", str(root))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:5] == ["version", "time", "(UTC)", "operation", "dagster"]
+    body = [line.split() for line in lines[2:]]
+    assert [r[0] for r in body] == ["2", "1", "0"]
+    assert [r[4] for r in body] == ["run-2", "run-1", "run-0"]
+    assert body[0][3] == "MERGE" and body[2][3] == "WRITE"
+    assert "num_target_rows_deleted=1" in lines[2]
+
+
+def test_show_reads_old_versions_by_number_and_time(warehouse, capsys):
+    root, times = warehouse
+    code, out = _cli(capsys, "show", TABLE, "--version", "1", "--csv", "--warehouse", str(root))
+    assert code == 0 and out.splitlines()[0] == f"{TABLE} @ version 1: 3 rows"
+    assert "b,B2" in out
+    code, out = _cli(capsys, "show", TABLE, "--as-of", times[0].isoformat(), "--csv", "--warehouse", str(root))
+    assert code == 0 and out.splitlines()[0] == f"{TABLE} @ version 0: 2 rows" and "b,B" in out
+    code, out = _cli(capsys, "show", TABLE, "--warehouse", str(root))
+    assert f"{TABLE} @ version 2: 2 rows" in out
+    code, out = _cli(capsys, "show", TABLE, "--as-of", "2000-01-01", "--warehouse", str(root))
+    assert code == 2 and "no version at or before" in out
+    code, out = _cli(capsys, "show", "gold/nope", "--warehouse", str(root))
+    assert code == 2 and TABLE in out
+
+
+def test_restore_rolls_back_with_a_new_commit(warehouse, capsys):
+    root, _ = warehouse
+    code, out = _cli(capsys, "restore", TABLE, "--version", "0", "--warehouse", str(root))
+    assert code == 0 and "now at version 3" in out
+    store = DeltaStore(root)
+    assert store.read(TABLE).sort("paper_id").to_dicts() == [{"paper_id": "a", "title": "A"},
+                                                             {"paper_id": "b", "title": "B"}]
+    top = ops.history(store, TABLE)[0]
+    assert top.version == 3 and top.operation == "RESTORE" and "restored v0" in top.detail
+    assert store.table(TABLE).protocol().min_reader_version == 1
+    code, out = _cli(capsys, "restore", TABLE, "--version", "9", "--warehouse", str(root))
+    assert code == 2 and "out of range" in out
+
+
+def test_maintenance_job_compacts_checkpoints_and_vacuums_safely(tmp_path):
+    store = DeltaStore(tmp_path)
+    for i in range(6):  # six small commits -> six small files
+        store.upsert(TABLE, pl.DataFrame({"paper_id": [f"p{i}"], "title": [f"T{i}"]}), ["paper_id"],
+                     delete_scope=None)
+    rows = store.read(TABLE).sort("paper_id")
+    result = maintenance_jobs[TABLE].execute_in_process(
+        resources={"warehouse": WarehouseResource(root=str(tmp_path))}, instance=dg.DagsterInstance.ephemeral()
+    )
+    assert result.success
+    [obs] = [e.event_specific_data.asset_observation for e in result.all_events
+             if e.event_type_value == "ASSET_OBSERVATION"]
+    md = {k: v.value for k, v in obs.metadata.items()}
+    assert md["files_compacted"] == 6 and md["files_added"] == 1
+    assert md["retention_hours"] == ops.DEFAULT_RETENTION_HOURS
+    assert md["files_vacuumed"] == 0  # files replaced by compaction are younger than the retention
+    assert (tmp_path / TABLE / "_delta_log" / "_last_checkpoint").exists()
+    assert store.read(TABLE).sort("paper_id").equals(rows)
+    assert store.read(TABLE, version=5).height == 6  # time travel still works
+    with pytest.raises(ValueError, match="retention_hours"):
+        ops.maintain(store, TABLE, retention_hours=1)
+
+
+def test_every_table_has_a_maintenance_job_in_its_writer_pool():
+    from paperlake import catalog
+    from pipelines.jobs import WRITER_POOLS
+
+    assert set(catalog.TABLES) <= set(maintenance_jobs)
+    for table, job in maintenance_jobs.items():
+        [node] = job.graph.node_defs
+        assert node.pool == (WRITER_POOLS[table] or ops.writer_pool(table))
+    for table in ("bronze/listings", "silver/papers", "silver/paper_topics", "gold/paper_catalog"):
+        assert WRITER_POOLS[table] == ops.writer_pool(table)  # the asset and its maintenance share a pool
+    assert ops.writer_pool("bronze/listings") == ops.writer_pool("bronze/raw_dumps") == "delta/bronze/raw_dumps"
+    assert ops.writer_pool("silver/paper_topics") == "delta/silver/paper_topics"
