@@ -10,13 +10,7 @@ from assets import silver
 from paperlake.delta import DeltaStore
 from paperlake.settings import SAMPLE_DUMPS
 from pipelines.definitions import defs
-from pipelines.landing import range_tags, register_landing
-from pipelines.resources import (
-    GreatExpectationsResource,
-    LandingZoneResource,
-    TaxonomyResource,
-    WarehouseResource,
-)
+from tests.conftest import materialize_all
 
 TABLES = [
     "bronze/raw_dumps", "bronze/listings", "bronze/quarantine",
@@ -25,37 +19,15 @@ TABLES = [
 ]
 
 
-def _resources(landing, warehouse):
-    return {
-        "landing": LandingZoneResource(root=str(landing)),
-        "warehouse": WarehouseResource(root=str(warehouse)),
-        "great_expectations": GreatExpectationsResource(),
-        "taxonomy": TaxonomyResource(),
-    }
-
-
-def _all_assets():
-    return list(defs.assets)
-
-
-def _materialize(landing, warehouse, selection=None, instance=None):
-    # Bronze is partitioned by dump: register the landed dumps, run over all of them in one run.
-    instance = instance or dg.DagsterInstance.ephemeral()
-    tags = range_tags(instance, register_landing(instance, landing)) if selection is None else {}
-    return dg.materialize(
-        _all_assets(),
-        selection=selection,
-        resources=_resources(landing, warehouse),
-        instance=instance,
-        tags=tags,
-        raise_on_error=False,
-    )
+def _materialize(landing, warehouse, selection=None):
+    return materialize_all(landing, warehouse, selection=selection)
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
+def sample_run(sample_materialization, tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("warehouse")
-    first = _materialize(SAMPLE_DUMPS, warehouse)
+    shutil.copytree(sample_materialization[0], warehouse, dirs_exist_ok=True)
+    first = sample_materialization[1]
     versions = {t: DeltaStore(warehouse).version(t) for t in TABLES}
     second = _materialize(SAMPLE_DUMPS, warehouse)
     return warehouse, first, versions, second

@@ -9,17 +9,12 @@ import struct
 import subprocess
 from pathlib import Path
 
-import dagster as dg
 import polars as pl
 import pytest
 
 from assets.serving import REPORT, CheckNames
 from paperlake import report
 from paperlake.delta import DeltaStore
-from paperlake.settings import SAMPLE_DUMPS
-from pipelines.definitions import defs
-from pipelines.landing import range_tags, register_landing
-from pipelines.resources import GreatExpectationsResource, LandingZoneResource, TaxonomyResource, WarehouseResource
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -34,21 +29,8 @@ CHARTS = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    wh = tmp_path_factory.mktemp("report_wh")
-    instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        list(defs.assets),
-        resources={
-            "landing": LandingZoneResource(root=str(SAMPLE_DUMPS)),
-            "warehouse": WarehouseResource(root=str(wh)),
-            "great_expectations": GreatExpectationsResource(),
-            "taxonomy": TaxonomyResource(),
-        },
-        instance=instance,
-        tags=range_tags(instance, register_landing(instance, SAMPLE_DUMPS)),
-        raise_on_error=False,
-    )
+def built(sample_materialization):
+    wh, result = sample_materialization  # read-only
     assert result.success
     mat = next(e.materialization for e in result.get_asset_materialization_events() if e.asset_key == REPORT)
     checks = {c.check_name: c for c in result.get_asset_check_evaluations() if c.asset_key == REPORT}

@@ -6,37 +6,19 @@ import subprocess
 import sys
 import textwrap
 
-import dagster as dg
 import polars as pl
 import pytest
 
 from assets.serving import SERVING_DUCKDB
 from paperlake import cli, serving
 from paperlake.delta import DeltaStore
-from paperlake.settings import SAMPLE_DUMPS
-from pipelines.definitions import defs
-from pipelines.landing import range_tags, register_landing
-from pipelines.resources import GreatExpectationsResource, LandingZoneResource, TaxonomyResource, WarehouseResource
 
 MUST_SERVE = ["gold/topic_trends", "gold/benchmark_results", "gold/paper_catalog"]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    wh = tmp_path_factory.mktemp("serving_wh")
-    instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        list(defs.assets),
-        tags=range_tags(instance, register_landing(instance, SAMPLE_DUMPS)),
-        resources={
-            "landing": LandingZoneResource(root=str(SAMPLE_DUMPS)),
-            "warehouse": WarehouseResource(root=str(wh)),
-            "great_expectations": GreatExpectationsResource(),
-            "taxonomy": TaxonomyResource(),
-        },
-        instance=instance,
-        raise_on_error=False,
-    )
+def warehouse(sample_materialization):
+    wh, result = sample_materialization  # read-only
     assert result.success
     failed = [c.check_name for c in result.get_asset_check_evaluations() if not c.passed]
     assert failed == []
