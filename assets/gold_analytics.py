@@ -21,6 +21,7 @@ from paperlake.analytics import (
     CLAIMS_BY_TOPIC,
     DAILY_ARRIVALS,
     DUMP_QUALITY,
+    MERGE_DECISIONS,
     MODEL_SIZE_DISTRIBUTION,
     PAPER_CLAIMS,
     TOPIC_COOCCURRENCE,
@@ -175,6 +176,17 @@ GOLD_TABLES: list[GoldTable] = [
                 blocking=False),
           _no_rows_where("unit_coverage == 1", pl.col("unit_coverage").is_not_null() & (pl.col("unit_coverage") != 1.0)))],
     ),
+    GoldTable(
+        MERGE_DECISIONS, [PAPER_LISTINGS, LISTINGS, PAPERS],
+        [*_key_expectations(MERGE_DECISIONS),
+         ("ExpectColumnValuesToBeInSet", {"column": "match_rule", "value_set": ["arxiv_id", "title", "near_duplicate"]}),
+         ("ExpectColumnValuesToBeBetween", {"column": "similarity", "min_value": 0, "max_value": 1})],
+        "listing_id unique and non-null, merge rules only, similarity in [0, 1].",
+        [(Check("merges_reconcile_with_paper_listings", "One row per non-new row of silver/paper_listings."),
+          lambda df, store: quality.reconcile(
+              "rows == merged listings", store.read(PAPER_LISTINGS, ["match_rule"]).filter(
+                  pl.col("match_rule") != "new").height, df.height))],
+    ),
 ]
 
 
@@ -194,6 +206,8 @@ def build(table: str, store: DeltaStore) -> pl.DataFrame:
         return analytics.daily_arrivals(store.read(LISTINGS), store.read(PAPER_LISTINGS))
     if table == DUMP_QUALITY.name:
         return analytics.dump_quality(store.read(RAW_DUMPS), store.read(LISTINGS), store.read(PAPER_LISTINGS))
+    if table == MERGE_DECISIONS.name:
+        return analytics.merge_decisions(store.read(PAPER_LISTINGS), store.read(LISTINGS), store.read(PAPERS))
     raise KeyError(table)
 
 
@@ -224,6 +238,6 @@ def _make_asset(spec: GoldTable) -> dg.AssetsDefinition:
 
 
 benchmark_leaderboard, paper_claims, claims_by_topic, model_size_distribution, topic_cooccurrence, \
-    daily_arrivals, dump_quality = (_make_asset(s) for s in GOLD_TABLES)
+    daily_arrivals, dump_quality, merge_decisions = (_make_asset(s) for s in GOLD_TABLES)
 
 EXTRA_GOLD_TABLES = [s.table.name for s in GOLD_TABLES]

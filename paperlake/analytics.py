@@ -173,9 +173,27 @@ DUMP_QUALITY = catalog._table(
         "parser_version": (S, "parser version that produced the bronze rows"),
     },
 )
+MERGE_DECISIONS = catalog._table(
+    "gold/merge_decisions",
+    "one row per listing that identity merged into an already-listed paper (audit of dedup decisions)",
+    ("listing_id",),
+    {
+        "listing_id": (S, "the merged listing"),
+        "paper_id": (S, "silver/papers.paper_id it was merged into"),
+        "match_rule": (S, "arxiv_id, title or near_duplicate"),
+        "similarity": (F, "verified similarity (1.0 for exact rules); audit the lowest first"),
+        "listing_title": (S, "title as this listing shows it"),
+        "matched_listing_id": (S, "listing it was matched to"),
+        "matched_title": (S, "title as the matched listing shows it"),
+        "paper_title": (S, "canonical title of the paper"),
+        "file_name": (S, "dump of the merged listing"),
+        "matched_file_name": (S, "dump of the matched listing"),
+        "same_title": (B, "both listings show exactly the same title"),
+    },
+)
 
 EXTRA_TABLES = [BENCHMARK_LEADERBOARD, PAPER_CLAIMS, CLAIMS_BY_TOPIC, MODEL_SIZE_DISTRIBUTION,
-                TOPIC_COOCCURRENCE, DAILY_ARRIVALS, DUMP_QUALITY]
+                TOPIC_COOCCURRENCE, DAILY_ARRIVALS, DUMP_QUALITY, MERGE_DECISIONS]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,3 +443,19 @@ def plain_types_violations(df: pl.DataFrame) -> list[str]:
         elif dtype not in (pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date):
             bad.append(f"{name}: {dtype}")
     return bad
+
+
+def merge_decisions(paper_listings: pl.DataFrame, listings: pl.DataFrame, papers: pl.DataFrame) -> pl.DataFrame:
+    """Every merge identity made, beside the two titles it compared; weakest evidence first."""
+    titles = listings.select("listing_id", "title", "file_name")
+    out = (
+        paper_listings.filter(pl.col("match_rule") != "new")
+        .select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id")
+        .join(titles.rename({"title": "listing_title"}), on="listing_id", how="left")
+        .join(titles.rename({"listing_id": "matched_listing_id", "title": "matched_title",
+                             "file_name": "matched_file_name"}), on="matched_listing_id", how="left")
+        .join(papers.select("paper_id", pl.col("title").alias("paper_title")), on="paper_id", how="left")
+        .with_columns((pl.col("listing_title") == pl.col("matched_title")).fill_null(False).alias("same_title"))
+        .sort("similarity", "match_rule", "listing_id")
+    )
+    return MERGE_DECISIONS.conform(out)
