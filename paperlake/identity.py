@@ -498,16 +498,23 @@ def _densify(sig: np.ndarray) -> np.ndarray:
     return out
 
 
-def _band_keys(sig: np.ndarray, eligible: np.ndarray) -> pl.DataFrame:
-    """(k: band key, d: doc) for every non-empty band of every eligible doc."""
+def _band_matrix(sig: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(k[n, N_BANDS] band keys, ok[n, N_BANDS] usable) for every doc."""
     n = sig.shape[0]
     bands = sig[:, : N_BANDS * BAND_ROWS].reshape(n, N_BANDS, BAND_ROWS)
     ok = ~(bands == _U64_MAX).any(axis=2) & eligible[:, None]
     k = np.broadcast_to(np.arange(N_BANDS, dtype=np.uint64) * _P2, (n, N_BANDS)).copy()
     for r in range(BAND_ROWS):
         k = _mix64(k * _P1 + bands[:, :, r])
+    return k, ok
+
+
+def _band_keys(sig: np.ndarray, eligible: np.ndarray) -> pl.DataFrame:
+    """(k: band key, d: doc) for every non-empty band of every eligible doc."""
+    n = sig.shape[0]
+    k, ok = _band_matrix(sig, eligible)
     d = np.broadcast_to(np.arange(n, dtype=np.int64)[:, None], (n, N_BANDS))
-    return pl.DataFrame({"k": k[ok], "d": d[ok]})
+    return pl.DataFrame({"k": k[ok], "d": d[ok]}, schema={"k": pl.UInt64, "d": pl.Int64})
 
 
 class _NearDupIndex:
