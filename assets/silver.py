@@ -14,6 +14,8 @@ from paperlake.text import code_links_expr
 from pipelines.resources import GreatExpectationsResource, TaxonomyResource, WarehouseResource
 
 PAPERS, PAPER_LISTINGS = "silver/papers", "silver/paper_listings"
+IDENTITY_FEATURES = catalog.IDENTITY_FEATURES.name
+FEATURES_VERSION = "features_version"
 PAPER_TOPICS, PAPER_METRICS = "silver/paper_topics", "silver/paper_metrics"
 
 
@@ -24,6 +26,7 @@ class CheckNames:
     PAPER_LISTINGS_SUITE = "paper_listings_gx_suite"
     PAPER_LISTINGS_RECONCILE = "one_row_per_bronze_listing"
     PAPER_LISTINGS_REFERENTIAL = "paper_ids_exist_in_papers"
+    FEATURES_COVER_LISTINGS = "one_feature_row_per_bronze_listing"
     TOPICS_SUITE = "paper_topics_gx_suite"
     TOPICS_COVERAGE = "every_paper_has_1_to_4_topics"
     TOPICS_REFERENTIAL = "topic_paper_ids_exist_in_papers"
@@ -46,6 +49,9 @@ TOPICS_CHECKS = [
     Check(CheckNames.TOPICS_SUITE, "GX: topic ids from the taxonomy, score in (0, 1], (paper_id, topic) unique."),
     Check(CheckNames.TOPICS_COVERAGE, "Every paper has between 1 and 4 topics."),
     Check(CheckNames.TOPICS_REFERENTIAL, "Every paper_id exists in silver/papers."),
+]
+FEATURES_CHECKS = [
+    Check(CheckNames.FEATURES_COVER_LISTINGS, "Exactly one feature row per bronze listing."),
 ]
 METRICS_CHECKS = [
     Check(CheckNames.METRICS_SUITE, "GX: units and kinds from the spec, value non-null, spans non-negative, keys unique."),
@@ -110,9 +116,11 @@ class IdentityStep:
     paper_listings: pl.DataFrame
     assigned: int
     rebuilt: int
+    features: pl.DataFrame  # silver/identity_features as it will be (audited)
     paper_changes: pl.DataFrame | None = None
     paper_delete_scope: str | None = "all"
     listing_changes: pl.DataFrame | None = None
+    feature_changes: pl.DataFrame | None = None  # None: write `features` whole
 
 
 def _papers_from(listings: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
@@ -128,6 +136,25 @@ def _listing_rows(listings: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFr
     )
 
 
+def _features_to_delta(f: pl.DataFrame) -> pl.DataFrame:
+    """Delta has no unsigned integers: store the 64-bit hashes bit-for-bit as signed."""
+    return f.with_columns(pl.col("ahash").reinterpret(signed=True),
+                          pl.col("bands").list.eval(pl.element().reinterpret(signed=True)))
+
+
+def _features_from_delta(f: pl.DataFrame) -> pl.DataFrame:
+    return f.with_columns(pl.col("ahash").reinterpret(signed=False),
+                          pl.col("bands").list.eval(pl.element().reinterpret(signed=False)))
+
+
+def _stored_features(store) -> pl.DataFrame | None:
+    """The stored features if computed by this features version, else None (then recomputed)."""
+    last = store.latest_commit_with(IDENTITY_FEATURES, FEATURES_VERSION)
+    if last.get(FEATURES_VERSION) != identity.features_version():
+        return None
+    return _features_from_delta(store.read(IDENTITY_FEATURES))
+
+
 def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     """Match only listings not yet in silver/paper_listings against the known ones; rebuild the
     papers they touch. A full pass on first run, on a new identity version, or when bronze lost rows."""
@@ -140,32 +167,51 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     ):
         assignment = identity.assign_papers(listings)
         papers = _papers_from(listings, assignment)
-        return IdentityStep("full", papers, _listing_rows(listings, assignment), listings.height, papers.height)
+        features = _features_to_delta(identity.identity_features(listings))
+        return IdentityStep("full", papers, _listing_rows(listings, assignment), listings.height, papers.height,
+                            features=features)
 
     new = listings.join(existing, on="listing_id", how="anti")
     if new.is_empty():
         papers = store.read(PAPERS)
+        stored = _stored_features(store)
+        if stored is None:  # new features version: recompute once, whole
+            return IdentityStep("unchanged", papers, existing, 0, 0, paper_changes=papers.clear(),
+                                paper_delete_scope=None, listing_changes=existing.clear(),
+                                features=_features_to_delta(identity.identity_features(listings)))
+        features = _features_to_delta(stored)
         return IdentityStep("unchanged", papers, existing, 0, 0, paper_changes=papers.clear(),
-                            paper_delete_scope=None, listing_changes=existing.clear())
+                            paper_delete_scope=None, listing_changes=existing.clear(),
+                            features=features, feature_changes=features.clear())
     known = listings.join(existing.select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"),
                           on="listing_id")
-    result = identity.assign_papers(new, known=known)
+    stored = _stored_features(store)
+    result = identity.assign_papers(new, known=known, known_features=stored)
+    new_features = _features_to_delta(identity.identity_features(new))
     changed_rows = _listing_rows(listings, result)
     final = pl.concat([existing.join(changed_rows, on="listing_id", how="anti"), changed_rows])
     old_ids = existing.join(result, on="listing_id", how="semi").select("paper_id")
     affected = pl.concat([result.select("paper_id"), old_ids]).unique()
     rebuilt = _papers_from(listings, final.join(affected, on="paper_id", how="semi"))
     papers = pl.concat([store.read(PAPERS).join(affected, on="paper_id", how="anti"), rebuilt])
+    if stored is None:
+        features, feature_changes = _features_to_delta(identity.identity_features(listings)), None
+    else:
+        features = pl.concat([_features_to_delta(stored).join(new_features, on="listing_id", how="anti"),
+                              new_features])
+        feature_changes = new_features
     return IdentityStep(
-        "incremental", papers, final, result.height, rebuilt.height,
+        "incremental", papers, final, result.height, rebuilt.height, features=features,
         paper_changes=rebuilt, paper_delete_scope=in_predicate("t.paper_id", affected["paper_id"].to_list()),
-        listing_changes=changed_rows,
+        listing_changes=changed_rows, feature_changes=feature_changes,
     )
 
 
 @dg.multi_asset(
-    specs=[table_spec(PAPERS, deps=[catalog.LISTINGS.name]), table_spec(PAPER_LISTINGS, deps=[catalog.LISTINGS.name])],
-    check_specs=check_specs(PAPERS, PAPERS_CHECKS) + check_specs(PAPER_LISTINGS, PAPER_LISTINGS_CHECKS),
+    specs=[table_spec(PAPERS, deps=[catalog.LISTINGS.name]), table_spec(PAPER_LISTINGS, deps=[catalog.LISTINGS.name]),
+           table_spec(IDENTITY_FEATURES, deps=[catalog.LISTINGS.name])],
+    check_specs=check_specs(PAPERS, PAPERS_CHECKS) + check_specs(PAPER_LISTINGS, PAPER_LISTINGS_CHECKS)
+    + check_specs(IDENTITY_FEATURES, FEATURES_CHECKS),
     name="silver_identity",
     code_version=identity.IDENTITY_VERSION,
     pool=writer_pool(PAPERS),
@@ -214,6 +260,14 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                    outcomes=pl_outcomes, changes=step.listing_changes,
                    delete_scope="all" if step.listing_changes is None else None,
                    extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts()), **stats}),
+        TableWrite(IDENTITY_FEATURES, step.features, keys=["listing_id"], checks=FEATURES_CHECKS,
+                   outcomes={CheckNames.FEATURES_COVER_LISTINGS: quality.CheckOutcome(
+                       passed=step.features.height == listings.height
+                       and step.features["listing_id"].n_unique() == listings.height
+                       and step.features.join(listings, on="listing_id", how="anti").is_empty(),
+                       metadata={"features": step.features.height, "listings": listings.height})},
+                   changes=step.feature_changes, delete_scope="all" if step.feature_changes is None else None,
+                   commit_versions={FEATURES_VERSION: identity.features_version()}),
     ])
 
 

@@ -152,6 +152,20 @@ PAPER_LISTINGS = _table(
     },
 )
 
+IDENTITY_FEATURES = _table(
+    "silver/identity_features",
+    "one row per bronze listing: the identity features computed once, so a new dump is matched "
+    "without recomputing the warehouse (internal; not for BI)",
+    ("listing_id",),
+    {
+        "listing_id": (S, "bronze/listings.listing_id"),
+        "axid": (S, "version-less arXiv id"),
+        "tkey": (S, "normalised title key"),
+        "ahash": (I, "64-bit hash of the normalised abstract (stored signed)"),
+        "bands": (pl.List(I), "MinHash LSH band keys of the abstract (stored signed)"),
+    },
+)
+
 PAPER_TOPICS = _table(
     "silver/paper_topics",
     "one row per (paper, topic) tag",

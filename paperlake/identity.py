@@ -660,6 +660,65 @@ def _near_dup_edges(prep: pl.DataFrame) -> pl.DataFrame:
     return idx.unit_edges_to_listing_edges(ue)
 
 
+# --------------------------------------------------------------------------------------
+# persistable identity features (incremental matching without recomputing the warehouse)
+# --------------------------------------------------------------------------------------
+_DOC_SEED = 0xD0C5EED
+
+FEATURES_SCHEMA: dict[str, pl.DataType] = {
+    "listing_id": pl.String,
+    "axid": pl.String,  # version-less arXiv id (or null)
+    "tkey": pl.String,  # title_key (null if empty)
+    "ahash": pl.UInt64,  # 64-bit hash of the normalised abstract (null if no abstract)
+    "bands": pl.List(pl.UInt64),  # LSH band keys of the abstract (empty if < MIN_SHINGLES)
+}
+
+
+def features_version() -> str:
+    """Version of :func:`identity_features`' output.
+
+    Band keys and ``ahash`` depend on polars' string hash (see :func:`_signatures`), so the
+    version carries a fingerprint of it: stored features whose version differs from the
+    running one must be recomputed (``identity_features`` over all listings).
+    """
+    probe = pl.Series(["paperlake identity probe", "a b c"]).hash(_WORD_SEED).to_list()
+    probe += pl.Series(["paperlake identity probe"]).hash(_DOC_SEED).to_list()
+    return f"{IDENTITY_VERSION}/f1/{_sha16(','.join(map(str, probe)))}"
+
+
+def _features_of(prep: pl.DataFrame) -> pl.DataFrame:
+    """Identity features of prepared rows (see :func:`identity_features`)."""
+    docs = prep.filter(pl.col("akey").is_not_null()).select("akey").unique().sort("akey")
+    sig, nsh = _signatures(docs["akey"])
+    k, ok = _band_matrix(sig, nsh >= MIN_SHINGLES)
+    d = np.broadcast_to(np.arange(docs.height, dtype=np.int64)[:, None], k.shape)
+    bands = (
+        pl.DataFrame({"d": d[ok], "k": k[ok]}, schema={"d": pl.Int64, "k": pl.UInt64})
+        .group_by("d", maintain_order=True)
+        .agg(pl.col("k").alias("bands"))
+    )
+    docs = docs.with_row_index("d").with_columns(pl.col("d").cast(pl.Int64)).join(bands, on="d", how="left")
+    out = prep.select("listing_id", "axid", "tkey", "akey").join(docs.select("akey", "bands"), on="akey", how="left")
+    out = out.with_columns(
+        pl.col("akey").hash(_DOC_SEED).alias("ahash"),
+        pl.col("bands").fill_null(pl.lit([], dtype=pl.List(pl.UInt64))),
+    )
+    return out.select([pl.col(c).cast(t) for c, t in FEATURES_SCHEMA.items()]).sort("listing_id")
+
+
+def identity_features(listings: pl.DataFrame) -> pl.DataFrame:
+    """Per-listing identity features, computed once and stored next to the assignment.
+
+    One row per listing_id (schema :data:`FEATURES_SCHEMA`): arXiv id, title_key, a hash
+    of the normalised abstract and its LSH band keys.  Pass them (for the known listings)
+    to ``assign_papers(batch, known=..., known_features=...)``: the batch is then matched
+    against the warehouse by joins on these columns instead of recomputing every known
+    listing's keys and MinHash signature.  They are a pure function of a listing's
+    title / abstract / arxiv_id (and of :func:`features_version`).
+    """
+    return _features_of(_prepare(listings))
+
+
 OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     "listing_id": pl.String,
     "paper_id": pl.String,
@@ -672,7 +731,9 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
 # --------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------
-def assign_papers(listings: pl.DataFrame, known: pl.DataFrame | None = None) -> pl.DataFrame:
+def assign_papers(
+    listings: pl.DataFrame, known: pl.DataFrame | None = None, known_features: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Assign every listing to a paper.
 
     listings: listing_id, title, abstract, arxiv_id, published_at, first_seen (extra
@@ -680,59 +741,111 @@ def assign_papers(listings: pl.DataFrame, known: pl.DataFrame | None = None) -> 
     None.  Returns listing_id, paper_id, match_rule, similarity, matched_listing_id for
     every row of ``listings`` -- plus, in incremental mode, the rows of ``known`` whose
     paper_id changed because the batch merged/upgraded their paper (upsert by listing_id).
+
+    known_features: :func:`identity_features` of (ideally all) known listings, as stored by
+    the caller.  With them the cost of an incremental call grows with the batch and the
+    known papers it touches, not with ``known``: only those papers' listings are
+    re-normalised and re-signed.  Known listings missing from it are computed on the fly;
+    without it, all of them are (same result, full cost).
     """
     if known is None or known.height == 0:
         prep = _prepare(listings)
         cl = _cluster(prep, _near_dup_edges(prep))
         return _explain(cl).drop("row").sort("listing_id").select(list(OUTPUT_SCHEMA))
-    return _assign_incremental(listings, known)
+    return _assign_incremental(listings, known, known_features)
 
 
-def _assign_incremental(listings: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+def _local_index(prep: pl.DataFrame) -> _NearDupIndex | None:
+    if prep.filter(pl.col("akey").is_not_null()).height == 0:
+        return None
+    return _NearDupIndex(prep)
+
+
+def _assign_incremental(
+    listings: pl.DataFrame, known: pl.DataFrame, known_features: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Match a batch against known listings.
+
+    Equivalent to running the near-duplicate index over known + batch (the original
+    formulation), but everything known is reached through ``known_features``:
+
+    1. papers touched by the batch: same arXiv id / title_key (joins on the features), or a
+       verified near-duplicate edge from a batch abstract.  Near-dup candidates are the
+       known abstracts sharing an LSH bucket with a batch abstract (join on band keys);
+       only those listings are prepared and signed (a local index), bucket sizes for the
+       MAX_BUCKET rule are counted over known + batch for just the buckets concerned;
+    2. batch + all known listings of the touched papers are re-clustered (local index over
+       them, same global bucket sizes); known rows whose paper_id changed are returned.
+    """
     batch = _prepare(listings)
-    known_ids = known.select(pl.col("listing_id").cast(pl.String), pl.col("paper_id").cast(pl.String))
+    bids = batch.select("listing_id")
+    known = known.with_columns(pl.col("listing_id").cast(pl.String), pl.col("paper_id").cast(pl.String))
     # listings re-sent that are already known are re-evaluated as part of the batch
-    kprep = _prepare(known).join(batch.select("listing_id"), on="listing_id", how="anti")
-    kprep = kprep.join(known_ids, on="listing_id", how="left")
+    known = known.join(bids, on="listing_id", how="anti")
+    known_ids = known.select("listing_id", "paper_id")
+
+    if known_features is None:
+        kf = _features_of(_prepare(known))
+    else:
+        kf = known_features.select(list(FEATURES_SCHEMA)).cast(FEATURES_SCHEMA)  # type: ignore[arg-type]
+        kf = kf.join(known_ids.select("listing_id"), on="listing_id", how="semi")
+        missing = known.join(kf.select("listing_id"), on="listing_id", how="anti")
+        if missing.height:
+            kf = pl.concat([kf, _features_of(_prepare(missing))])
+    kf = kf.join(known_ids, on="listing_id", how="left")
+    bf = _features_of(batch)
 
     touched: set[str] = set()
     # arXiv and title joins against the known listings
     for key in ("axid", "tkey"):
-        hit = kprep.join(batch.select(key).drop_nulls().unique(), on=key, how="semi")
+        hit = kf.join(bf.select(key).drop_nulls().unique(), on=key, how="semi")
         touched.update(hit["paper_id"].drop_nulls().to_list())
 
-    # near-duplicate candidates against the known listings.  Bucket sizes (MAX_BUCKET
-    # rule) are those of known + batch, exactly as a batch run over everything would see.
-    allp = pl.concat([batch, kprep.drop("paper_id")], how="vertical_relaxed").sort("listing_id")
-    idx = _NearDupIndex(allp)
-    counts = idx.bucket_counts()
-    n_docs = idx.sig.shape[0]
+    # (doc hash, band key) of every known and batch abstract: bucket sizes (distinct
+    # abstracts per band key, MAX_BUCKET rule) are those of known + batch, exactly as a
+    # batch run over everything would see -- counted only for the buckets we look at.
+    kex = kf.select("ahash", pl.col("bands").alias("k")).explode("k").drop_nulls("k")
+    bex = bf.select("ahash", pl.col("bands").alias("k")).explode("k").drop_nulls("k")
 
-    def docs_of(lids: pl.DataFrame) -> np.ndarray:
-        d = idx.unit_rows.join(lids.select("listing_id"), on="listing_id", how="semi").join(
-            idx.units.select("unit", "doc"), on="unit"
-        )["doc"].unique().to_numpy()
-        return d.astype(np.int64)
+    def counts_for(keys: pl.Series) -> pl.DataFrame:
+        kk = pl.DataFrame({"k": keys}).unique()
+        both = pl.concat([kex.join(kk, on="k", how="semi"), bex.join(kk, on="k", how="semi")])
+        return both.unique().group_by("k").agg(pl.len().cast(pl.UInt32).alias("cnt"))
 
-    def mask(d: np.ndarray) -> np.ndarray:
-        m = np.zeros(n_docs, dtype=bool)
-        m[d] = True
-        return m
+    def prepared_known(lids: pl.DataFrame) -> pl.DataFrame:
+        rows = known.join(lids.select("listing_id").unique(), on="listing_id", how="semi")
+        return _prepare(rows).join(known_ids, on="listing_id", how="left")
 
-    bdocs = docs_of(batch)
-    ue = idx.verify(idx.candidate_docs(mask(bdocs), counts), same_docs=bdocs)
-    units_hit = pl.concat([ue.select(pl.col("ua").alias("unit")), ue.select(pl.col("ub").alias("unit"))])
-    hit_l = idx.unit_rows.join(units_hit.unique(), on="unit", how="semi")
-    touched.update(kprep.join(hit_l, on="listing_id", how="semi")["paper_id"].drop_nulls().to_list())
+    # near-duplicate candidates: known abstracts sharing a (non-boilerplate) bucket with a
+    # batch abstract, or equal to one; all their listings form the local index.
+    counts1 = counts_for(bex["k"])
+    valid1 = counts1.filter((pl.col("cnt") >= 2) & (pl.col("cnt") <= MAX_BUCKET)).select("k")
+    cand_hash = pl.concat([kex.join(valid1, on="k", how="semi").select("ahash"), bf.select("ahash").drop_nulls()])
+    k1 = prepared_known(kf.join(cand_hash.unique(), on="ahash", how="semi"))
+    s1 = pl.concat([batch, k1.drop("paper_id")], how="vertical_relaxed").sort("listing_id")
+    idx = _local_index(s1)
+    if idx is not None:
+        bdocs = (
+            idx.unit_rows.join(bids, on="listing_id", how="semi")
+            .join(idx.units.select("unit", "doc"), on="unit")["doc"].unique().to_numpy().astype(np.int64)
+        )
+        m = np.zeros(idx.sig.shape[0], dtype=bool)
+        m[bdocs] = True
+        ue = idx.verify(idx.candidate_docs(m, counts1), same_docs=bdocs)
+        units_hit = pl.concat([ue.select(pl.col("ua").alias("unit")), ue.select(pl.col("ub").alias("unit"))])
+        hit_l = idx.unit_rows.join(units_hit.unique(), on="unit", how="semi")
+        touched.update(k1.join(hit_l, on="listing_id", how="semi")["paper_id"].drop_nulls().to_list())
 
-    sub_known = kprep.filter(pl.col("paper_id").is_in(sorted(touched)))
+    sub_known = prepared_known(known_ids.filter(pl.col("paper_id").is_in(sorted(touched))))
     sub = pl.concat([batch, sub_known.drop("paper_id")], how="vertical_relaxed").sort("listing_id")
-    sdocs = docs_of(sub)
-    smask = mask(sdocs)
-    cand = idx.candidate_docs(smask, counts)
-    cand = cand.filter(pl.Series(smask[cand["da"].to_numpy()]) & pl.Series(smask[cand["db"].to_numpy()]))
-    ue = idx.verify(cand, same_docs=sdocs)
-    cl = _cluster(sub, idx.unit_edges_to_listing_edges(ue, allowed=sub))
+    idx = _local_index(sub)
+    edges = _empty_edges()
+    if idx is not None:
+        counts2 = counts_for(idx.bands["k"])
+        sdocs = np.arange(idx.sig.shape[0], dtype=np.int64)
+        ue = idx.verify(idx.candidate_docs(None, counts2), same_docs=sdocs)
+        edges = idx.unit_edges_to_listing_edges(ue, allowed=sub)
+    cl = _cluster(sub, edges)
     res = _explain(cl).drop("row")
     old = sub_known.select("listing_id", pl.col("paper_id").alias("old_pid"))
     res = res.join(old, on="listing_id", how="left")

@@ -250,3 +250,58 @@ def test_title_key_expr_agrees_on_all_code_points():
     strs = ["".join(f"a{chr(c)}b{chr(c).upper()} " for c in cps[i : i + 256]) for i in range(0, len(cps), 256)]
     got = pl.DataFrame({"t": strs}).select(title_key_expr("t"))["t"].to_list()
     assert got == [title_key(s) for s in strs]
+
+
+# ---------------------------------------------------------------- stored identity features
+def test_identity_features_schema_and_purity():
+    from paperlake.identity import FEATURES_SCHEMA, features_version, identity_features
+    from paperlake.synthetic import generate_corpus
+
+    L = generate_corpus(400, seed=11).listings
+    f = identity_features(L)
+    assert dict(f.schema) == FEATURES_SCHEMA
+    assert f["listing_id"].to_list() == sorted(L["listing_id"].to_list())
+    # per-listing pure function: computing on a subset gives the same rows
+    sub = L.sample(fraction=0.3, seed=2)
+    assert identity_features(sub).equals(f.join(sub.select("listing_id"), on="listing_id", how="semi"))
+    assert features_version() == features_version() and features_version().startswith(IDENTITY_VERSION)
+
+
+def test_incremental_with_stored_features_equals_batch():
+    from paperlake.identity import identity_features
+    from paperlake.synthetic import generate_corpus
+
+    c = generate_corpus(2500, seed=5)
+    L = c.listings
+    full = assign_papers(L)
+    state, feats = None, None
+    for lo, hi in [(0, 4), (4, 7), (7, 10)]:
+        batch = L.filter(pl.col("dump_index").is_between(lo, hi - 1))
+        if state is None:
+            state = assign_papers(batch)
+        else:
+            known = state.join(L, on="listing_id")
+            upd = assign_papers(batch, known=known, known_features=feats)
+            # same answer as without stored features, and with partial / superfluous ones
+            assert upd.equals(assign_papers(batch, known=known))
+            partial = pl.concat([feats.sample(fraction=0.5, seed=lo), identity_features(batch)])
+            assert upd.equals(assign_papers(batch, known=known, known_features=partial))
+            state = _upsert(state, upd)
+        new_f = identity_features(batch)
+        feats = new_f if feats is None else pl.concat([feats.join(new_f, on="listing_id", how="anti"), new_f])
+    assert state.select("listing_id", "paper_id").equals(full.select("listing_id", "paper_id"))
+    last = L.filter(pl.col("dump_index") >= 7).select("listing_id")
+    assert state.join(last, on="listing_id").equals(full.join(last, on="listing_id"))
+
+
+def test_incremental_with_features_resent_and_upgrade():
+    from paperlake.identity import identity_features
+
+    df = _listings([{"title": "Deep Widgets"}, {"title": "deep widgets!", "arxiv_id": "2402.00042v2"}])
+    first = assign_papers(df.head(1))
+    known = first.join(df, on="listing_id")
+    upd = assign_papers(df.tail(1), known=known, known_features=identity_features(df.head(1)))
+    assert set(upd["paper_id"]) == {paper_id_for("arxiv:2402.00042")} and upd.height == 2
+    # a batch re-sending a known listing: evaluated as part of the batch
+    both = assign_papers(df, known=known, known_features=identity_features(df.head(1)))
+    assert both.equals(assign_papers(df, known=known))

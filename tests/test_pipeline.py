@@ -14,7 +14,7 @@ from tests.conftest import materialize_all
 
 TABLES = [
     "bronze/raw_dumps", "bronze/listings", "bronze/quarantine",
-    "silver/papers", "silver/paper_listings", "silver/paper_topics", "silver/paper_metrics",
+    "silver/papers", "silver/paper_listings", "silver/identity_features", "silver/paper_topics", "silver/paper_metrics",
     "gold/topic_trends", "gold/benchmark_results", "gold/paper_catalog",
 ]
 
