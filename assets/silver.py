@@ -148,16 +148,25 @@ def _features_from_delta(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def _stored_features(store) -> pl.DataFrame | None:
-    """The stored features if computed by this features version, else None (then recomputed)."""
+    """The stored features (as stored) if computed by this features version, else None."""
     last = store.latest_commit_with(IDENTITY_FEATURES, FEATURES_VERSION)
     if last.get(FEATURES_VERSION) != identity.features_version():
         return None
-    return _features_from_delta(store.read(IDENTITY_FEATURES))
+    return store.read(IDENTITY_FEATURES)
+
+
+def _features_after(stored: pl.DataFrame | None, listings: pl.DataFrame, new: pl.DataFrame):
+    """(features table as it will be, rows to MERGE or None to rewrite it whole)."""
+    if stored is None:
+        return _features_to_delta(identity.identity_features(listings)), None
+    added = _features_to_delta(identity.identity_features(new))
+    return pl.concat([stored.join(added, on="listing_id", how="anti"), added]), added
 
 
 def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
-    """Match only listings not yet in silver/paper_listings against the known ones; rebuild the
-    papers they touch. A full pass on first run, on a new identity version, or when bronze lost rows."""
+    """Match only listings not yet in silver/paper_listings against the known ones (using the
+    stored identity features), and rebuild only the papers they touch. A full pass on first run,
+    on a new identity version, or when bronze lost rows."""
     last = store.latest_commit_with(PAPER_LISTINGS, "identity_version")
     existing = store.read(PAPER_LISTINGS) if last else None
     if (
@@ -167,39 +176,27 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     ):
         assignment = identity.assign_papers(listings)
         papers = _papers_from(listings, assignment)
-        features = _features_to_delta(identity.identity_features(listings))
+        features, _ = _features_after(None, listings, listings)
         return IdentityStep("full", papers, _listing_rows(listings, assignment), listings.height, papers.height,
                             features=features)
 
     new = listings.join(existing, on="listing_id", how="anti")
+    stored = _stored_features(store)
+    features, feature_changes = _features_after(stored, listings, new)
     if new.is_empty():
         papers = store.read(PAPERS)
-        stored = _stored_features(store)
-        if stored is None:  # new features version: recompute once, whole
-            return IdentityStep("unchanged", papers, existing, 0, 0, paper_changes=papers.clear(),
-                                paper_delete_scope=None, listing_changes=existing.clear(),
-                                features=_features_to_delta(identity.identity_features(listings)))
-        features = _features_to_delta(stored)
-        return IdentityStep("unchanged", papers, existing, 0, 0, paper_changes=papers.clear(),
-                            paper_delete_scope=None, listing_changes=existing.clear(),
-                            features=features, feature_changes=features.clear())
+        return IdentityStep("unchanged", papers, existing, 0, 0, features=features, paper_changes=papers.clear(),
+                            paper_delete_scope=None, listing_changes=existing.clear(), feature_changes=feature_changes)
     known = listings.join(existing.select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"),
                           on="listing_id")
-    stored = _stored_features(store)
-    result = identity.assign_papers(new, known=known, known_features=stored)
-    new_features = _features_to_delta(identity.identity_features(new))
+    known_features = None if stored is None else _features_from_delta(stored)
+    result = identity.assign_papers(new, known=known, known_features=known_features)
     changed_rows = _listing_rows(listings, result)
     final = pl.concat([existing.join(changed_rows, on="listing_id", how="anti"), changed_rows])
     old_ids = existing.join(result, on="listing_id", how="semi").select("paper_id")
     affected = pl.concat([result.select("paper_id"), old_ids]).unique()
     rebuilt = _papers_from(listings, final.join(affected, on="paper_id", how="semi"))
     papers = pl.concat([store.read(PAPERS).join(affected, on="paper_id", how="anti"), rebuilt])
-    if stored is None:
-        features, feature_changes = _features_to_delta(identity.identity_features(listings)), None
-    else:
-        features = pl.concat([_features_to_delta(stored).join(new_features, on="listing_id", how="anti"),
-                              new_features])
-        feature_changes = new_features
     return IdentityStep(
         "incremental", papers, final, result.height, rebuilt.height, features=features,
         paper_changes=rebuilt, paper_delete_scope=in_predicate("t.paper_id", affected["paper_id"].to_list()),
