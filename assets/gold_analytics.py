@@ -240,4 +240,3 @@ def _make_asset(spec: GoldTable) -> dg.AssetsDefinition:
 benchmark_leaderboard, paper_claims, claims_by_topic, model_size_distribution, topic_cooccurrence, \
     daily_arrivals, dump_quality, merge_decisions = (_make_asset(s) for s in GOLD_TABLES)
 
-EXTRA_GOLD_TABLES = [s.table.name for s in GOLD_TABLES]

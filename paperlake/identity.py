@@ -140,15 +140,6 @@ _ARXIV_NEW = r"(\d{4}\.\d{4,5})"
 _ARXIV_OLD = r"([a-z\-]+(?:\.[a-z]{2})?/\d{7})"
 
 
-def normalize_arxiv_id(x: str | None) -> str | None:
-    """Version-less, lower-case arXiv id (``arXiv:2401.01234v3`` -> ``2401.01234``)."""
-    if x is None:
-        return None
-    s = x.strip().lower()
-    m = re.search(_ARXIV_NEW, s) or re.search(_ARXIV_OLD, s)
-    return m.group(1) if m else None
-
-
 def arxiv_id_expr(col: str = "arxiv_id") -> pl.Expr:
     s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
     new = s.str.extract(_ARXIV_NEW, 1)
@@ -434,14 +425,6 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(27))
     x = x * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
-
-
-def _word_hashes(words: list[str]) -> np.ndarray:
-    """Stable 64-bit hash per word (blake2b), independent of process / polars version."""
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
-    buf = b"".join(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest() for w in words)
-    return np.frombuffer(buf, dtype="<u8").astype(np.uint64)
 
 
 def _signatures(texts: list[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:

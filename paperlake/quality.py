@@ -6,7 +6,6 @@ Each check returns a :class:`CheckOutcome`; the Dagster layer turns it into an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -21,16 +20,6 @@ class CheckOutcome:
 
 def _sample(df: pl.DataFrame, n: int = 5) -> str:
     return str(df.head(n).to_dicts()) if df.height else "[]"
-
-
-def keys_unique(df: pl.DataFrame, keys: Sequence[str]) -> CheckOutcome:
-    dupes = df.group_by(keys).len().filter(pl.col("len") > 1)
-    nulls = df.select(pl.any_horizontal([pl.col(k).is_null() for k in keys]).sum()).item()
-    return CheckOutcome(
-        passed=dupes.height == 0 and nulls == 0,
-        metadata={"rows": df.height, "duplicate_keys": dupes.height, "null_keys": nulls, "examples": _sample(dupes)},
-        description=f"{'/'.join(keys)} is a non-null unique key",
-    )
 
 
 def reconcile(label: str, expected: int, actual: int) -> CheckOutcome:

@@ -35,10 +35,6 @@ PARSED_QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def empty_frame(schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame(schema=schema)
-
-
 def conform(df: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Select/cast `df` to exactly `schema` (missing columns become typed nulls)."""
     return df.select(

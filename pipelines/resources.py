@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -30,14 +28,6 @@ class WarehouseResource(dg.ConfigurableResource):
         return DeltaStore(self.folder())
 
 
-@dataclass(frozen=True)
-class LandedFile:
-    path: Path
-    name: str
-    dump_id: str  # sha256 of the bytes
-    size: int
-
-
 class LandingZoneResource(dg.ConfigurableResource):
     """Folder where raw dumps are dropped."""
 
@@ -54,13 +44,6 @@ class LandingZoneResource(dg.ConfigurableResource):
 
     def folder(self) -> str:
         return self.root or landing_dir()
-
-    def landed(self) -> list[LandedFile]:
-        out = []
-        for p in self.files():
-            data = p.read_bytes()
-            out.append(LandedFile(p, p.name, hashlib.sha256(data).hexdigest(), len(data)))
-        return out
 
 
 class GreatExpectationsResource(dg.ConfigurableResource):
