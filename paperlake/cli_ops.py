@@ -24,13 +24,20 @@ def _check_table(store, table: str) -> str | None:
     return None
 
 
-def cmd_history(args: argparse.Namespace) -> int:
-    from paperlake import ops
-
+def _open_table(args: argparse.Namespace):
+    """The warehouse store for `args`, or None after printing why `args.table` is missing."""
     cli._apply_locations(args)
     store = _store()
     if err := _check_table(store, args.table):
         print(err)
+        return None
+    return store
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from paperlake import ops
+
+    if (store := _open_table(args)) is None:
         return 2
     rows = [
         [v.version, v.timestamp.strftime("%Y-%m-%d %H:%M:%S") if v.timestamp else "-", v.operation,
@@ -46,10 +53,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     from paperlake import ops
 
-    cli._apply_locations(args)
-    store = _store()
-    if err := _check_table(store, args.table):
-        print(err)
+    if (store := _open_table(args)) is None:
         return 2
     try:
         version, df = ops.show(store, args.table, version=args.version,
@@ -72,10 +76,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from paperlake import ops
 
-    cli._apply_locations(args)
-    store = _store()
-    if err := _check_table(store, args.table):
-        print(err)
+    if (store := _open_table(args)) is None:
         return 2
     try:
         out = ops.restore(store, args.table, args.version, metadata={"restored_by": "paperlake restore"})
