@@ -80,6 +80,18 @@ def _nice_max(v: float) -> float:
     return 10 * exp
 
 
+
+def _y_axis(vmax: float, top: float, plot_h: float, left: float, right_x: float, value_fmt, y_title) -> list[str]:
+    """Five horizontal grid lines with their value labels, and the rotated axis title."""
+    out = []
+    for k in range(5):
+        gy = top + plot_h - plot_h * k / 4
+        out.append(f'<line x1="{left}" y1="{gy:.1f}" x2="{right_x}" y2="{gy:.1f}" stroke="{GRID}"/>')
+        out.append(_text(left - 4, gy + 4, value_fmt(vmax * k / 4), anchor="end", size=10, fill=MUTED))
+    if y_title:
+        out.append(_text(12, top + plot_h / 2, y_title, anchor="middle", size=10, fill=MUTED, rotate=-90))
+    return out
+
 def _legend(items: Sequence[tuple[str, str]], x: float, y: float, width: float) -> tuple[list[str], float]:
     out, cx, cy = [], x, y
     for name, color in items:
@@ -139,12 +151,7 @@ def vbar_chart(categories: Sequence[str], series: Mapping[str, Sequence[float]],
         vmax = max((v or 0) for n in names for v in series[n])
     vmax = _nice_max(vmax)
     body, marks = [], 0
-    for k in range(5):
-        gy = top + plot_h - plot_h * k / 4
-        body.append(f'<line x1="{left}" y1="{gy:.1f}" x2="{width - right}" y2="{gy:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 4, gy + 4, value_fmt(vmax * k / 4), anchor="end", size=10, fill=MUTED))
-    if y_title:
-        body.append(_text(12, top + plot_h / 2, y_title, anchor="middle", size=10, fill=MUTED, rotate=-90))
+    body += _y_axis(vmax, top, plot_h, left, width - right, value_fmt, y_title)
     slot = plot_w / len(categories)
     bw = slot * 0.7 / (1 if stacked else len(names))
     for i, cat in enumerate(categories):
@@ -185,12 +192,7 @@ def line_chart(xs: Sequence[str], series: Mapping[str, Sequence[float | None]], 
     plot_h, plot_w = height - top - bottom, width - left - right
     vmax = _nice_max(max((v or 0) for s in series.values() for v in s))
     body, marks = [], 0
-    for k in range(5):
-        gy = top + plot_h - plot_h * k / 4
-        body.append(f'<line x1="{left}" y1="{gy:.1f}" x2="{width - right}" y2="{gy:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 4, gy + 4, value_fmt(vmax * k / 4), anchor="end", size=10, fill=MUTED))
-    if y_title:
-        body.append(_text(12, top + plot_h / 2, y_title, anchor="middle", size=10, fill=MUTED, rotate=-90))
+    body += _y_axis(vmax, top, plot_h, left, width - right, value_fmt, y_title)
 
     def px(i: int) -> float:
         return left + (plot_w / 2 if len(xs) == 1 else plot_w * i / (len(xs) - 1))

@@ -101,6 +101,15 @@ _DATE_KEYS = ("publishedAt", "published_at", "published", "date_published", "pub
 _UPVOTE_KEYS = ("upvotes", "upvote", "votes", "likes", "num_upvotes", "upvote_count")
 
 
+def _first_converted(layers, keys, convert):
+    """First value under `keys` (layer by layer, key by key) that `convert` turns into non-None."""
+    for layer in layers:
+        for k in keys:
+            if k in layer and (v := convert(layer.get(k))) is not None:
+                return v
+    return None
+
+
 def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None, str | None]:
     """Listing fields from a record (and its wrapper, e.g. HF API {paper: {...}, title}).
 
@@ -178,25 +187,8 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
             if authors:
                 break
 
-    published = None
-    for layer in layers:
-        for k in _DATE_KEYS:
-            if k in layer:
-                published = to_date(layer.get(k))
-                if published:
-                    break
-        if published:
-            break
-
-    upvotes = None
-    for layer in layers:
-        for k in _UPVOTE_KEYS:
-            if k in layer:
-                upvotes = to_int(layer.get(k))
-                if upvotes is not None:
-                    break
-        if upvotes is not None:
-            break
+    published = _first_converted(layers, _DATE_KEYS, to_date)
+    upvotes = _first_converted(layers, _UPVOTE_KEYS, to_int)
 
     links: list[str] = []
     for layer in layers:
