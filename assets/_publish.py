@@ -14,7 +14,7 @@ import dagster as dg
 import polars as pl
 
 from paperlake import versions
-from paperlake.catalog import column_description, table_description
+from paperlake.catalog import TABLES, column_description, table_description
 from paperlake.delta import DeltaStore
 from paperlake.ops import writer_pool
 from paperlake.quality import CheckOutcome
@@ -42,6 +42,8 @@ def table_kwargs(table: str, deps: Sequence[str] = ()) -> dict:
         "group_name": table.split("/")[0],
         "kinds": {"delta", "polars"},
         "pool": writer_pool(table),  # one writer per Delta table at a time
+        # The documented schema is part of the definition, so the catalog shows it before any run.
+        "metadata": {"dagster/column_schema": column_schema(table, TABLES[table].schema)} if table in TABLES else {},
     }
 
 
@@ -59,11 +61,11 @@ def check_specs(table: str, checks: Sequence[Check]) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def column_schema(table: str, df: pl.DataFrame) -> dg.TableSchema:
+def column_schema(table: str, schema: Mapping[str, pl.DataType]) -> dg.TableSchema:
     return dg.TableSchema(
         columns=[
             dg.TableColumn(name, str(dtype), description=column_description(table, name))
-            for name, dtype in df.schema.items()
+            for name, dtype in schema.items()
         ]
     )
 
@@ -127,12 +129,15 @@ def publish_group(
     blocked = [f for w in writes for f in w.blocking_failures()]
     if blocked:
         context.log.error(f"not published, blocking checks failed: {blocked}")
+    # Dagster stores one materialization event per partition of a multi-partition run, each with
+    # this metadata: keep it small then (the schema is on the definition either way).
+    bulk = context.has_partition_key_range and len(context.partition_keys) > 1
     results = []
     for w in writes:
         meta: dict[str, object] = {
-            "dagster/column_schema": column_schema(w.table, w.df),
             "delta_table": dg.MetadataValue.path(str(store.path(w.table))),
-            "preview": dg.MetadataValue.md(_preview(w.df)),
+            **({} if bulk else {"dagster/column_schema": column_schema(w.table, w.df.schema),
+                                "preview": dg.MetadataValue.md(_preview(w.df))}),
             **(w.extra_metadata or {}),
         }
         if blocked:

@@ -16,7 +16,7 @@ from paperlake import catalog, quality
 from paperlake.ingest import Dump, ingest
 from paperlake.ops import writer_pool
 from paperlake.versions import PARSER_VERSION
-from pipelines.landing import FILE_TAG, dump_key, dump_partitions, locate
+from pipelines.landing import FILE_TAG, dump_key, dump_partitions, hash_cache, locate
 from pipelines.resources import GreatExpectationsResource, LandingZoneResource, WarehouseResource
 
 RAW_DUMPS, LISTINGS, QUARANTINE = "bronze/raw_dumps", "bronze/listings", "bronze/quarantine"
@@ -75,7 +75,8 @@ def bronze_ingest(
     known = _known_dumps(store)
     current = known.filter(pl.col("parser_version") == PARSER_VERSION)
     keys = list(context.partition_keys)
-    located = locate(landing.folder(), keys, hints=[context.run.tags.get(FILE_TAG, "")])
+    located = locate(landing.folder(), keys, hints=[context.run.tags.get(FILE_TAG, "")],
+                     cache=hash_cache(warehouse.folder()))
     missing = [k for k in keys if k not in located]
     gone = [k for k in missing if k not in {dump_key(d) for d in known["dump_id"]}]
     if missing:
@@ -87,7 +88,8 @@ def bronze_ingest(
         raise dg.Failure(f"dump {keys[0]} is neither in the landing folder {landing.folder()} nor in bronze",
                          metadata={"partition": keys[0], "landing": landing.folder()})
     files = [Dump(name, data) for k in keys for name, data in located.get(k, [])]
-    todo = [d for d in files if d.dump_id not in set(current["dump_id"])]
+    current_ids = set(current["dump_id"])
+    todo = [d for d in files if d.dump_id not in current_ids]
     batch = ingest(todo, ingested_at=now)
     # Keep the first ingest time of dumps re-parsed by a newer parser.
     first_seen = known.select("dump_id", pl.col("ingested_at").alias("_first"))

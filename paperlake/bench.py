@@ -4,7 +4,9 @@ Each size runs in its own subprocess (so peak memory is per size): generate a sy
 corpus of dumps, measure the I/O floor (read every dump and write its lines once as a
 Delta table), run the full Dagster job in-process into a fresh warehouse (per-stage wall
 time from Dagster's step stats), then land one more dump (~250 listings) and time the
-incremental run.
+incremental run. With ``--baseline`` the hand-written reference pipeline
+(``scripts/baseline_pipeline.py``: plain Python, pandas, datasketch, regex) runs on the same
+corpus in the same bench, so the ratio is measured side by side.
 """
 
 from __future__ import annotations
@@ -50,15 +52,15 @@ def run_job(landing: Path, warehouse: Path) -> dict:
 
     from pipelines.definitions import defs
     from pipelines.jobs import MAIN_JOB
-    from pipelines.landing import range_tags, register_landing
+    from pipelines.landing import plan_landing_run
 
     job = defs.resolve_job_def(MAIN_JOB)
     with dg.DagsterInstance.ephemeral() as instance:
         t0 = time.perf_counter()
-        keys = register_landing(instance, landing)  # one dynamic partition per dump, as `paperlake run`
+        _keys, _pending, tags = plan_landing_run(instance, landing, warehouse)  # as `paperlake run`
         result = job.execute_in_process(
             instance=instance,
-            tags=range_tags(instance, keys),
+            tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
             raise_on_error=False,
         )
@@ -68,7 +70,19 @@ def run_job(landing: Path, warehouse: Path) -> dict:
     return {"seconds": wall, "success": result.success, "steps": steps}
 
 
-def bench_one(n: int, workdir: Path, seed: int = 7) -> dict:
+def run_baseline(landing: Path, out: Path) -> dict:
+    """The hand-written reference pipeline, in its own process (its peak memory is its own)."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "baseline_pipeline.py"
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, str(script), "--landing", str(landing), "--out", str(out)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    return {"wall_s": wall, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> dict:
     from paperlake.synthetic import generate_corpus
 
     landing = workdir / "landing"
@@ -79,6 +93,7 @@ def bench_one(n: int, workdir: Path, seed: int = 7) -> dict:
     gen = time.perf_counter() - t0
     floor = io_floor(landing, workdir / "floor")
     full = run_job(landing, workdir / "warehouse")
+    base = run_baseline(landing, workdir / "baseline") if baseline else None
 
     extra = workdir / "extra"
     generate_corpus(250, seed=seed + 1000, out_dir=extra, per_dump=250)
@@ -87,6 +102,13 @@ def bench_one(n: int, workdir: Path, seed: int = 7) -> dict:
     incr = run_job(landing, workdir / "warehouse")
 
     papers = pl.scan_delta(str(workdir / "warehouse" / "silver" / "papers")).select(pl.len()).collect().item()
+    baseline_fields = {}
+    if base is not None:
+        # Both timings leave out interpreter start-up and top-level imports (the job's GX import is in).
+        baseline_fields = {"baseline_s": round(base["seconds"], 2), "baseline_process_s": round(base["wall_s"], 2),
+                           "baseline_stages_s": base.get("stages_s"),
+                           "speedup_vs_baseline": round(base["seconds"] / full["seconds"], 2)} if "wall_s" in base else {
+                           "baseline_error": base["error"]}
     return {
         "listings": n,
         "papers": papers,
@@ -103,12 +125,15 @@ def bench_one(n: int, workdir: Path, seed: int = 7) -> dict:
         "incremental_stages_s": incr["steps"],
         "success": full["success"] and incr["success"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        **baseline_fields,
     }
 
 
-def _child(n: int, keep: Path | None) -> dict:
+def _child(n: int, keep: Path | None, baseline: bool = False) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"paperlake-bench-{n}-", dir=keep))
     cmd = [sys.executable, "-m", "paperlake.bench", "--one", str(n), "--workdir", str(workdir)]
+    if baseline:
+        cmd.append("--baseline")
     out = subprocess.run(cmd, capture_output=True, text=True)
     if keep is None:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -119,7 +144,7 @@ def _child(n: int, keep: Path | None) -> dict:
 
 def format_table(rows: list[dict]) -> str:
     cols = ["listings", "papers", "input_mb", "io_floor_s", "full_run_s", "full_over_floor", "listings_per_s",
-            "incremental_run_s", "incremental_share_of_full", "peak_rss_mb"]
+            "incremental_run_s", "incremental_share_of_full", "peak_rss_mb", "baseline_s", "speedup_vs_baseline"]
     lines = [" | ".join(cols), " | ".join("---" for _ in cols)]
     for r in rows:
         lines.append(" | ".join(str(r.get(c, r.get("error", "")[:40] if c == "papers" else "")) for c in cols))
@@ -135,6 +160,8 @@ def register(sub) -> None:
     p.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated listing counts")
     p.add_argument("--json", dest="json_out", help="also write the results to this JSON file")
     p.add_argument("--keep", help="keep corpora and warehouses under this folder")
+    p.add_argument("--baseline", action="store_true",
+                   help="also run the hand-written reference pipeline (scripts/baseline_pipeline.py) on each corpus")
     p.set_defaults(func=cmd_bench)
 
 
@@ -145,7 +172,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         keep.mkdir(parents=True, exist_ok=True)
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"bench: {n} listings ...", flush=True)
-        rows.append(_child(n, keep))
+        rows.append(_child(n, keep, args.baseline))
         print(json.dumps(rows[-1]), flush=True)
     print()
     print(format_table(rows))
@@ -158,5 +185,6 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--one", type=int, required=True)
     ap.add_argument("--workdir", required=True)
+    ap.add_argument("--baseline", action="store_true")
     a = ap.parse_args()
-    print(json.dumps(bench_one(a.one, Path(a.workdir))))
+    print(json.dumps(bench_one(a.one, Path(a.workdir), baseline=a.baseline)))

@@ -57,18 +57,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from pipelines.definitions import defs
     from pipelines.jobs import MAIN_JOB
-    from pipelines.landing import range_tags, register_landing
+    from pipelines.landing import plan_landing_run
 
     print(f"landing:   {landing_dir()}\nwarehouse: {warehouse_dir()}\nDAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
     with dg.DagsterInstance.get() as instance:
-        keys = register_landing(instance, landing_dir())
+        keys, pending, tags = plan_landing_run(instance, landing_dir(), warehouse_dir())
         if not keys:
             print("no dumps in the landing folder: nothing to do")
             return 0
+        print(f"{len(keys)} dump(s) in landing; the run covers {len(pending)} partition(s) (dumps not yet in bronze)")
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,
-            tags=range_tags(instance, keys),
+            tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     elapsed = time.perf_counter() - start
@@ -87,7 +88,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         ])
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
-    print(f"\n{len(keys)} dump partition(s)")
     print(_table(rows, ["table", "rows", "delta version", "write"]))
     print(f"\nchecks: {len(checks) - len(failed)} passed, {len(failed)} failed")
     for c in failed:

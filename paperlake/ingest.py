@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import repeat
 
 import polars as pl
 
@@ -14,6 +20,14 @@ from paperlake.parsing import parse_dump
 from paperlake.versions import PARSER_VERSION
 
 RAW_TEXT_LIMIT = 8192
+# Below this many bytes, parsing in one process beats starting worker processes.
+PARALLEL_MIN_BYTES = 8 << 20
+ENV_WORKERS = "PAPERLAKE_PARSE_WORKERS"
+
+
+def parse_workers() -> int:
+    """Parser processes: $PAPERLAKE_PARSE_WORKERS, else one per CPU core."""
+    return max(1, int(os.environ.get(ENV_WORKERS) or os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -21,7 +35,7 @@ class Dump:
     name: str
     data: bytes
 
-    @property
+    @functools.cached_property
     def dump_id(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -41,10 +55,54 @@ def group_identical(dumps: Iterable[Dump]) -> dict[str, list[Dump]]:
     return groups
 
 
-def ingest(dumps: Iterable[Dump], *, ingested_at: dt.datetime, reference_date: dt.date | None = None) -> BronzeBatch:
-    """Parse every distinct dump once; identical bytes under other names become aliases."""
+def ingest(
+    dumps: Iterable[Dump],
+    *,
+    ingested_at: dt.datetime,
+    reference_date: dt.date | None = None,
+    workers: int | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+) -> BronzeBatch:
+    """Parse every distinct dump once; identical bytes under other names become aliases.
+
+    Large batches are parsed by ``workers`` spawned processes (never forked: no Delta or
+    tokio state crosses into them), each taking a contiguous run of dumps, so the output is
+    the same, in the same order, as a single-process parse.
+    """
+    groups = list(group_identical(dumps).items())
+    workers = parse_workers() if workers is None else workers
+    total = sum(len(g[0].data) for _, g in groups)
+    if workers < 2 or len(groups) < 2 or total < parallel_min_bytes:
+        return _ingest_groups(groups, ingested_at, reference_date)
+    chunks = _split_by_bytes(groups, workers * 4)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            parts = list(pool.map(_ingest_groups, chunks, repeat(ingested_at), repeat(reference_date)))
+    except BrokenProcessPool:  # e.g. called from a script without a `__main__` guard
+        return _ingest_groups(groups, ingested_at, reference_date)
+    return BronzeBatch(
+        raw_dumps=pl.concat([p.raw_dumps for p in parts]),
+        listings=pl.concat([p.listings for p in parts]),
+        quarantine=pl.concat([p.quarantine for p in parts]),
+    )
+
+
+def _split_by_bytes(groups: list, n: int) -> list[list]:
+    """Contiguous runs of roughly equal byte size (order kept)."""
+    total = sum(len(g[0].data) for _, g in groups)
+    chunks, current, size = [], [], 0
+    for item in groups:
+        current.append(item)
+        size += len(item[1][0].data)
+        if size >= total * (len(chunks) + 1) / n:
+            chunks.append(current)
+            current = []
+    return chunks + ([current] if current else [])
+
+
+def _ingest_groups(groups: list, ingested_at: dt.datetime, reference_date: dt.date | None) -> BronzeBatch:
     raw_rows, listing_frames, quarantine_frames = [], [], []
-    for dump_id, group in group_identical(dumps).items():
+    for dump_id, group in groups:
         first = group[0]
         parsed = parse_dump(first.data, first.name, reference_date=reference_date or ingested_at.date())
         acc = parsed.accounting

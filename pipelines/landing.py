@@ -171,16 +171,71 @@ def scan_landing(
     return scan
 
 
-def locate(root: str | Path, keys: Iterable[str], hints: Iterable[str] = ()) -> dict[str, list[tuple[str, bytes]]]:
+class HashCache:
+    """sha256 of landed files, remembered by (name, size, landed time) in a small JSON file.
+
+    `paperlake run` and the bronze asset hash the folder to map partitions to files; with the
+    cache a file is read only when it is new or changed, so a run over a folder of thousands
+    of dumps reads just the new ones. The file is replaced atomically; a lost update (two
+    runs at once) only costs a re-hash.
+    """
+
+    def __init__(self, path: str | Path | None):
+        self.path = Path(path) if path else None
+        self._entries: dict[str, list] = {}
+        self._dirty = False
+        if self.path and self.path.is_file():
+            try:
+                self._entries = json.loads(self.path.read_text()).get("files", {})
+            except (ValueError, OSError):
+                self._entries = {}
+
+    def sha256(self, root: Path, e: Entry) -> str:
+        hit = self._entries.get(e.name)
+        if hit and hit[0] == e.size and hit[1] == e.landed_ns:
+            return hit[2]
+        digest = sha256_file(root / e.name)
+        self._entries[e.name] = [e.size, e.landed_ns, digest]
+        self._dirty = True
+        return digest
+
+    def folder(self, root: str | Path) -> dict[str, str]:
+        """name -> sha256 of every landable file (files that vanish meanwhile are skipped)."""
+        out = {}
+        for e in list_landing(root):
+            try:
+                out[e.name] = self.sha256(Path(root), e)
+            except FileNotFoundError:
+                continue
+        self._entries = {n: v for n, v in self._entries.items() if n in out}
+        return out
+
+    def save(self) -> None:
+        if not (self.path and self._dirty):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"v": 1, "files": self._entries}, separators=(",", ":")))
+        os.replace(tmp, self.path)
+        self._dirty = False
+
+
+def locate(
+    root: str | Path, keys: Iterable[str], hints: Iterable[str] = (), cache: HashCache | None = None
+) -> dict[str, list[tuple[str, bytes]]]:
     """key -> [(file name, bytes), ...] for the given partition keys.
 
-    Hinted names (the sensor's run tag) are tried first and verified by hash; the whole folder
-    is hashed only when a key is still missing, or when several keys are asked for (then every
-    name carrying the same bytes is returned, so aliases are recorded).
+    Hinted names (the sensor's run tag) are tried first and verified by hash. With a cache,
+    the cached names of each key are tried next (verified by hash too). The whole folder is
+    hashed only when a key is still missing, or when several keys are asked for without a
+    cache (then every name carrying the same bytes is returned, so aliases are recorded).
     """
     want = set(keys)
     found: dict[str, dict[str, bytes]] = {}
     root = Path(root)
+    if cache is not None:
+        hints = [*hints, *(n for n, d in cache.folder(root).items() if dump_key(d) in want)]
+        cache.save()
 
     def consider(name: str) -> None:
         p = root / name
@@ -195,21 +250,64 @@ def locate(root: str | Path, keys: Iterable[str], hints: Iterable[str] = ()) -> 
     for name in hints:
         if name and is_landing_name(name):
             consider(name)
-    if len(want) > 1 or set(found) != want:
+    if (len(want) > 1 and cache is None) or set(found) != want:
         for e in list_landing(root):
             if not any(e.name in v for v in found.values()):
                 consider(e.name)
     return {k: sorted(v.items()) for k, v in found.items()}
 
 
-def register_landing(instance: dg.DagsterInstance, root: str | Path) -> list[str]:
-    """Add a partition for every dump in the folder (idempotent); returns the folder's keys."""
-    keys = sorted({dump_key(sha256_file(p)) for p in landed_files(root)})
+def register_landing(
+    instance: dg.DagsterInstance, root: str | Path, cache: HashCache | None = None, last: Iterable[str] = ()
+) -> list[str]:
+    """Add a partition for every dump in the folder (idempotent); returns the folder's keys.
+
+    New partitions are added in key order, those in ``last`` after the others (so that they
+    form one contiguous range).
+    """
+    cache = cache or HashCache(None)
+    keys = sorted({dump_key(d) for d in cache.folder(root).values()})
+    cache.save()
     existing = set(instance.get_dynamic_partitions(DUMPS_PARTITIONS))
-    missing = [k for k in keys if k not in existing]
+    last = set(last)
+    missing = sorted((k for k in keys if k not in existing), key=lambda k: (k in last, k))
     if missing:
         instance.add_dynamic_partitions(DUMPS_PARTITIONS, missing)
     return keys
+
+
+def hash_cache(warehouse_root: str | Path) -> HashCache:
+    """The landing folder's hash cache, kept beside the warehouse tables (not a Delta table)."""
+    return HashCache(Path(warehouse_root) / "_state" / "landing_hashes.json")
+
+
+def ingested_dump_ids(warehouse_root: str | Path) -> list[str]:
+    """Dumps already in bronze/raw_dumps from the current parser version."""
+    import polars as pl
+
+    from paperlake.delta import DeltaStore
+    from paperlake.versions import PARSER_VERSION
+
+    raw = DeltaStore(warehouse_root).read_or_empty("bronze/raw_dumps", {"dump_id": pl.String, "parser_version": pl.String})
+    return raw.filter(pl.col("parser_version") == PARSER_VERSION)["dump_id"].to_list()
+
+
+def plan_landing_run(
+    instance: dg.DagsterInstance, root: str | Path, warehouse_root: str | Path
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Register the folder's dumps; return (all keys, pending keys, run tags over the pending).
+
+    Pending = not yet in bronze from this parser version. A run over just those partitions does
+    the same work as a run over all of them (bronze skips dumps it has) without Dagster storing
+    events for every unchanged partition. With nothing pending, the last key is kept so the run
+    still refreshes everything downstream.
+    """
+    cache = hash_cache(warehouse_root)
+    done = {dump_key(d) for d in ingested_dump_ids(warehouse_root)}
+    new = {dump_key(d) for d in cache.folder(root).values()} - done
+    keys = register_landing(instance, root, cache, last=new)
+    pending = [k for k in keys if k in new] or keys[-1:]
+    return keys, pending, range_tags(instance, pending)
 
 
 def range_tags(instance: dg.DagsterInstance, keys: Iterable[str]) -> dict[str, str]:

@@ -1,7 +1,8 @@
-"""Measure the topic tagger honestly (dev gold + out-of-niche sanity set).
+"""Measure the topic tagger honestly (dev gold + out-of-niche and blind labelled sets).
 
     .venv/bin/python scripts/cv_topics.py            # all reports
     .venv/bin/python scripts/cv_topics.py --errors   # + per-paper errors on the "look" split
+    .venv/bin/python scripts/cv_topics.py --no-cv --no-speed   # quick: shipped-config figures only
 
 What it reports
 ---------------
@@ -10,7 +11,7 @@ What it reports
 * "lockbox" split (ids with int(id[:8], 16) % 3 == 0, ~1/3 of dev gold): its errors were never
   inspected while the lexicon was written -> the least biased in-niche figure;
 * 5-fold cross-validation of the fitted numbers ([scoring] min_score, relative_min,
-  title_weight, abstract_only_factor, abstract_power, title_keep): grid-searched on 4 folds, scored on the
+  title_weight, abstract_only_factor, abstract_power, title_keep, secondary_focus_min): grid-searched on 4 folds, scored on the
   5th; plus out-of-fold Platt calibration of `score` (the fitted a/b/c are printed and should
   be copied into [calibration]);
 * out-of-niche sanity set: papers from the real fixture dumps in shared/fixtures/real
@@ -21,6 +22,12 @@ What it reports
 * a third, blind out-of-niche set (tests/data/topic_labels_blind2.json, 76 citation/scholarly
   and HF-daily papers, labelled before the tagger ran on them; aggregate figures only, never
   tuned on);
+* a fourth blind set (tests/data/topic_labels_blind3.json, v1.2): 108 papers -- 52 scholarly /
+  citation search-capture papers (out of niche) + 56 seed-dump papers not in dev gold (in niche) --
+  labelled from title + abstract before the tagger ran on them, split by sha1(title) parity into
+  a "tune" half (errors may be inspected: --blind3-errors) and a "lockbox" half (aggregate only);
+* cross-validation pools dev gold + fixture papers + even RSS items + the blind3 tune half (RSS
+  odd items, blind2 and the blind3 lockbox never enter it);
 * throughput on 50k synthetic rows (dev-gold papers replicated).
 """
 
@@ -262,6 +269,44 @@ def load_blind2_papers() -> list[dict]:
              "topics": lab["topics"]} for i, lab in enumerate(labels)]
 
 
+# Fourth set (tests/data/topic_labels_blind3.json, v1.2): 108 papers not labelled before -- 52 of
+# the scholarly/citation search capture (out of niche) + 56 seed-dump papers not in dev gold (in
+# niche, picked by title hash) -- labelled from title + abstract BEFORE the tagger was run on them.
+# Split by the label file's "split" (sha1(title) parity): "tune" errors may be inspected,
+# "lockbox" errors are never printed (aggregate figures only).
+BLIND3 = ROOT / "tests" / "data" / "topic_labels_blind3.json"
+SEEDS = SHARED / "seeds"
+
+
+def _parsed_abstracts(dirs: list[Path], want: set[str]) -> dict[str, str]:
+    """title -> abstract for the wanted titles, from every dump in dirs (paperlake.parsing)."""
+    from paperlake.parsing import parse_dump
+
+    abstracts: dict[str, str] = {}
+    for d in dirs:
+        if not d.exists():
+            continue
+        for path in sorted(d.iterdir()):
+            if path.name == "README.md":
+                continue
+            for row in parse_dump(path.read_bytes(), path.name).listings.iter_rows(named=True):
+                t = " ".join((row.get("title") or "").split())
+                if t in want and t not in abstracts:
+                    abstracts[t] = " ".join((row.get("abstract") or "").split())
+    return abstracts
+
+
+def load_blind3_papers(split: str | None = None) -> list[dict]:
+    """Blind3 labels (optionally one split: "tune" / "lockbox") joined to the parsed dumps."""
+    if not BLIND3.exists() or not FIXTURES.exists():
+        return []
+    labels = json.loads(BLIND3.read_text())
+    abstracts = _parsed_abstracts([FIXTURES, SEEDS], {lab["title"] for lab in labels})
+    return [{"id": f"b3-{i:03d}", "title": lab["title"], "abstract": abstracts.get(lab["title"], ""),
+             "topics": lab["topics"], "split": lab["split"], "source": lab["source"]}
+            for i, lab in enumerate(labels) if split is None or lab["split"] == split]
+
+
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
     if score_topics is not None:
         return score_topics(pred, gold)
@@ -349,8 +394,9 @@ def cross_validate(tax: Taxonomy, gold: list[dict], fx: list[dict], k: int = 5, 
     df = frame(records)
     gmap = {g["id"]: set(g["topics"]) for g in records}
     sources = {"dev gold": {g["id"] for g in gold},
-               "fixtures": {g["id"] for g in fx if not g["id"].startswith("rss")},
-               "RSS even": {g["id"] for g in fx if g["id"].startswith("rss")}}
+               "fixtures": {g["id"] for g in fx if g["id"].startswith("fx")},
+               "RSS even": {g["id"] for g in fx if g["id"].startswith("rss")},
+               "b3 tune": {g["id"] for g in fx if g["id"].startswith("b3")}}
     ids = sorted(gmap)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(ids))
@@ -382,7 +428,7 @@ def cross_validate(tax: Taxonomy, gold: list[dict], fx: list[dict], k: int = 5, 
         if keep:
             print(f"   {name:9s} {_fmt(_scores(sub(oof, keep), sub(gmap, keep)))}")
     full_best = max(range(len(combos)), key=lambda c: (_scores(preds[c], gmap)["micro_f1"], -c))
-    print("setting tuned on everything (ship this):", combos[full_best])
+    print("setting tuned on everything (candidate; ship only if CV supports it):", combos[full_best])
     for name, keep in sources.items():
         if keep:
             print(f"   {name:9s} {_fmt(_scores(sub(preds[full_best], keep), sub(gmap, keep)))}")
@@ -447,6 +493,7 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="print errors on the look split")
     ap.add_argument("--fixture-errors", action="store_true")
     ap.add_argument("--rss-errors", action="store_true", help="errors on the even RSS items only")
+    ap.add_argument("--blind3-errors", action="store_true", help="errors on the blind3 tune half only")
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -477,12 +524,16 @@ def main() -> None:
     blind2 = load_blind2_papers()
     if blind2:
         report(tax, blind2, "blind2 papers (1 annotator, labelled blind; never tuned on)")
+    b3_tune = load_blind3_papers("tune")
+    if b3_tune:
+        report(tax, b3_tune, "blind3 tune half (labelled blind; errors inspected)", errors=args.blind3_errors)
+        report(tax, load_blind3_papers("lockbox"), "blind3 lockbox half (labelled blind; errors NEVER printed)")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")
     if not args.no_cv:
         rss_even = [r for r in load_rss_papers() if int(r["id"][3:]) % 2 == 0]
-        cross_validate(tax, gold, fx + rss_even)
+        cross_validate(tax, gold, fx + rss_even + load_blind3_papers("tune"))
     if not args.no_speed:
         throughput(tax, gold)
 

@@ -103,7 +103,7 @@ def test_paperlake_run_registers_partitions_and_runs_everything_in_process(tmp_p
     argv = ["run", "--landing", str(landing), "--warehouse", str(tmp_path / "wh")]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "2 dump partition(s)" in out and "SUCCESS" in out and "gold/paper_catalog" in out
+    assert "2 dump(s) in landing; the run covers 2 partition(s)" in out and "SUCCESS" in out and "gold/paper_catalog" in out
     with dg.DagsterInstance.get() as instance:
         assert len(instance.get_dynamic_partitions(DUMPS_PARTITIONS)) == 2
         [run] = instance.get_runs()
@@ -113,3 +113,13 @@ def test_paperlake_run_registers_partitions_and_runs_everything_in_process(tmp_p
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     assert "new commit" not in out and "unchanged" in out
+    # A new dump: the run covers just its partition; files already hashed are not read again.
+    assert (tmp_path / "wh" / "_state" / "landing_hashes.json").is_file()
+    shutil.copy(sorted(SAMPLE_DUMPS.iterdir())[2], landing)
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "3 dump(s) in landing; the run covers 1 partition(s)" in out and "SUCCESS" in out
+    assert DeltaStore(tmp_path / "wh").count("bronze/raw_dumps") == 3
+    with dg.DagsterInstance.get() as instance:
+        last = instance.get_runs(limit=1)[0]
+        assert last.tags["dagster/asset_partition_range_start"] == last.tags["dagster/asset_partition_range_end"]

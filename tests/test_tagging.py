@@ -13,9 +13,13 @@ import pytest
 from paperlake.tagging import (
     DEFAULT_TAXONOMY_PATH,
     PAPER_TOPICS_SCHEMA,
+    Calibration,
+    calibrated,
     load_taxonomy,
     normalise_term,
+    select_topics,
     tag_papers,
+    topic_evidence,
 )
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev_gold.json"
@@ -267,8 +271,8 @@ def test_dev_gold_floor():
     df = papers(*[(g["id"], g["title"], g.get("abstract")) for g in gold])
     pred = topics_of(tag_papers(df))
     s = score_topics(pred, {g["id"]: set(g["topics"]) for g in gold})
-    # measured with scripts/cv_topics.py (taxonomy v1.1.0): 5-fold CV micro-F1 0.865 / macro
-    # 0.856 ([scoring] numbers tuned on 4 folds), lockbox third (errors never inspected) 0.875,
+    # measured with scripts/cv_topics.py (taxonomy v1.2.0): 5-fold CV micro-F1 0.872 / macro
+    # 0.862 ([scoring] numbers tuned on 4 folds), lockbox third (errors never inspected) 0.887,
     # shipped config on all 120: 0.879 / 0.867. The floor sits below the cross-validated figure
     # so that it catches regressions, not noise.
     assert s["micro_f1"] >= 0.82, s
@@ -294,9 +298,9 @@ def test_out_of_niche_floor():
 
     pred = topics_of(tag_papers(cv.frame(recs)))
     s = score_topics(pred, {r["id"]: set(r["topics"]) for r in recs})
-    # v1.1.0 shipped: fixtures 0.865, RSS (all 45) ~0.80, combined ~0.84; CV on fixtures 0.858.
+    # v1.2.0 shipped: fixtures 0.865, RSS (all 45) 0.784, combined ~0.84; CV on fixtures 0.854.
     # Note: a third blind set (tests/data/topic_labels_blind2.json, citation/scholarly papers)
-    # scores far lower (~0.66) and is deliberately not a floor here: it is a measurement set.
+    # scores lower (0.75) and is deliberately not a floor here: it is a measurement set.
     assert s["micro_f1"] >= 0.80, s
 
 
@@ -332,3 +336,106 @@ def test_secondary_focus_gate(tmp_path):
     assert "efficient-decoding" in loose and "efficient-decoding" in strict
     assert "retrieval-rag" in loose
     assert "retrieval-rag" not in strict
+
+
+BLIND3 = Path(__file__).resolve().parent / "data" / "topic_labels_blind3.json"
+
+
+def test_blind3_labels_are_valid():
+    labels = json.loads(BLIND3.read_text())
+    assert len(labels) >= 80
+    titles = [lab["title"] for lab in labels]
+    assert len(set(titles)) == len(titles)
+    for lab in labels:
+        assert lab["title"] and lab["source"] and 1 <= len(lab["topics"]) <= 4
+        assert set(lab["topics"]) <= SPEC_TOPICS
+        assert len(set(lab["topics"])) == len(lab["topics"])
+        assert lab["split"] in {"tune", "lockbox"}
+    halves = {s: sum(lab["split"] == s for lab in labels) for s in ("tune", "lockbox")}
+    assert min(halves.values()) >= 40, halves
+    # disjoint from the other labelled sets
+    blind2 = json.loads((BLIND3.parent / "topic_labels_blind2.json").read_text())
+    assert not set(titles) & {lab["title"] for lab in blind2}
+    if GOLD.exists():
+        gold_titles = {" ".join(g["title"].split()).lower() for g in json.loads(GOLD.read_text())}
+        assert not {t.lower() for t in titles} & gold_titles
+
+
+def test_blind3_floor():
+    """Blind3 (labelled before the tagger ran on them): v1.2.0 scores tune 0.778, lockbox 0.742."""
+    cv = _cv_module()
+    recs = cv.load_blind3_papers()
+    if len(recs) < 80 or not all(r["abstract"] for r in recs):
+        pytest.skip("fixtures/seed dumps not found")
+    from paperlake.evaluation import score_topics
+
+    pred = topics_of(tag_papers(cv.frame(recs)))
+    s = score_topics(pred, {r["id"]: set(r["topics"]) for r in recs})
+    assert s["micro_f1"] >= 0.72, s
+
+
+# --- v1.2 guideline rules ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title, abstract",
+    [
+        ("Predicting Citation Intent in Scientific Papers with Prompt-based Learning",
+         "Citation intent classification helps bibliometric analysis of research papers. We "
+         "fine-tune a pretrained language model on the ACL-ARC dataset."),
+        ("A Dataset of Citations from Scholarly Publications Without DOIs",
+         "We extract 500K citations from open access computer science papers to support "
+         "scientometric studies and research assessment."),
+    ],
+)
+def test_scholarly_work_is_a_science_domain_application(title, abstract):
+    """Guideline: domain-applications covers applying LMs to science; scholarly literature is it."""
+    assert "domain-applications" in tag_one(title, abstract)
+
+
+def test_speculative_decoding_does_not_cancel_reasoning_title():
+    got = tag_one(
+        "Reward-Guided Speculative Decoding for Efficient LLM Reasoning",
+        "A lightweight draft model proposes tokens that a target model verifies, guided by a "
+        "process reward model. On mathematical reasoning benchmarks such as GSM8K and "
+        "Olympiad-level problems it gives a 4x speedup with better accuracy.",
+    )
+    assert {"efficient-decoding", "reasoning"} <= got
+    # the title's "Reasoning" is evidence for reasoning even next to "Speculative"
+    ev = topic_evidence(papers(("p", "Speculative Decoding for LLM Reasoning", None)), load_taxonomy())
+    assert ev.filter(pl.col("topic") == "reasoning")["title_ev"].item() > 0
+
+
+def test_hyphenated_and_one_word_spellings_score_alike():
+    """'pre-training data' must not count ~twice its one-word spelling (nested prefix terms)."""
+    tax = load_taxonomy()
+    df = papers(
+        ("h", "A Study", "We curate pre-training data and study pre-training corpus quality."),
+        ("w", "A Study", "We curate pretraining data and study pretraining corpus quality."),
+    )
+    ev = topic_evidence(df, tax).filter(pl.col("topic") == "pretraining").sort("_row")
+    hyphen, word = ev["evidence"].to_list()
+    assert word > 0 and hyphen / word <= 1.3, (hyphen, word)
+
+
+def test_calibration_is_monotone_and_bounded():
+    cal = load_taxonomy().calibration
+    ev = pl.DataFrame({"e": [None, 2.0, 8.0, 20.0, 60.0, 8.0], "rank": [0, 1, 1, 1, 1, 0]},
+                      schema={"e": pl.Float64, "rank": pl.UInt32})
+    p = ev.select(calibrated(pl.col("e"), pl.col("rank"), cal).alias("p"))["p"].to_list()
+    assert p[0] == pytest.approx(cal.fallback_probability)
+    assert p[1] < p[2] < p[3] < p[4]  # more evidence -> more confident
+    assert p[5] > p[2]  # the paper's best topic is more likely right than a secondary one
+    assert 0.2 < p[2] < 0.8 and p[4] > 0.95 and p[1] < 0.3  # fitted (out-of-fold) ranges
+    assert all(0 < x <= 1 for x in p)
+    assert Calibration().a > 0
+
+
+def test_scores_ranked_like_evidence():
+    df = papers(("a", "Mixture-of-Experts Pruning with Knowledge Distillation",
+                 "We prune experts of a sparse mixture-of-experts model and distill the pruned "
+                 "student from the teacher. Expert pruning keeps accuracy."))
+    sel = select_topics(df)
+    out = tag_papers(df)
+    assert out["topic"].to_list() == sel["topic"].to_list()
+    assert out["score"].to_list() == sorted(out["score"].to_list(), reverse=True)

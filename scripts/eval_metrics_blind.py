@@ -1,0 +1,82 @@
+"""Score the metric extractor on dev gold and on the blind labelled set (tune / lockbox halves).
+
+    .venv/bin/python scripts/eval_metrics_blind.py              # aggregate scores
+    .venv/bin/python scripts/eval_metrics_blind.py --errors     # + per-mention errors of the TUNE half only
+    .venv/bin/python scripts/eval_metrics_blind.py --module /tmp/x/extraction_orig.py   # another extractor copy
+
+The lockbox half is only ever reported in aggregate (its per-paper errors are never printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from paperlake.evaluation import load_gold, score_metrics  # noqa: E402
+
+DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
+BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
+
+
+def _extractor(module_path: str | None):
+    if not module_path:
+        from paperlake.extraction import extract_mentions
+
+        return extract_mentions
+    spec = importlib.util.spec_from_file_location("extraction_under_test", module_path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod.extract_mentions
+
+
+def _line(name: str, r: dict) -> str:
+    return (
+        f"{name:<9} F1 {r['f1']:.3f}  P {r['precision']:.3f}  R {r['recall']:.3f} | value {r['value_accuracy']:.3f}"
+        f"  kind {r['kind_accuracy']:.3f}  bench {r['benchmark_accuracy']:.3f} | papers {r['n_papers']}"
+        f"  pred {r['n_pred']}  gold {r['n_gold']}  matched {r['n_matched']}  unlocated {r['n_gold_unlocated']}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--module", help="path of an extraction.py copy to score instead of paperlake.extraction")
+    ap.add_argument("--errors", action="store_true", help="print per-mention errors of the tune half")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    extract = _extractor(args.module)
+    sets = {}
+    if DEV_GOLD.exists():
+        sets["dev"] = load_gold(DEV_GOLD)
+    blind = load_gold(BLIND)
+    sets["tune"] = [r for r in blind if r.get("split") == "tune"]
+    sets["lockbox"] = [r for r in blind if r.get("split") == "lockbox"]
+    sets["blind"] = blind
+    results = {}
+    for name, recs in sets.items():
+        pred = {r["id"]: extract(r["abstract"]) for r in recs}
+        res = score_metrics(pred, recs, details=(name == "tune"))
+        errs = res.pop("errors", [])
+        results[name] = res
+        print(_line(name, res))
+        if name == "tune" and args.errors:
+            for e in errs:
+                if e["type"] == "mismatch":
+                    p, g = e["pred"], e["gold"]
+                    print(f"  MISMATCH {e['id']} {g['mention']!r}: value {p['value']} vs {g['value']}, kind {p['kind']} vs {g['kind']},"
+                          f" bench {p['benchmark']} vs {g['benchmark']}")
+                elif e["type"] == "fp":
+                    print(f"  FP {e['id']} {e['pred']['mention']!r} ({e['pred']['kind']}, {e['pred']['value']})")
+                else:
+                    print(f"  FN {e['id']} {e['gold']['mention']!r} ({e['gold']['kind']})")
+    if args.json:
+        print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
