@@ -170,10 +170,11 @@ def bronze_ingest(
         TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,
                    delete_scope=None, extra_metadata={"partitions": len(keys), "files_landed": len(files), "dumps_parsed": len(todo),
                                    "missing_files": len(missing)}),
+        # Rows of dumps never seen before have new keys (the dump's hash prefixes them): append.
         TableWrite(LISTINGS, listings, keys=["listing_id"], checks=LISTINGS_CHECKS, outcomes=listing_outcomes,
-                   delete_scope=scope, extra_metadata={"new_listings": listings.height}),
+                   delete_scope=scope, new_keys_only=not reparsed, extra_metadata={"new_listings": listings.height}),
         TableWrite(QUARANTINE, quarantine, keys=["quarantine_id"], checks=QUARANTINE_CHECKS,
-                   outcomes=quarantine_outcomes, delete_scope=scope,
+                   outcomes=quarantine_outcomes, delete_scope=scope, new_keys_only=not reparsed,
                    extra_metadata={"reasons": dg.MetadataValue.json(
                        quarantine.group_by("reason").len().sort("len", descending=True).head(20).to_dicts())}),
     ])

@@ -174,11 +174,10 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
         or last.get("identity_version") != identity.IDENTITY_VERSION
         or existing.join(listings, on="listing_id", how="anti").height
     ):
-        assignment = identity.assign_papers(listings)
+        assignment, features = identity.assign_papers_with_features(listings)
         papers = _papers_from(listings, assignment)
-        features, _ = _features_after(None, listings, listings)
         return IdentityStep("full", papers, _listing_rows(listings, assignment), listings.height, papers.height,
-                            features=features)
+                            features=_features_to_delta(features))
 
     new = listings.join(existing, on="listing_id", how="anti")
     stored = _stored_features(store)

@@ -113,11 +113,14 @@ class DeltaStore:
         metadata: Mapping[str, object] | None = None,
         delete_scope: str | None = "all",
         description: str | None = None,
+        new_keys_only: bool = False,
     ) -> WriteOutcome:
         """MERGE ``df`` into ``table`` on ``keys``.
 
         delete_scope: "all" -> target rows absent from ``df`` are deleted (``df`` is the whole
         truth); a SQL predicate on ``t.`` -> only such rows are deleted; None -> never delete.
+        new_keys_only: the caller guarantees no key of ``df`` is in the table (rows of new
+        dumps): append in one commit instead of joining against the whole table.
         """
         if df.is_empty() and delete_scope is None and self.exists(table):
             return WriteOutcome(table, self.version(table), False, self.count(table))
@@ -125,7 +128,11 @@ class DeltaStore:
         props = CommitProperties(custom_metadata=_stringify(metadata or {}))
         path = str(self.path(table))
         data = df.to_arrow()
-        if not self.exists(table) or set(self.table(table).schema().to_arrow().names) != set(df.columns):
+        same_schema = self.exists(table) and set(self.table(table).schema().to_arrow().names) == set(df.columns)
+        if same_schema and new_keys_only and delete_scope is None:
+            write_deltalake(path, data, mode="append", commit_properties=props)
+            return WriteOutcome(table, self.table(table).version(), True, self.count(table), inserted=df.height)
+        if not same_schema:
             # First write, or a documented schema change: replace the table in one commit.
             self.path(table).mkdir(parents=True, exist_ok=True)
             write_deltalake(

@@ -634,15 +634,6 @@ class _NearDupIndex:
         )
 
 
-def _near_dup_edges(prep: pl.DataFrame) -> pl.DataFrame:
-    """Verified near-duplicate edges (a, b: listing_id, sim) within ``prep``."""
-    if prep.height < 2:
-        return _empty_edges()
-    idx = _NearDupIndex(prep)
-    ue = idx.verify(idx.candidate_docs(None, None))
-    return idx.unit_edges_to_listing_edges(ue)
-
-
 # --------------------------------------------------------------------------------------
 # persistable identity features (incremental matching without recomputing the warehouse)
 # --------------------------------------------------------------------------------------
@@ -669,10 +660,14 @@ def features_version() -> str:
     return f"{IDENTITY_VERSION}/f1/{_sha16(','.join(map(str, probe)))}"
 
 
-def _features_of(prep: pl.DataFrame) -> pl.DataFrame:
-    """Identity features of prepared rows (see :func:`identity_features`)."""
+def _features_of(prep: pl.DataFrame, signed: tuple[np.ndarray, np.ndarray] | None = None) -> pl.DataFrame:
+    """Identity features of prepared rows (see :func:`identity_features`).
+
+    signed: (sig, nsh) of the distinct sorted abstract keys, when already computed (a
+    :class:`_NearDupIndex` over the same rows has them).
+    """
     docs = prep.filter(pl.col("akey").is_not_null()).select("akey").unique().sort("akey")
-    sig, nsh = _signatures(docs["akey"])
+    sig, nsh = signed if signed is not None else _signatures(docs["akey"])
     k, ok = _band_matrix(sig, nsh >= MIN_SHINGLES)
     d = np.broadcast_to(np.arange(docs.height, dtype=np.int64)[:, None], k.shape)
     bands = (
@@ -732,10 +727,18 @@ def assign_papers(
     without it, all of them are (same result, full cost).
     """
     if known is None or known.height == 0:
-        prep = _prepare(listings)
-        cl = _cluster(prep, _near_dup_edges(prep))
-        return _explain(cl).drop("row").sort("listing_id").select(list(OUTPUT_SCHEMA))
+        return assign_papers_with_features(listings)[0]
     return _assign_incremental(listings, known, known_features)
+
+
+def assign_papers_with_features(listings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Full pass: (``assign_papers(listings)``, ``identity_features(listings)``), sharing the
+    normalisation and the MinHash signatures between the two."""
+    prep = _prepare(listings)
+    idx = _NearDupIndex(prep) if prep.height >= 2 else None
+    edges = idx.unit_edges_to_listing_edges(idx.verify(idx.candidate_docs(None, None))) if idx else _empty_edges()
+    assignment = _explain(_cluster(prep, edges)).drop("row").sort("listing_id").select(list(OUTPUT_SCHEMA))
+    return assignment, _features_of(prep, (idx.sig, idx.nsh) if idx else None)
 
 
 def _local_index(prep: pl.DataFrame) -> _NearDupIndex | None:

@@ -102,6 +102,10 @@ class Scoring:
     secondary_focus_min: float = 0.0
     # overlapping matches of one topic (same words) count once, as the strongest term
     overlap_dedup: bool = False
+    # a secondary topic with at least this much evidence is kept whatever the best topic's
+    # evidence (the relative rule alone drops well-supported secondary topics of papers with a
+    # very strong main topic)
+    evidence_keep: float = 1e9
 
 
 @dataclass(frozen=True)
@@ -435,6 +439,7 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
         & (
             (pl.col("evidence") >= sc.relative_min * pl.col("best"))
             | (pl.col("title_ev") >= sc.title_keep)
+            | (pl.col("evidence") >= sc.evidence_keep)
         )
         & focused
     )

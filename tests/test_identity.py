@@ -267,6 +267,17 @@ def test_identity_features_schema_and_purity():
     assert features_version() == features_version() and features_version().startswith(IDENTITY_VERSION)
 
 
+def test_full_pass_shares_signatures_with_the_same_result():
+    from paperlake.identity import assign_papers_with_features, identity_features
+    from paperlake.synthetic import generate_corpus
+
+    L = generate_corpus(600, seed=5).listings
+    assignment, features = assign_papers_with_features(L)
+    assert features.equals(identity_features(L))
+    assert assignment["listing_id"].to_list() == sorted(L["listing_id"].to_list())
+    assert assignment["paper_id"].n_unique() < L.height  # the corpus has duplicates to merge
+
+
 def test_incremental_with_stored_features_equals_batch():
     from paperlake.identity import identity_features
     from paperlake.synthetic import generate_corpus
