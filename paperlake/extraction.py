@@ -131,8 +131,8 @@ _UNIT_RE = re.compile(
   | (?P<scale>[KkMBbT](?![A-Za-z0-9]))
   | (?P<scaleword>\s+(?:thousand|million|billion|trillion)\b)
   | (?P<bits>\s?-?\s?bits?\b)
-  | (?P<ms>\s?(?:ms|milliseconds?)\b)
-  | (?P<sec>\s?(?:s|sec|secs|seconds?)\b)
+  | (?P<ms>\s?(?:ms|milliseconds?)\b|-(?:ms|milliseconds?)\b)
+  | (?P<sec>\s?(?:s|sec|secs|seconds?)\b|-(?:secs?|seconds?)\b)
   | (?P<time>\s?-?\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|GPU\s+hours|GPU-hours)\b)
   | (?P<fps>\s?(?:FPS|fps)\b)
   | (?P<hz>\s?(?:[kKM]?Hz)\b)
@@ -256,6 +256,11 @@ _BENCH_PATTERN_RE = re.compile(
     r"|\b(?:benchmarks?|datasets?)\s+(?:like\s+|such\s+as\s+|including\s+)?([A-Z][\w-]*[A-Z0-9][\w-]*))"
 )
 _WSD_RUN_RE = re.compile(r"[\w\s-]*")
+# "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
+_APPOSITIVE_BENCH_RE = re.compile(
+    r"(?<![\w-])([A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z]+[A-Z][\w-]*),\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:benchmark|dataset|test\s?bed|suite)\b"
+)
 _NOT_BENCH = re.compile(
     r"^(?:The|This|Our|Their|Its|A|An|New|Novel|Large|Multiple|Several|Various|Standard|Public|Popular|Benchmark|"
     r"Extensive|Comprehensive|Existing|Real|These|Both|All|Each|Many|In|On|We|Code|Chinese|English|"
@@ -354,7 +359,7 @@ _SPEED_BEFORE = _Guarded(
     ("speed", "accelerat"),
 )
 _OTHER_BEFORE = _Guarded(
-    _ci(r"\b(?:loss|drop|degrad\w*|penalt\w*|gap|declin\w*|decrease\s+in\s+(?:accuracy|performance))\b[^;]{0,70}?"
+    _ci(r"\b(?:loss(?:es)?|drops?|degrad\w*|penalt\w*|gap|declin\w*|decrease\s+in\s+(?:accuracy|performance))\b[^;]{0,70}?"
         r"(?:\bby|\bof|\bto)?\s*(?:only\s+|less\s+than\s+|about\s+|under\s+)?$"),
     ("loss", "drop", "degrad", "penalt", "gap", "declin", "decrease"),
 )
@@ -500,7 +505,7 @@ class _Cand:
 
     __slots__ = (
         "start", "end", "value", "unit", "kind", "num_start", "num_end", "note", "name_key", "bare", "scale_only",
-        "qualifier", "metric", "benchmark", "range_partner", "merged", "range_start",
+        "qualifier", "metric", "benchmark", "range_partner", "merged", "range_start", "setup",
     )
 
     def __init__(self, start, end, value, unit, kind, num_start, num_end):
@@ -516,6 +521,7 @@ class _Cand:
         self.range_partner = False
         self.merged = False
         self.range_start = None
+        self.setup = False  # a setup quantity (resolution, scientific-notation value): never tied to a benchmark
 
 
 _RX_CLASSIFY_PCT_X_1 = _ci(r"^[\s\w-]{0,25}?\b(?:speed-?ups?|faster|acceleration|throughput|speed)\b")
@@ -527,13 +533,35 @@ _RX_CLASSIFY_PCT_X_3 = _Guarded(
 _RX_CLASSIFY_PCT_X_4 = _ci(r"\bcompression\b")
 _RX_CLASSIFY_PCT_X_5 = _ci(r"speed|faster|throughput")
 _RX_CLASSIFY_PCT_X_6 = _Guarded(
-    _ci(r"\b(?:score|accuracy|rate|BLEU|F1|ROUGE\S*)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|only\s+)?$"),
-    ("score", "accuracy", "rate", "bleu", "f1", "rouge"),
+    _ci(
+        r"\b(?:score|accuracy|rate|BLEU|F1|ROUGE\S*|reward|precision|recall)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|only\s+)?$"
+        r"|\bperformance\s+of\s+(?:up\s+to\s+|about\s+|over\s+|only\s+)?$"
+    ),
+    ("score", "accuracy", "rate", "bleu", "f1", "rouge", "reward", "precision", "recall", "performance"),
 )
 _RX_CLASSIFY_PCT_X_7 = _ci(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b")
 _RX_CLASSIFY_PCT_X_8 = _ci(r"^\s*(?:of\s+(?:the\s+)?cases)")
 _RX_CLASSIFY_PCT_X_9 = _ci(r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:error|hallucination|perplexity|WER|loss)")
 _RX_CLASSIFY_PCT_X_10 = _ci(r"\b(?:error|hallucination)")
+
+
+# "N% of [the] [adj] <plural noun>"; nouns that make the share a resource saving or a success rate are excluded
+_SHARE_OF_RE = _ci(
+    r"^\s*of\s+(?:(?:the|these|those|all|our|its|their|such)\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?([a-z][a-z-]{2,}[^s\W]s)\b"
+)
+_SHARE_NOT_POPULATION = {
+    # resources (kind reduction)
+    "parameters", "params", "weights", "tokens", "flops", "layers", "heads", "experts", "activations", "channels",
+    "computations", "operations", "resources", "costs", "gpus", "hours", "steps", "bits", "bytes",
+    # outcomes over evaluated items (kind score)
+    "cases", "instances", "examples", "samples", "problems", "questions", "tasks", "queries", "trials", "tests",
+    "prompts", "benchmarks", "datasets", "settings", "languages", "evaluations", "games", "episodes", "runs",
+    "matches", "pairs", "comparisons", "scenarios", "responses", "answers", "outputs", "generations", "predictions",
+}
+_STRONG_REDUCTION_BEFORE = _ci(
+    r"\b(?:reduc|cut|decreas|lower|sav|compress|shrink|prun|eliminat|remov|shorten|trim|drop|discard|skip|evict|"
+    r"sparsif|quantiz)\w*\b[^.;]{0,40}$"
+)
 
 
 def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
@@ -563,6 +591,14 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         return "reduction"
     if _IMP_AFTER.match(after):
         return "improvement"
+    sm = _SHARE_OF_RE.match(after)
+    if (
+        sm is not None
+        and sm.group(1).lower() not in _SHARE_NOT_POPULATION
+        and sm.group(1).lower() not in _NOT_PLURAL
+        and not _STRONG_REDUCTION_BEFORE.search(before)
+    ):
+        return "other"
     if _SPEED_BEFORE.search(before):
         return "speedup"
     if _OTHER_BEFORE.search(before):
@@ -580,32 +616,45 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     return "score"
 
 
-_RX_CANDIDATES_1 = re.compile(r"\s?(?:seconds?|secs?|s)\b")
+_RX_CANDIDATES_1 = re.compile(r"[\s-]?(?:seconds?|secs?|s)\b")
 _RX_CANDIDATES_2 = re.compile(r"\s")
+_SCI_TIMES_TAIL_RE = re.compile(r"\s*10\s*\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
+_SCI_POWER_RE = re.compile(r"\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
+_RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
 
 
 def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
     zones, zstarts = _skip_zones(text, guards)
     out: list[_Cand] = []
     n = len(text)
+    skip_until = 0
     for m in (_NUM_RE_ASCII if text.isascii() else _NUM_RE).finditer(text):
         s, e = m.span()
         if zones and _in_zones(zones, zstarts, s):
+            continue
+        if s < skip_until:  # inside a scientific-notation mention already taken
             continue
         raw = m.group(0)
         p = text[s - 1] if s > 0 else " "
         p2 = text[s - 2] if s > 1 else " "
         prefix_sim = False
+        glued_size = False
         if p.isalpha():
             if text[max(0, s - 3):s] == "sim" and (s < 4 or not text[s - 4].isalpha() or text[s - 4] == "\\"):
                 prefix_sim = True
+            elif (
+                text[m.end():m.end() + 1] == "B"
+                and (m.end() + 1 >= len(text) or not text[m.end() + 1].isalnum())
+                and not (p in "xX" and p2.isdigit())
+            ):
+                glued_size = True  # a model size glued to its name ("TinyLlama1.1B"), not "Mixtral8x7B"
             else:
                 continue
         if p in "_/@#=^&|" or p.isdigit():
             continue
         if p == "." and p2.isalnum():
             continue
-        name_attached = False
+        name_attached = glued_size
         range_partner = False
         if p == "-" and p2.isalnum():
             if p2.isdigit() or p2 in "%xX" or (p2 in "kKMBbT" and s > 2 and text[s - 3].isdigit()):
@@ -615,6 +664,12 @@ def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
         if p in "-–" and s > 2 and text[s - 2] == " " and s > 3 and text[s - 3] in "0123456789%xXBMKkb":
             range_partner = True
         value = _parse_number(raw)
+        negative = (
+            p in "-−"
+            and not range_partner
+            and not name_attached
+            and (p2 in "({[=$" or (p2 == " " and s > 2 and text[s - 3] in "~=<>(:"))
+        )
         nxt = text[e] if e < n else " "
         # version-like "3.1.2" or number glued to a dot-number
         if nxt == "." and e + 1 < n and text[e + 1].isdigit():
@@ -665,6 +720,27 @@ def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
             elif g == "shot":
                 unit = "shot"
             end = uend
+        if unit == "x" or (unit is None and raw == "10" and nxt == "^"):
+            sm = _SCI_TIMES_TAIL_RE.match(text, end) if unit == "x" else _SCI_POWER_RE.match(text, e)
+            if sm is not None and (unit is None or um.group(0).strip() in ("\\times", "$\\times$", "×")):
+                # scientific notation: "5 \times 10^4", "2×10^{6}", "10^4"
+                exp = int((sm.group(1) or sm.group(2)).replace("−", "-"))
+                value = (value if unit == "x" else 1.0) * 10.0**exp
+                c = _Cand(s, sm.end(), value, "sci", None, s, e)
+                out.append(c)
+                skip_until = sm.end()
+                continue
+        if unit is None and nxt in "x×" and "." not in raw:
+            rm = _RESOLUTION_TAIL_RE.match(text, e)
+            if rm is not None and value >= 16 and _parse_number(rm.group(1)) >= 16:
+                # image/video resolution "256x256" (one mention) or "672x1088" (one per side)
+                v2 = _parse_number(rm.group(1))
+                if v2 == value:
+                    out.append(_Cand(s, rm.end(), value, "res", None, s, e))
+                else:
+                    out.append(_Cand(s, e, value, "res", None, s, e))
+                    out.append(_Cand(rm.start(1), rm.end(), v2, "res", None, rm.start(1), rm.end()))
+                continue
         # number directly followed by letters that are not a unit -> a name (2D, 4G, 3rd, 2023a)
         if unit is None and end < n and (text[end].isalpha()) and not prefix_sim:
             continue
@@ -676,6 +752,8 @@ def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
                 continue
         if unit is None and nxt in "-–" and e + 1 < n and (text[e + 1].isdigit() or text[e + 1] == " "):
             pass  # first part of a range; handled at merge time
+        if negative and unit is None:
+            value = -value
         c = _Cand(s, end, value * scale, unit, None, s, e)
         c.scale_only = scale_only
         c.bare = unit is None
@@ -854,6 +932,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             else:
                 c.unit, c.kind = "count", "count"
             return True
+        if letter in ("k", "m") or word in ("thousand", "million"):
+            gnoun, gend = _head_noun(text, c.end, generic=True)
+            if gnoun is not None and gnoun not in ("models", "model", "llms", "lms") and not gnoun.startswith("parameter"):
+                c.end = gend
+                c.unit, c.kind = ("examples", "data_size") if gnoun in EXAMPLE_NOUNS else ("count", "count")
+                return True
         if letter in ("b",) or word == "billion":
             c.unit, c.kind = "params", "model_size"
             return True
@@ -908,12 +992,15 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if u == "shot":
         c.unit, c.kind = "count", "count"
         return True
+    if u in ("sci", "res"):  # "5 \\times 10^4", "256x256"
+        c.unit, c.kind, c.setup = "other", "other", True
+        return True
     # ---- bare numbers ----
     raw = text[c.num_start:c.num_end]
     if c.end < n and text[c.end] == "+" and (c.end + 1 >= n or not text[c.end + 1].isdigit()):
         c.end += 1
         after = text[c.end:c.end + 60]
-    if text[max(0, c.num_start - 1):c.num_start] == "$":
+    if text[max(0, c.num_start - 1):c.num_start] == "$" and not _in_math(text, c.end):
         c.start = c.num_start - 1
         c.unit, c.kind = "USD", "other"
         return True
@@ -936,6 +1023,11 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if "." not in raw and "," not in raw and 1900 <= c.value <= 2100:
         noun, nend = _head_noun(text, c.end)
         if noun is None:
+            return False
+        # the noun must belong to the number's own phrase ("2027 production rules"), not to a later clause
+        # ("spanning 2023 to 2025 that systematically reviews 260+ papers")
+        between = text[c.end:nend].split()[:-1]
+        if len(between) > 2 or any(w.lower() in _CLAUSE_WORDS or w.lower().endswith("ly") for w in between):
             return False
     pm = _POINTS_RE.match(text, c.end) or _PP_RE.match(text, c.end)
     if pm:
@@ -967,6 +1059,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             c.unit, c.kind = "languages", "count"
         elif noun in EXAMPLE_NOUNS and c.value >= 10000:
             c.unit, c.kind = "examples", "data_size"
+        elif (
+            c.value >= 100
+            and (noun in EXAMPLE_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS))
+            and _DATASET_CONTEXT_RE.search(text, sent_start, c.num_start)
+        ):
+            c.unit, c.kind = "examples", "data_size"  # "a benchmark comprising 597 queries"
         elif noun in ("hours", "minutes"):
             c.unit, c.kind = "other", "other"
         else:
@@ -982,6 +1080,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if _RX_RESOLVE_20.search(before):
             c.kind = "improvement"
             c.unit = "pp" if c.value < 100 else "score"
+        elif text[c.num_start - 1:c.num_start] == "+":
+            c.kind = "improvement"  # "EM score +8.6"
         return True
     if "," in raw and c.value >= 1000:
         c.unit, c.kind = ("examples", "count") if _RX_RESOLVE_21.search(before[-60:] + after[:40]) else ("count", "count")
@@ -995,11 +1095,37 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     ):
         c.unit, c.kind = "score", "score"
         return True
+    if _COMPARISON_BEFORE_RE.search(text, max(0, c.num_start - 12), c.num_start):
+        c.unit, c.kind = "other", "other"  # a bound or estimate: "\\lesssim 1000", "~ 900", "(> 30"
+        return True
     return False
+
+
+_MATH_CHARS_RE = re.compile(r"[\\^_{}]")
+
+
+def _in_math(text: str, end: int) -> bool:
+    """True when the "$" before a number opens LaTeX math: a closing "$" follows with a command/sub/superscript."""
+    close = text.find("$", end, end + 80)
+    return close >= 0 and _MATH_CHARS_RE.search(text, end, close) is not None
+
+
+_CLAUSE_WORDS = {
+    "that", "which", "who", "whom", "whose", "where", "when", "while", "whereas", "because", "since", "is", "are",
+    "was", "were", "has", "have", "had", "it", "we", "they", "this", "these",
+}
+_COMPARISON_BEFORE_RE = re.compile(r"(?:(?<![\w~])[<>≤≥≈~]|\\(?:lesssim|gtrsim|leq|geq|simeq|approx|sim|lt|gt))[\s$]*(?:\\[ ,;]\s*)*$")
+
+
+_DATASET_CONTEXT_RE = _ci(
+    r"\b(?:dataset|benchmark|corpus|corpora|collection|test\s?bed|suite)\b[^.;]{0,80}?"
+    r"\b(?:compris\w*|consist\w*|contain\w*|includ\w*|featur\w*|with|of|totall?ing|cover\w*)\b"
+)
 
 
 _RX_TOKENS_KIND_1 = _ci(r"\b(?:train\w*|pre-?train\w*|corpus|corpora|data|on)\s+(?:\w+\s+){0,2}$")
 _RX_TOKENS_KIND_2 = _ci(r"context|window|length|sequence")
+_DATA_CUES = _ci(r"train|corpus|corpora|data|crawl|web|collect|curat|mixture|dedup")
 
 
 def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
@@ -1009,6 +1135,8 @@ def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
         return "data_size"
     if _CONTEXT_CUES.search(win_before[-50:] + win_after[:30]) or c.value <= 2e6:
         return "context_length"
+    if not _DATA_CUES.search(text[sent_start:c.num_start] + text[c.end:c.end + 60]):
+        return "context_length"  # "language modeling with up to 4 million tokens"
     return "data_size"
 
 
@@ -1028,6 +1156,15 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
     # Every pattern match holds a keyword ("benchmark", "dataset", "test set"); the part before it is made of
     # [\w\s-] characters only. So no match starts before the [\w\s-] run that leads to the first keyword.
     kw = min((i for i in (text.find("benchmark"), text.find("dataset"), text.find("test")) if i >= 0), default=-1)
+    if kw >= 0:
+        for m in _APPOSITIVE_BENCH_RE.finditer(text):
+            name = m.group(1)
+            if _NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS:
+                continue
+            for om in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+                s, e = om.span()
+                if not any(s < fe and fs < e for fs, fe in found):
+                    found[(s, e)] = name
     pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()
     for m in _BENCH_PATTERN_RE.finditer(text, pos):
         g = 1 if m.group(1) else 2
@@ -1173,6 +1310,9 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
 
 _RX_MERGE_RANGES_1 = re.compile(r"\s*(?:[-–—~]|\\?sim|\$\\sim\$)\s*")
 _RX_MERGE_RANGES_2 = re.compile(r"\s+to\s+")
+_INEQ_RANGE_GAP_RE = re.compile(
+    r"[\s$]*(?:<|≤|\\l(?:t|eq|esssim))[\s$]*\\?[A-Za-z][\w{}\\]{0,12}[\s$]*(?:<|≤|\\l(?:t|eq|esssim))[\s$]*"
+)
 _RX_MERGE_RANGES_3 = _ci(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$")
 
 
@@ -1187,7 +1327,9 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
             dash = _RX_MERGE_RANGES_1.fullmatch(gap) is not None
             to = _RX_MERGE_RANGES_2.fullmatch(gap) is not None
             from_before = _RX_MERGE_RANGES_3.search(text[max(0, a.start - 25):a.start])
-            if (dash or (to and not from_before and (a.unit is None or a.unit == "scale"))) and (
+            # "5 \\times 10^4 < z < 2 \\times 10^6": bounds of one variable
+            ineq = a.value < b.value and _INEQ_RANGE_GAP_RE.fullmatch(gap) is not None
+            if (dash or ineq or (to and not from_before and (a.unit is None or a.unit == "scale"))) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
             ) and b.unit is not None:
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
@@ -1267,7 +1409,7 @@ def _mentions(text: str, guards: _Guards | None = None) -> list[dict]:
     _assign_benchmarks(text, kept, bounds, guards)
     out = []
     for c in kept:
-        if c.kind in ("model_size", "data_size", "context_length"):
+        if c.kind in ("model_size", "data_size", "context_length") or c.setup:
             c.benchmark = None
         q = c.qualifier or _qualifier(text, c.start if c.range_start is None else c.range_start, c.end)
         if q is None and text[c.num_end:c.num_end + 1] == "+":

@@ -6,7 +6,7 @@ from __future__ import annotations
 BENCHMARKS = """
 HumanEval HumanEval+ MBPP MBPP+ MMLU MMLU-Pro CMMLU C-Eval GSM8K GSM-8K MATH MATH-500 MATH500 AIME AIME24 AIME25
 AMC23 SVAMP AQuA MathQA ASDiv MT-Bench MT-bench AlpacaEval AlpacaEval2 "AlpacaEval 2.0" Arena-Hard ArenaHard
-Chatbot Arena WildBench LiveBench LiveCodeBench BigCodeBench DS-1000  CodeContests MultiPL-E CRUXEval
+"Chatbot Arena" WildBench LiveBench LiveCodeBench BigCodeBench DS-1000  CodeContests MultiPL-E CRUXEval
 SWE-bench SWE-Bench "SWE-bench Verified" HumanEval-X XLCoST CodeXGLUE Spider BIRD BBH BIG-Bench BIG-bench
 "BIG-Bench Hard" HellaSwag WinoGrande Winogrande PIQA  ARC-Challenge ARC-Easy ARC-c ARC-e OpenBookQA BoolQ
 SIQA CommonsenseQA TruthfulQA TriviaQA NaturalQuestions "Natural Questions"  HotpotQA 2WikiMultihopQA MuSiQue
@@ -22,16 +22,25 @@ Video-MME MVBench EgoSchema ActivityNet ActivityNet-QA MSVD-QA MSRVTT-QA MSRVTT 
 DPG-Bench T2I-CompBench LibriSpeech "LibriSpeech test-clean" CommonVoice "Common Voice" VoxCeleb AudioCaps
 Clotho FLEURS CoVoST CoVoST2 "CoVoST 2" AISHELL AISHELL-1 GigaSpeech TED-LIUM VCTK LJSpeech AGIEval GPQA
 IFEval FollowBench InFoBench "Arena-Hard-Auto" HHH Anthropic-HH HH-RLHF RealToxicityPrompts ToxiGen  BBQ
-AdvBench HarmBench JailbreakBench XSTest StrategyQA CSQA Natural Instructions "Natural Instructions V2"
+AdvBench HarmBench JailbreakBench XSTest StrategyQA CSQA "Natural Instructions" "Natural Instructions V2"
 "Super-NaturalInstructions" SuperNI   MedQA MedMCQA PubMedQA USMLE MMLU-Med FinQA ConvFinQA TAT-QA
 LegalBench ToolBench API-Bank ToolAlpaca WebShop ALFWorld HotPotQA WebArena Mind2Web AgentBench GAIA
-MiniWoB MiniWoB++ VisualWebArena OSWorld SciQ QASPER Qasper NarrativeQA QuALITY ContractNLI CUAD
+MiniWoB MiniWoB++ VisualWebArena OSWorld SciQ QASPER Qasper NarrativeQA "Natural Question" QuALITY ContractNLI CUAD
 ogbn-arxiv ogbn-products  CiteSeer PubMed ogbn-papers100M  "Vicuna Bench" VicunaBench
    LIMA UltraFeedback UltraChat HelpSteer "MT Bench" TextCaps SugarCrepe Winoground
 HumanEvalPack EvalPlus CoNaLa ODEX ClassEval RepoBench CrossCodeEval "CodeSearchNet" MCoNaLa MGSM XWinograd
 Belebele "M-MMLU" KoBEST KLUE CLUE JGLUE IndicGLUE "IndicXNLI" AfriSenti MasakhaNER WikiANN PAN-X CoNLL
 CoNLL-2003 OntoNotes ACE05 TACRED DocRED FEVER HaluEval FActScore "SelfCheckGPT" MuTual PersonaChat
 "Persona-Chat" DailyDialog Wizard-of-Wikipedia "Topical-Chat" ELI5 WritingPrompts ROCStories "Story Cloze"
+MMLU-Redux SimpleQA HLE "Humanity's Last Exam" BrowseComp ARC-AGI ARC-AGI-2 SciCode ChemBench MoleculeNet QM9
+"tau-bench" AppWorld AndroidWorld AndroidControl ScreenSpot ScreenSpot-Pro BFCL ScienceWorld BabyAI
+MMStar HallusionBench RealWorldQA CV-Bench BLINK MMVP OCRBench MathVerse MathVision LongVideoBench MLVU
+VBench HPSv2 ImageReward PartiPrompts DrawBench RefCOCO RefCOCO+ RefCOCOg VizWiz
+ScanNet ScanNetV2 ScanNet++ ADE20K Cityscapes KITTI nuScenes "Waymo Open" LVIS Objects365 "Pascal VOC"
+PASCAL-VOC CIFAR-10 CIFAR-100 ImageNet-21K ImageNet-22K Kinetics-400 Kinetics-600 Kinetics-700 UCF101 HMDB51
+"Something-Something V2" SSv2 DAVIS YouTube-VOS Ego4D EPIC-KITCHENS LIBERO CALVIN Meta-World MetaWorld RLBench
+ManiSkill ManiSkill2 ManiSkill3 "Atari 100k" D4RL Procgen Crafter Craftax Craftax-Classic NetHack MineDojo
+LibriTTS SUPERB ESC-50 AudioSet MusicCaps "Open X-Embodiment" BridgeData SimplerEnv
 """.strip()
 
 
@@ -75,7 +84,8 @@ EXAMPLE_NOUNS = {
     "pairs_data", "images", "videos", "clips", "utterances", "sentences", "articles", "posts", "reviews",
     "annotations", "demonstrations", "judgments", "judgements", "ratings", "preferences", "passages",
     "solutions", "tweets", "comments", "messages", "emails", "books", "papers", "records", "triples",
-    "trajectories", "texts", "captions", "pages", "notes", "reports", "items",
+    "trajectories", "texts", "captions", "pages", "notes", "reports", "items", "citations", "references", "abstracts",
+    "transcripts", "screenshots", "photos", "episodes", "recordings", "hallucinations",
 }
 
 # Capitalised words that may precede a bare number without making it a version ("Over 70 ...").

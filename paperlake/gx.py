@@ -7,8 +7,8 @@ GX has no Polars backend, so the columns a suite needs are converted to pandas. 
 
 from __future__ import annotations
 
-import functools
 import os
+import threading
 from collections.abc import Sequence
 
 import polars as pl
@@ -19,16 +19,29 @@ from paperlake.quality import CheckOutcome
 Expectation = tuple[str, dict]
 
 
-@functools.cache
-def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+_lock = threading.Lock()
+_state: dict = {}
 
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_def = ctx.data_sources.add_pandas("paperlake").add_dataframe_asset("frames").add_batch_definition_whole_dataframe("whole")
-    return gx, batch_def
+
+def _context():
+    with _lock:
+        if "ctx" not in _state:
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            ctx = gx.get_context(mode="ephemeral")
+            ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+            assets = ctx.data_sources.add_pandas("paperlake").add_dataframe_asset("frames")
+            _state["ctx"] = (gx, assets.add_batch_definition_whole_dataframe("whole"))
+        return _state["ctx"]
+
+
+def preload() -> None:
+    """Start importing GX in a background thread: the import (seconds) then overlaps with
+    work that releases the GIL (parsing in worker processes, Delta and Polars I/O)."""
+    if "ctx" not in _state:
+        threading.Thread(target=_context, name="gx-import", daemon=True).start()
 
 
 def validate(

@@ -427,17 +427,30 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+SIGNATURE_CHUNK = 20_000  # abstracts signed at a time: bounds the exploded word/shingle arrays
+
+
 def _signatures(texts: list[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """OPH MinHash signatures of word 3-gram shingles.
 
-    Returns (sig[n, N_BINS] uint64 with _U64_MAX for empty bins, n_shingles[n]).
+    Returns (sig[n, N_BINS] uint64 with _U64_MAX for empty bins, n_shingles[n]). Computed in
+    chunks of SIGNATURE_CHUNK abstracts (each abstract's signature depends on it alone), so
+    memory stays bounded however many abstracts there are.
     """
     texts = pl.Series("t", texts, dtype=pl.String)
     n = len(texts)
+    sig = np.empty((n, N_BINS), dtype=np.uint64)
+    nsh = np.zeros(n, dtype=np.int64)
+    for lo in range(0, n, SIGNATURE_CHUNK):
+        hi = min(n, lo + SIGNATURE_CHUNK)
+        sig[lo:hi], nsh[lo:hi] = _signature_chunk(texts.slice(lo, hi - lo))
+    return sig, nsh
+
+
+def _signature_chunk(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    n = len(texts)
     sig = np.full(n * N_BINS, _U64_MAX, dtype=np.uint64)
     nsh = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return sig.reshape(0, N_BINS), nsh
     # word hashes: polars' hash with a fixed seed (deterministic for a polars version;
     # only near-duplicate *candidates* depend on it, paper_id anchors do not)
     w = (

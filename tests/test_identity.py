@@ -316,3 +316,15 @@ def test_incremental_with_features_resent_and_upgrade():
     # a batch re-sending a known listing: evaluated as part of the batch
     both = assign_papers(df, known=known, known_features=identity_features(df.head(1)))
     assert both.equals(assign_papers(df, known=known))
+
+
+def test_signatures_do_not_depend_on_chunking(monkeypatch):
+    from paperlake import identity
+    from paperlake.synthetic import generate_corpus
+
+    texts = identity._prepare(generate_corpus(900, seed=4).listings).drop_nulls("akey")["akey"]
+    whole, n_whole = identity._signatures(texts)
+    monkeypatch.setattr(identity, "SIGNATURE_CHUNK", 97)
+    chunked, n_chunked = identity._signatures(texts)
+    assert (whole == chunked).all() and (n_whole == n_chunked).all()
+    assert (n_whole >= identity.MIN_SHINGLES).mean() > 0.9
