@@ -100,12 +100,6 @@ class Scoring:
     # evidence in the focus sentences (a topic only named in background/method sentences is a
     # passing mention)
     secondary_focus_min: float = 0.0
-    # overlapping matches of one topic (same words) count once, as the strongest term
-    overlap_dedup: bool = False
-    # a secondary topic with at least this much evidence is kept whatever the best topic's
-    # evidence (the relative rule alone drops well-supported secondary topics of papers with a
-    # very strong main topic)
-    evidence_keep: float = 1e9
 
 
 @dataclass(frozen=True)
@@ -242,72 +236,6 @@ def _focus_text(col: str) -> pl.Expr:
     )
 
 
-def _dedup_hits(
-    papers: pl.DataFrame, fields: list[pl.Expr], patterns: list[str], lex: pl.DataFrame
-) -> pl.DataFrame:
-    """Lexicon hits with overlapping matches of one topic counted once.
-
-    Every match gets its word span (the padding spaces of a pattern are not part of it); within
-    one (row, field, topic, sign) the matches whose spans overlap form one cluster ("compress*",
-    "compression" and "model compression" on the words "model compression"), and a cluster
-    counts once, as its strongest term (largest |weight|, then longest). Positive and negative
-    terms are clustered separately, so a negative phrase still cancels the positive term it
-    contains. Returns one row per (row, field, representative term, topic) with its count ``n``.
-    """
-    pos_fields = {
-        "title": _normalised("title").str.find_many(patterns, overlapping=True).alias("title_pos"),
-        "abstract": _normalised("abstract").str.find_many(patterns, overlapping=True).alias("abstract_pos"),
-    }
-    if len(fields) > 3:  # focus text
-        pos_fields["focus"] = _focus_text("abstract").str.find_many(patterns, overlapping=True).alias("focus_pos")
-    frame = papers.select([*fields, *pos_fields.values()])
-    parts = [
-        frame.select(
-            "_row",
-            pl.lit(name).alias("field"),
-            pl.col(name).alias("match"),
-            pl.col(f"{name}_pos").alias("pos"),
-        ).explode("match", "pos")
-        for name in pos_fields
-    ]
-    m = (
-        pl.concat(parts, how="vertical")
-        .drop_nulls("match")
-        .join(lex, on="match", how="inner")
-        .filter((pl.col("scope") == "any") | (pl.col("scope") == pl.col("field")))
-        .with_columns(
-            (pl.col("pos") + pl.col("match").str.starts_with(" ").cast(pl.UInt32)).cast(pl.Int64).alias("s"),
-            (
-                pl.col("pos") + pl.col("match").str.len_bytes()
-                - pl.col("match").str.ends_with(" ").cast(pl.UInt32)
-            ).cast(pl.Int64).alias("e"),
-            (pl.col("w") > 0).alias("pos_w"),
-        )
-        .sort(["_row", "field", "topic", "pos_w", "s", "e"], descending=[False, False, False, False, False, True])
-    )
-    group_start = (
-        (pl.col("_row") != pl.col("_row").shift(1))
-        | (pl.col("field") != pl.col("field").shift(1))
-        | (pl.col("topic") != pl.col("topic").shift(1))
-        | (pl.col("pos_w") != pl.col("pos_w").shift(1))
-    ).fill_null(True)
-    # running max of span ends within the group, without a window: offset each group by a big
-    # constant (groups are sorted, so the global cummax never reaches back into an earlier group)
-    big = 1 << 32
-    m = m.with_columns(group_start.cum_sum().cast(pl.Int64).alias("_g"))
-    prev_end = (pl.col("_g") * big + pl.col("e")).cum_max().shift(1).fill_null(-1)
-    m = m.with_columns(
-        (pl.col("_g") * big + pl.col("s") >= prev_end).cum_sum().alias("_cluster")
-    )
-    return (
-        m.with_columns(pl.col("w").abs().alias("_aw"), (pl.col("e") - pl.col("s")).alias("_len"))
-        .sort(["_cluster", "_aw", "_len", "match"], descending=[False, True, True, False])
-        .filter(pl.col("_cluster").is_first_distinct())
-        .group_by("_row", "field", "match", "topic", "w", "scope")
-        .agg(pl.len().alias("n"))
-    )
-
-
 def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     """Raw evidence per (row index, topic) for topics with any matched term.
 
@@ -334,19 +262,16 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     use_focus = sc.focus_weight != 0 or sc.secondary_focus_min > 0
     if use_focus:
         fields.append(_focus_text("abstract").str.extract_many(patterns, overlapping=True).alias("focus"))
-    if sc.overlap_dedup:
-        hits = _dedup_hits(papers, fields, patterns, lex)
-    else:
-        frame = papers.select(fields)
-        hits = (
-            frame.unpivot(index="_row", variable_name="field", value_name="match")
-            .explode("match")
-            .drop_nulls("match")
-            .group_by("_row", "field", "match")
-            .agg(pl.len().alias("n"))
-            .join(lex, on="match", how="inner")
-            .filter((pl.col("scope") == "any") | (pl.col("scope") == pl.col("field")))
-        )
+    frame = papers.select(fields)
+    hits = (
+        frame.unpivot(index="_row", variable_name="field", value_name="match")
+        .explode("match")
+        .drop_nulls("match")
+        .group_by("_row", "field", "match")
+        .agg(pl.len().alias("n"))
+        .join(lex, on="match", how="inner")
+        .filter((pl.col("scope") == "any") | (pl.col("scope") == pl.col("field")))
+    )
     in_title = pl.col("field") == "title"
     in_abstract = pl.col("field") == "abstract"
     in_focus = pl.col("field") == "focus"
@@ -439,7 +364,6 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
         & (
             (pl.col("evidence") >= sc.relative_min * pl.col("best"))
             | (pl.col("title_ev") >= sc.title_keep)
-            | (pl.col("evidence") >= sc.evidence_keep)
         )
         & focused
     )

@@ -315,7 +315,8 @@ def abstract_junk_reason(abstract: str | None, title: str | None = None) -> str 
     a = abstract.strip()
     low = a.lower()
     words = len(a.split())
-    if title and collapse(a).lower() == collapse(title).lower():
+    # (equal word counts first: collapse/lower keep them, and the comparison is rarely needed)
+    if title and len(title.split()) == words and collapse(a).lower() == collapse(title).lower():
         return "abstract repeats the title"
     bot_markers = (
         "this is an automated message",

@@ -68,18 +68,29 @@ _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _MAX_TITLE = 300
 
 
-def is_furniture_line(s: str) -> bool:
+_WS_RUN = re.compile(r"\s\s")
+
+
+def _short_collapsed(s: str, limit: int) -> str | None:
+    """collapse(s) if it is at most ``limit`` characters long, else None (cheaply: without a
+    run of two whitespace characters, collapsing does not shorten a stripped line)."""
+    s = s.strip()
+    if len(s) > limit and not _WS_RUN.search(s):
+        return None
     c = collapse(s)
-    if not c:
-        return True
-    if len(c) > 120:
+    return c if len(c) <= limit else None
+
+
+def is_furniture_line(s: str) -> bool:
+    c = _short_collapsed(s, 120)
+    if c is None:
         return False
-    return bool(_FURNITURE.match(c))
+    return not c or bool(_FURNITURE.match(c))
 
 
 def is_date_line(s: str) -> bool:
-    c = collapse(s)
-    return len(c) <= 40 and bool(_DATE_LINE.match(c))
+    c = _short_collapsed(s, 40)
+    return c is not None and bool(_DATE_LINE.match(c))
 
 
 def looks_like_abstract(s: str) -> bool:
