@@ -16,7 +16,7 @@ from paperlake import catalog, quality
 from paperlake.ingest import Dump, ingest
 from paperlake.ops import writer_pool
 from paperlake.versions import PARSER_VERSION
-from pipelines.landing import FILE_TAG, dump_key, dump_partitions, hash_cache, locate
+from pipelines.landing import FILE_TAG, dump_key, dump_keys_of, dump_partitions, hash_cache, locate
 from pipelines.resources import GreatExpectationsResource, LandingZoneResource, WarehouseResource
 
 RAW_DUMPS, LISTINGS, QUARANTINE = "bronze/raw_dumps", "bronze/listings", "bronze/quarantine"
@@ -74,7 +74,7 @@ def bronze_ingest(
     now = dt.datetime.now(dt.UTC)
     known = _known_dumps(store)
     current = known.filter(pl.col("parser_version") == PARSER_VERSION)
-    keys = list(context.partition_keys)
+    keys = dump_keys_of(warehouse.folder(), context.partition_keys)  # a batch partition stands for its dumps
     located = locate(landing.folder(), keys, hints=[context.run.tags.get(FILE_TAG, "")],
                      cache=hash_cache(warehouse.folder()))
     missing = [k for k in keys if k not in located]

@@ -1,6 +1,6 @@
 """`paperlake bench`: end-to-end timings on synthetic corpora, beside the I/O floor.
 
-Each size runs in its own subprocess (so peak memory is per size): generate a synthetic
+Each step runs in its own process (so the job's peak memory is its own): generate a synthetic
 corpus of dumps, measure the I/O floor (read every dump and write its lines once as a
 Delta table), run the full Dagster job in-process into a fresh warehouse (per-stage wall
 time from Dagster's step stats), then land one more dump (~250 listings) and time the
@@ -57,10 +57,10 @@ def run_job(landing: Path, warehouse: Path) -> dict:
     job = defs.resolve_job_def(MAIN_JOB)
     with dg.DagsterInstance.ephemeral() as instance:
         t0 = time.perf_counter()
-        _keys, _pending, tags = plan_landing_run(instance, landing, warehouse)  # as `paperlake run`
+        _keys, _new, partition = plan_landing_run(instance, landing, warehouse)  # as `paperlake run`
         result = job.execute_in_process(
             instance=instance,
-            tags=tags,
+            partition_key=partition,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
             raise_on_error=False,
         )
@@ -82,24 +82,58 @@ def run_baseline(landing: Path, out: Path) -> dict:
     return {"wall_s": wall, **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
-def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> dict:
+def _peak_rss() -> dict:
+    """Peak RSS of this process, and of its largest child (the parse workers)."""
+    return {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+
+
+def _step(*args: str) -> dict:
+    """One bench step in a fresh process (``python -m paperlake.bench --step ...``), so that its
+    peak memory is its own (not the corpus generator's)."""
+    done = subprocess.run([sys.executable, "-m", "paperlake.bench", "--step", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench step {args[0]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _generate(n: int, seed: int, out: Path, per_dump: int | None = None) -> dict:
     from paperlake.synthetic import generate_corpus
 
+    kwargs = {"per_dump": per_dump} if per_dump else {}
+    corpus = generate_corpus(n, seed=seed, out_dir=out, **kwargs)
+    if corpus.truth_path:
+        shutil.move(str(corpus.truth_path), out.parent / f"truth-{out.name}.csv")
+    return {"dumps": len(corpus.dump_files)}
+
+
+def run_step(args: list[str]) -> dict:
+    mode, rest = args[0], args[1:]
+    if mode == "generate":
+        out = _generate(int(rest[0]), int(rest[1]), Path(rest[2]), int(rest[3]) if len(rest) > 3 else None)
+    elif mode == "floor":
+        out = io_floor(Path(rest[0]), Path(rest[1]))
+    elif mode == "job":
+        out = run_job(Path(rest[0]), Path(rest[1]))
+    else:
+        raise ValueError(f"unknown bench step {mode}")
+    return {**out, **_peak_rss()}
+
+
+def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> dict:
     landing = workdir / "landing"
     t0 = time.perf_counter()
-    corpus = generate_corpus(n, seed=seed, out_dir=landing)
-    if corpus.truth_path:
-        shutil.move(str(corpus.truth_path), workdir / "truth.csv")
-    gen = time.perf_counter() - t0
-    floor = io_floor(landing, workdir / "floor")
-    full = run_job(landing, workdir / "warehouse")
+    gen = _step("generate", str(n), str(seed), str(landing))
+    gen_s = time.perf_counter() - t0
+    floor = _step("floor", str(landing), str(workdir / "floor"))
+    full = _step("job", str(landing), str(workdir / "warehouse"))
     base = run_baseline(landing, workdir / "baseline") if baseline else None
 
     extra = workdir / "extra"
-    generate_corpus(250, seed=seed + 1000, out_dir=extra, per_dump=250)
+    _step("generate", "250", str(seed + 1000), str(extra), "250")
     new_dump = next(p for p in sorted(extra.iterdir()) if p.suffix == ".txt")
     shutil.copy(new_dump, landing / f"zz_incremental_{new_dump.name}")
-    incr = run_job(landing, workdir / "warehouse")
+    incr = _step("job", str(landing), str(workdir / "warehouse"))
 
     papers = pl.scan_delta(str(workdir / "warehouse" / "silver" / "papers")).select(pl.len()).collect().item()
     baseline_fields = {}
@@ -112,8 +146,8 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> d
     return {
         "listings": n,
         "papers": papers,
-        "dumps": len(corpus.dump_files),
-        "generate_s": round(gen, 2),
+        "dumps": gen["dumps"],
+        "generate_s": round(gen_s, 2),
         "io_floor_s": round(floor["seconds"], 2),
         "input_mb": round(floor["bytes"] / 1e6, 1),
         "full_run_s": round(full["seconds"], 2),
@@ -124,27 +158,27 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> d
         "stages_s": full["steps"],
         "incremental_stages_s": incr["steps"],
         "success": full["success"] and incr["success"],
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": full["peak_rss_mb"],  # the job's process; parse workers are separate processes
+        "parse_worker_peak_rss_mb": full["children_peak_rss_mb"],
         **baseline_fields,
     }
 
 
 def _child(n: int, keep: Path | None, baseline: bool = False) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"paperlake-bench-{n}-", dir=keep))
-    cmd = [sys.executable, "-m", "paperlake.bench", "--one", str(n), "--workdir", str(workdir)]
-    if baseline:
-        cmd.append("--baseline")
-    out = subprocess.run(cmd, capture_output=True, text=True)
-    if keep is None:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if out.returncode != 0:
-        return {"listings": n, "error": out.stderr[-2000:]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    try:
+        return bench_one(n, workdir, baseline=baseline)
+    except Exception as exc:  # one size failing must not lose the others' figures
+        return {"listings": n, "error": str(exc)[-2000:]}
+    finally:
+        if keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def format_table(rows: list[dict]) -> str:
     cols = ["listings", "papers", "input_mb", "io_floor_s", "full_run_s", "full_over_floor", "listings_per_s",
-            "incremental_run_s", "incremental_share_of_full", "peak_rss_mb", "baseline_s", "speedup_vs_baseline"]
+            "incremental_run_s", "incremental_share_of_full", "peak_rss_mb", "parse_worker_peak_rss_mb", "baseline_s",
+            "speedup_vs_baseline"]
     lines = [" | ".join(cols), " | ".join("---" for _ in cols)]
     for r in rows:
         lines.append(" | ".join(str(r.get(c, r.get("error", "")[:40] if c == "papers" else "")) for c in cols))
@@ -183,8 +217,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--one", type=int, required=True)
-    ap.add_argument("--workdir", required=True)
-    ap.add_argument("--baseline", action="store_true")
-    a = ap.parse_args()
-    print(json.dumps(bench_one(a.one, Path(a.workdir), baseline=a.baseline)))
+    ap.add_argument("--step", nargs="+", required=True,
+                    help="generate N SEED OUT [PER_DUMP] | floor LANDING TARGET | job LANDING WAREHOUSE")
+    print(json.dumps(run_step(ap.parse_args().step)))

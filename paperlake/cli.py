@@ -61,15 +61,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     print(f"landing:   {landing_dir()}\nwarehouse: {warehouse_dir()}\nDAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
     with dg.DagsterInstance.get() as instance:
-        keys, pending, tags = plan_landing_run(instance, landing_dir(), warehouse_dir())
+        keys, new, partition = plan_landing_run(instance, landing_dir(), warehouse_dir())
         if not keys:
             print("no dumps in the landing folder: nothing to do")
             return 0
-        print(f"{len(keys)} dump(s) in landing; the run covers {len(pending)} partition(s) (dumps not yet in bronze)")
+        print(f"{len(keys)} dump(s) in landing, {len(new)} not yet in bronze; partition {partition}")
         result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,
-            tags=tags,
+            partition_key=partition,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     elapsed = time.perf_counter() - start

@@ -135,7 +135,7 @@ _UNIT_RE = re.compile(
   | (?P<sec>\s?(?:s|sec|secs|seconds?)\b|-(?:secs?|seconds?)\b)
   | (?P<time>\s?-?\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|GPU\s+hours|GPU-hours)\b)
   | (?P<fps>\s?(?:FPS|fps)\b)
-  | (?P<hz>\s?(?:[kKM]?Hz)\b)
+  | (?P<hz>\s?(?:[kKMG]?Hz|[kKMG]?bps|[kKMG]b/s)(?![\w/]))
   | (?P<usd>\s+(?:dollars?|USD)\b)
   | (?P<shot>-shot\b)
     """,
@@ -256,9 +256,18 @@ _BENCH_PATTERN_RE = re.compile(
     r"|\b(?:benchmarks?|datasets?)\s+(?:like\s+|such\s+as\s+|including\s+)?([A-Z][\w-]*[A-Z0-9][\w-]*))"
 )
 _WSD_RUN_RE = re.compile(r"[\w\s-]*")
+# names built like benchmark names ("WebWalkerQA", "VisCog-Bench", "SpatialGenEval", "MT-Bench-101")
+# (the token-start lookbehind sits after the first character so that `re` can skip ahead to capitals)
+_SUFFIX_BENCH_RE = re.compile(
+    r"([A-Z](?<![\w./-].)[A-Za-z0-9]*[-]?(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|VQA|Gym))(?:-v?\d+(?:\.\d+)?)?(?![\w/-])"
+)
+_BENCH_SUFFIX_GUARD_RE = re.compile(r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?![a-z])")
+_NAME_CHAR_RE = re.compile(r"[A-Za-z0-9-]")
+_APPOSITION_GUARD_RE = re.compile(r",\s+(?:an?|the)\s")
 # "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
 _APPOSITIVE_BENCH_RE = re.compile(
-    r"(?<![\w-])([A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z]+[A-Z][\w-]*),\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?"
+    r"([A-Z](?<![\w-].)[\w-]*[A-Z0-9][\w-]*|[A-Z](?<![\w-].)[a-z]+[A-Z][\w-]*)(?:\s*\([^()]{1,80}\))?,\s+(?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,4}?"
     r"(?:benchmark|dataset|test\s?bed|suite)\b"
 )
 _NOT_BENCH = re.compile(
@@ -328,7 +337,10 @@ _SPEED_AFTER = _ci(r"^\s*(?:[\w-]+\s+){0,2}?(?:speed-?ups?|speed\s+up|faster|acc
     r"tokens?/s|inference\s+speed|decoding\s+speed)\b")
 _IMP_AFTER = _ci(r"^\s*(?:[\w-]+\s+){0,2}?(?:improvement|improvements|gain|gains|higher|better|boost|increase|increases|more|longer|"
     r"relative\s+improvement|absolute\s+improvement|uplift|lift|advantage)\b")
-_OTHER_AFTER = _ci(r"^\s*(?:[\w-]+\s+){0,3}?(?:loss|losses|drop|drops|degradation|degrade|penalty|penalties|gap|decline|worse)\b")
+_OTHER_AFTER = _ci(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:loss|losses|drop|drops|degradation|degrade|penalty|penalties|gap|decline|worse)\b"
+    r"|^[\s$]*(?:CL|C\.L\.|confidence)\b"
+)
 _SCORE_AFTER = _ci(r"^\s*(?:on|in)\b|^[\s\w-]{0,20}?\b(?:accuracy|success\s+rates?|win\s+rates?|pass@\d+|score|scores|"
     r"agreement|precision|recall|F1|exact\s+match|BLEU|ROUGE)\b")
 _IMP_BEFORE = _Guarded(
@@ -336,7 +348,7 @@ _IMP_BEFORE = _Guarded(
         r"better|margin|lead\w*|ahead)\b[^;]{0,140}?\b(?:by|of)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|"
         r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|an?\s+average\s+of\s+|~\s*)?[+]?$"
         r"|\b(?:gains?|improvements?|increases?|boosts?)\s+(?:of\s+)?(?:up\s+to\s+|about\s+|over\s+|approximately\s+)?[+]?$"
-        r"|\b(?:gains?|improvements?)\b[^;()]{0,60}\(\s*(?:up\s+to\s+|about\s+|over\s+)?$"),
+        r"|\b(?:gains?|improvements?)\b[^;()]{0,60}\(\s*(?:up\s+to\s+|about\s+|over\s+)?[+]?$"),
     (
         "outperform", "improv", "surpass", "boost", "exceed", "beat", "gain", "increas", "enhanc", "rais", "better",
         "margin", "lead", "ahead",
@@ -579,6 +591,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
             return "reduction"
         return "speedup"
     # percentages
+    if text[c.num_start - 1:c.num_start] == "+":
+        return "improvement"  # "+4.2%"
     if _RX_CLASSIFY_PCT_X_6.search(before):
         return "score"
     if _SPEED_AFTER.match(after) and not _RX_CLASSIFY_PCT_X_7.match(after):
@@ -759,14 +773,17 @@ def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
         c.bare = unit is None
         if prefix_sim:
             c.qualifier = "about"
-        if unit == "scale" and (name_attached or p == " "):
+        if unit == "scale" and (name_attached or p in " -"):
             c.name_key = _name_key(text, s, e + 1, value * scale)
+            if c.name_key is None and (name_attached or p == "-"):
+                ts = text.rfind(" ", 0, s) + 1
+                c.name_key = ("token:" + text[ts:s], value * scale, "")
         c.range_partner = range_partner
         out.append(c)
     return out
 
 
-_MODEL_TAIL_RE = _ci(r"^[\s-](instruct|chat|base|it|coder|math|vision|code)\b")
+_MODEL_TAIL_RE = _ci(r"[\s-](instruct|chat|base|it|coder|math|vision|code)\b")
 
 
 _RX_NAME_KEY_1 = re.compile(r"([\w.]+)([\s-])$")
@@ -830,6 +847,8 @@ _RX_HEAD_NOUN_1 = re.compile(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|
 _RX_HEAD_NOUN_2 = re.compile(r"\s+([A-Za-z][\w'-]*)")
 _RX_HEAD_NOUN_3 = re.compile(r"[A-Z]{2,}s")
 _RX_HEAD_NOUN_4 = re.compile(r"[a-z]{3,}[^s]s")
+_PLURAL_WORD_RE = re.compile(r"[a-z][a-z-]{2,}[^s\W]s")
+_ADJ_WORD_RE = re.compile(r"[a-z][a-z-]+")
 _RX_HEAD_NOUN_5 = re.compile(r"\s+(pairs|types|families)\b")
 
 
@@ -839,17 +858,40 @@ def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, 
     if not m:
         return None, end
     pos = end
-    for wm in _RX_HEAD_NOUN_2.finditer(m.group(1)):
+    prev = None
+    for i, wm in enumerate(_RX_HEAD_NOUN_2.finditer(m.group(1))):
         w = wm.group(1)
         lw = w.lower().rstrip("'")
         if lw in COUNT_NOUNS or _RX_HEAD_NOUN_3.fullmatch(w) or (
-            generic and wm.start() == 0 and _RX_HEAD_NOUN_4.fullmatch(w) and lw not in _NOT_PLURAL
+            generic
+            and lw not in _NOT_PLURAL
+            and (
+                (i == 0 and _RX_HEAD_NOUN_4.fullmatch(w))
+                or (
+                    i == 1
+                    and _PLURAL_WORD_RE.fullmatch(w)
+                    and _ADJ_WORD_RE.fullmatch(prev)
+                    and prev not in _CLAUSE_WORDS
+                    and prev not in _NOT_PLURAL
+                    and not prev.endswith("ly")
+                )
+            )
         ):
             nxt = _RX_HEAD_NOUN_5.match(text[end + wm.end():end + wm.end() + 12])
             if nxt:
                 return lw + " " + nxt.group(1), end + wm.end() + nxt.end()
             return lw, end + wm.end()
+        prev = w
     return None, pos
+
+
+_GPU_NAME_BEFORE_RE = re.compile(r"\b(?:[AHBLV]\d{2,4}|RTX\s?\d{3,4}\w*|TPU\s?v?\d\w*|MI\d{3}\w*)[\s-]?$")
+_GPU_COUNT_AFTER_RE = re.compile(
+    r"(?:\s+(?:or|and|to)\s+\d+)?\s+(?:NVIDIA\s+)?(?:[AHBLV]\d{2,4}|RTX\s?\d{3,4}\w*|TPU\s?v?\d\w*|MI\d{3}\w*)\b"
+)
+_DATA_AMOUNT_RE = _ci(r"\b(?:corpus|corpora|dataset|data|subset|texts?|web|crawl\w*)\b")
+_BATCH_SIZE_BEFORE_RE = _ci(r"\bbatch(?:[\s-]+sizes?)?\s+(?:of\s+)?(?:up\s+to\s+)?(?:[\w.]+\s+(?:or|and|to)\s+)?$")
+_SAMPLES_BEFORE_RE = _ci(r"\b(?:sampl\w*|exampl\w*|instanc\w*|dataset\s+size|data)\b[^.;]{0,25}$")
 
 
 _RX_RESOLVE_1 = re.compile(r"\bof\s+(?:the\s+)?(?:total\s+)?[\w\s-]{0,20}tokens?\b")
@@ -925,7 +967,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             c.end = nend
             if noun.startswith("language") and " " not in noun:
                 c.unit, c.kind = "languages", "count"
-            elif noun in EXAMPLE_NOUNS or noun in ("data",):
+            elif noun in EXAMPLE_NOUNS or noun in ("data",) or _is_data_items(text, noun, c.value, sent_start, c.num_start, nend):
                 c.unit, c.kind = "examples", "data_size"
             elif noun in ("hours", "minutes"):
                 c.unit, c.kind = "other", "data_size"
@@ -943,6 +985,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             return True
         if letter == "t" or word == "trillion":
             c.unit, c.kind = "tokens", "data_size"
+            return True
+        if _BATCH_SIZE_BEFORE_RE.search(before):
+            c.unit, c.kind = "count", "count"  # "a batch size of 4M or 12M"
+            return True
+        if (letter == "k" or word == "thousand") and _SAMPLES_BEFORE_RE.search(before[-40:]):
+            c.unit, c.kind = "examples", "data_size"  # "training sample size from 158k to 14k"
             return True
         if letter == "k" or word == "thousand":
             win = text[max(sent_start, c.num_start - 60):c.end + 40]
@@ -978,7 +1026,14 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             c.kind = "data_size"
         return True
     if u == "GB":
-        c.kind = "reduction" if _RX_RESOLVE_10.search(before[-40:] + after[:20]) else "other"
+        if _GPU_NAME_BEFORE_RE.search(text, max(0, c.num_start - 12), c.num_start):
+            return False  # memory size in a GPU name ("A800 80GB", "A100-40GB")
+        if _RX_RESOLVE_10.search(before[-40:] + after[:20]):
+            c.kind = "reduction"
+        elif _DATA_AMOUNT_RE.search(before[-30:] + " " + after[:40]):
+            c.kind = "data_size"  # "a 500GB subset of the corpus"
+        else:
+            c.kind = "other"
         return True
     if u == "hz":
         c.unit, c.kind = "other", "other"
@@ -1040,6 +1095,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         else:
             c.kind = "other"
         return True
+    if "." not in raw and _GPU_COUNT_AFTER_RE.match(text, c.end):
+        c.unit, c.kind = "count", "count"  # "8 or 32 A800 GPUs"
+        return True
     noun, nend = _head_noun(text, c.end, generic=True)
     if noun is None:
         om = _RX_RESOLVE_17.match(text[c.end:c.end + 30])
@@ -1057,14 +1115,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             c.unit, c.kind = "params", "model_size"
         elif noun.startswith("language") and " " not in noun:
             c.unit, c.kind = "languages", "count"
-        elif noun in EXAMPLE_NOUNS and c.value >= 10000:
+        elif _is_data_items(text, noun, c.value, sent_start, c.num_start, nend):
             c.unit, c.kind = "examples", "data_size"
-        elif (
-            c.value >= 100
-            and (noun in EXAMPLE_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS))
-            and _DATASET_CONTEXT_RE.search(text, sent_start, c.num_start)
-        ):
-            c.unit, c.kind = "examples", "data_size"  # "a benchmark comprising 597 queries"
         elif noun in ("hours", "minutes"):
             c.unit, c.kind = "other", "other"
         else:
@@ -1114,13 +1166,32 @@ _CLAUSE_WORDS = {
     "that", "which", "who", "whom", "whose", "where", "when", "while", "whereas", "because", "since", "is", "are",
     "was", "were", "has", "have", "had", "it", "we", "they", "this", "these",
 }
-_COMPARISON_BEFORE_RE = re.compile(r"(?:(?<![\w~])[<>≤≥≈~]|\\(?:lesssim|gtrsim|leq|geq|simeq|approx|sim|lt|gt))[\s$]*(?:\\[ ,;]\s*)*$")
+_COMPARISON_BEFORE_RE = re.compile(r"(?:(?<![\w~])(?:[<>]=?|[≤≥≈~])|\\(?:lesssim|gtrsim|leq|geq|simeq|approx|sim|lt|gt))[\s$]*(?:\\[ ,;]\s*)*$")
 
 
 _DATASET_CONTEXT_RE = _ci(
-    r"\b(?:dataset|benchmark|corpus|corpora|collection|test\s?bed|suite)\b[^.;]{0,80}?"
-    r"\b(?:compris\w*|consist\w*|contain\w*|includ\w*|featur\w*|with|of|totall?ing|cover\w*)\b"
+    r"\b(?:dataset|benchmark|corpus|corpora|collection|test\s?bed|suite)s?\b[^.;]{0,80}?"
+    r"\b(?:compris\w*|consist\w*|contain\w*|includ\w*|featur\w*|with|of|totall?ing|cover\w*|involv\w*)\b"
+    r"|\b(?:contain|compris|consist)\w*\b"
 )
+# counted things that are items of a data set (as opposed to categories or setup: tasks, languages, domains, GPUs)
+_DATA_ITEM_NOUNS = EXAMPLE_NOUNS | {
+    "pairs", "charts", "tables", "figures", "equations", "theorems", "proofs", "puzzles", "facts", "triples", "chunks",
+    "files", "functions", "repositories", "commits", "issues", "bugs", "molecules", "proteins", "entities", "words",
+}
+
+
+def _is_data_items(text: str, noun: str, value: float, sent_start: int, num_start: int, nend: int) -> bool:
+    """"597 queries" in "a benchmark comprising 597 queries", "100K examples": an amount of data."""
+    if noun in EXAMPLE_NOUNS and value >= 10000:
+        return True
+    if value < 100:
+        return False
+    head = noun.split()[-1]
+    if head == "pairs" and "language" in text[num_start:nend].lower():
+        return False  # "2,500 language pairs" counts languages
+    itemish = head in _DATA_ITEM_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS)
+    return itemish and _DATASET_CONTEXT_RE.search(text, sent_start, num_start) is not None
 
 
 _RX_TOKENS_KIND_1 = _ci(r"\b(?:train\w*|pre-?train\w*|corpus|corpora|data|on)\s+(?:\w+\s+){0,2}$")
@@ -1156,7 +1227,17 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
     # Every pattern match holds a keyword ("benchmark", "dataset", "test set"); the part before it is made of
     # [\w\s-] characters only. So no match starts before the [\w\s-] run that leads to the first keyword.
     kw = min((i for i in (text.find("benchmark"), text.find("dataset"), text.find("test")) if i >= 0), default=-1)
-    if kw >= 0:
+    g = _BENCH_SUFFIX_GUARD_RE.search(text)
+    if g is not None:
+        # a match holds a suffix literal; its name starts at most one [A-Za-z0-9-] run before the first one
+        start = g.start()
+        while start > 0 and _NAME_CHAR_RE.match(text, start - 1):
+            start -= 1
+        for m in _SUFFIX_BENCH_RE.finditer(text, start):
+            s, e = m.span(1)
+            if not any(s < fe and fs < e for fs, fe in found):
+                found[(s, e)] = m.group(1)
+    if kw >= 0 and _APPOSITION_GUARD_RE.search(text):
         for m in _APPOSITIVE_BENCH_RE.finditer(text):
             name = m.group(1)
             if _NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS:
@@ -1313,6 +1394,7 @@ _RX_MERGE_RANGES_2 = re.compile(r"\s+to\s+")
 _INEQ_RANGE_GAP_RE = re.compile(
     r"[\s$]*(?:<|≤|\\l(?:t|eq|esssim))[\s$]*\\?[A-Za-z][\w{}\\]{0,12}[\s$]*(?:<|≤|\\l(?:t|eq|esssim))[\s$]*"
 )
+_RANGING_FROM_RE = _ci(r"\b(?:rang\w*|var(?:y|ies|ied|ying))\s+from\s+$")
 _RX_MERGE_RANGES_3 = _ci(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$")
 
 
@@ -1327,6 +1409,8 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
             dash = _RX_MERGE_RANGES_1.fullmatch(gap) is not None
             to = _RX_MERGE_RANGES_2.fullmatch(gap) is not None
             from_before = _RX_MERGE_RANGES_3.search(text[max(0, a.start - 25):a.start])
+            if from_before and _RANGING_FROM_RE.search(text, max(0, a.start - 30), a.start):
+                from_before = None  # "ranging from 1B to 8B parameters": one range
             # "5 \\times 10^4 < z < 2 \\times 10^6": bounds of one variable
             ineq = a.value < b.value and _INEQ_RANGE_GAP_RE.fullmatch(gap) is not None
             if (dash or ineq or (to and not from_before and (a.unit is None or a.unit == "scale"))) and (

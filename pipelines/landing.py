@@ -257,20 +257,11 @@ def locate(
     return {k: sorted(v.items()) for k, v in found.items()}
 
 
-def register_landing(
-    instance: dg.DagsterInstance, root: str | Path, cache: HashCache | None = None, last: Iterable[str] = ()
-) -> list[str]:
-    """Add a partition for every dump in the folder (idempotent); returns the folder's keys.
-
-    New partitions are added in key order, those in ``last`` after the others (so that they
-    form one contiguous range).
-    """
-    cache = cache or HashCache(None)
-    keys = sorted({dump_key(d) for d in cache.folder(root).values()})
-    cache.save()
+def register_landing(instance: dg.DagsterInstance, root: str | Path) -> list[str]:
+    """Add a partition for every dump in the folder (idempotent); returns the folder's keys."""
+    keys = sorted({dump_key(sha256_file(p)) for p in landed_files(root)})
     existing = set(instance.get_dynamic_partitions(DUMPS_PARTITIONS))
-    last = set(last)
-    missing = sorted((k for k in keys if k not in existing), key=lambda k: (k in last, k))
+    missing = [k for k in keys if k not in existing]
     if missing:
         instance.add_dynamic_partitions(DUMPS_PARTITIONS, missing)
     return keys
@@ -292,22 +283,66 @@ def ingested_dump_ids(warehouse_root: str | Path) -> list[str]:
     return raw.filter(pl.col("parser_version") == PARSER_VERSION)["dump_id"].to_list()
 
 
+BATCH_PREFIX = "batch-"
+
+
+def _batches_dir(warehouse_root: str | Path) -> Path:
+    return Path(warehouse_root) / "_state" / "batches"
+
+
+def batch_partition(warehouse_root: str | Path, keys: Iterable[str]) -> str:
+    """The partition key of a batch of dumps (content-derived), with its manifest written."""
+    keys = sorted(set(keys))
+    key = BATCH_PREFIX + hashlib.sha256(",".join(keys).encode()).hexdigest()[:KEY_LENGTH]
+    path = _batches_dir(warehouse_root) / f"{key}.json"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"v": 1, "dump_keys": keys}))
+        os.replace(tmp, path)
+    return key
+
+
+def dump_keys_of(warehouse_root: str | Path, partition_keys: Iterable[str]) -> list[str]:
+    """Dump keys behind partition keys: a dump key stands for itself, a batch for its members."""
+    out: list[str] = []
+    for k in partition_keys:
+        if k.startswith(BATCH_PREFIX):
+            path = _batches_dir(warehouse_root) / f"{k}.json"
+            out += json.loads(path.read_text())["dump_keys"] if path.is_file() else []
+        else:
+            out.append(k)
+    return list(dict.fromkeys(out))
+
+
+def batched_dump_keys(warehouse_root: str | Path) -> set[str]:
+    """Every dump key that belongs to some batch partition."""
+    d = _batches_dir(warehouse_root)
+    return {k for p in d.glob(f"{BATCH_PREFIX}*.json") for k in json.loads(p.read_text())["dump_keys"]} if d.is_dir() else set()
+
+
 def plan_landing_run(
     instance: dg.DagsterInstance, root: str | Path, warehouse_root: str | Path
-) -> tuple[list[str], list[str], dict[str, str]]:
-    """Register the folder's dumps; return (all keys, pending keys, run tags over the pending).
+) -> tuple[list[str], list[str], str]:
+    """Register the partition for one run over the folder: (all dump keys, new dump keys, partition).
 
-    Pending = not yet in bronze from this parser version. A run over just those partitions does
-    the same work as a run over all of them (bronze skips dumps it has) without Dagster storing
-    events for every unchanged partition. With nothing pending, the last key is kept so the run
-    still refreshes everything downstream.
+    New = not yet in bronze from this parser version. One new dump gets its own partition (as
+    from the sensor); several get one batch partition (Dagster stores events per partition and
+    asset: with SQLite that costs ~0.1 s per partition, minutes for thousands of dumps). With
+    nothing new the run covers a batch of the whole folder: bronze parses nothing, downstream
+    assets are refreshed.
     """
     cache = hash_cache(warehouse_root)
+    keys = sorted({dump_key(d) for d in cache.folder(root).values()})
+    cache.save()
     done = {dump_key(d) for d in ingested_dump_ids(warehouse_root)}
-    new = {dump_key(d) for d in cache.folder(root).values()} - done
-    keys = register_landing(instance, root, cache, last=new)
-    pending = [k for k in keys if k in new] or keys[-1:]
-    return keys, pending, range_tags(instance, pending)
+    new = [k for k in keys if k not in done]
+    if not keys:
+        return [], [], ""
+    partition = new[0] if len(new) == 1 else batch_partition(warehouse_root, new or keys)
+    if not instance.has_dynamic_partition(DUMPS_PARTITIONS, partition):
+        instance.add_dynamic_partitions(DUMPS_PARTITIONS, [partition])
+    return keys, new, partition
 
 
 def range_tags(instance: dg.DagsterInstance, keys: Iterable[str]) -> dict[str, str]:

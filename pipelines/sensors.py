@@ -8,8 +8,8 @@ import time
 import dagster as dg
 
 from pipelines.jobs import ingest_dump_job
-from pipelines.landing import FILE_TAG, Cursor, dump_partitions, scan_landing
-from pipelines.resources import LandingZoneResource
+from pipelines.landing import FILE_TAG, Cursor, batched_dump_keys, dump_partitions, scan_landing
+from pipelines.resources import LandingZoneResource, WarehouseResource
 
 SENSOR_NAME = "landing_sensor"
 INTERVAL_SECONDS = int(os.environ.get("PAPERLAKE_SENSOR_INTERVAL", "30"))
@@ -24,12 +24,21 @@ INTERVAL_SECONDS = int(os.environ.get("PAPERLAKE_SENSOR_INTERVAL", "30"))
                 "for it. Identical bytes (re-drops, renamed copies) add nothing; files still being "
                 "written are picked up once quiet.",
 )
-def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZoneResource):
+def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZoneResource, warehouse: WarehouseResource):
     start = time.perf_counter()
+    batched: list[set[str]] = []  # dumps ingested by `paperlake run` batches, read once if needed
+
+    def is_known(key: str) -> bool:
+        if context.instance.has_dynamic_partition(dump_partitions.name, key):
+            return True
+        if not batched:
+            batched.append(batched_dump_keys(warehouse.folder()))
+        return key in batched[0]
+
     scan = scan_landing(
         landing.folder(),
         Cursor.from_json(context.cursor),
-        is_known=lambda key: context.instance.has_dynamic_partition(dump_partitions.name, key),
+        is_known=is_known,
         settle_seconds=landing.settle_seconds,
         max_new=landing.max_new_per_tick,
     )

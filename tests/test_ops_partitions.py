@@ -10,7 +10,15 @@ from paperlake.delta import DeltaStore
 from paperlake.settings import SAMPLE_DUMPS
 from pipelines.definitions import defs
 from pipelines.jobs import DOWNSTREAM_OF_BRONZE
-from pipelines.landing import DUMPS_PARTITIONS, FILE_TAG, dump_key, range_tags, register_landing, sha256_file
+from pipelines.landing import (
+    DUMPS_PARTITIONS,
+    FILE_TAG,
+    dump_key,
+    dump_keys_of,
+    range_tags,
+    register_landing,
+    sha256_file,
+)
 from pipelines.resources import GreatExpectationsResource, LandingZoneResource, TaxonomyResource, WarehouseResource
 
 # Columns recording *when* a dump was ingested (every timestamp column: ingested_at and what is
@@ -103,23 +111,23 @@ def test_paperlake_run_registers_partitions_and_runs_everything_in_process(tmp_p
     argv = ["run", "--landing", str(landing), "--warehouse", str(tmp_path / "wh")]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "2 dump(s) in landing; the run covers 2 partition(s)" in out and "SUCCESS" in out and "gold/paper_catalog" in out
+    assert "2 dump(s) in landing, 2 not yet in bronze; partition batch-" in out and "SUCCESS" in out
+    assert "gold/paper_catalog" in out
     with dg.DagsterInstance.get() as instance:
-        assert len(instance.get_dynamic_partitions(DUMPS_PARTITIONS)) == 2
+        [batch] = instance.get_dynamic_partitions(DUMPS_PARTITIONS)  # the two dumps are one batch partition
         [run] = instance.get_runs()
-        assert run.tags["dagster/asset_partition_range_start"] != run.tags["dagster/asset_partition_range_end"]
+        assert run.tags["dagster/partition"] == batch
+        assert sorted(dump_keys_of(tmp_path / "wh", [batch])) == sorted(dump_key(sha256_file(p)) for p in landing.iterdir())
     assert DeltaStore(tmp_path / "wh").count("bronze/raw_dumps") == 2
-    # Second run: same partitions, nothing new committed.
+    # Second run: nothing new, nothing committed.
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "new commit" not in out and "unchanged" in out
-    # A new dump: the run covers just its partition; files already hashed are not read again.
+    assert "0 not yet in bronze" in out and "new commit" not in out and "unchanged" in out
+    # A new dump gets its own partition (as from the sensor); hashed files are not read again.
     assert (tmp_path / "wh" / "_state" / "landing_hashes.json").is_file()
     shutil.copy(sorted(SAMPLE_DUMPS.iterdir())[2], landing)
+    new_key = dump_key(sha256_file(sorted(SAMPLE_DUMPS.iterdir())[2]))
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "3 dump(s) in landing; the run covers 1 partition(s)" in out and "SUCCESS" in out
+    assert f"3 dump(s) in landing, 1 not yet in bronze; partition {new_key}" in out and "SUCCESS" in out
     assert DeltaStore(tmp_path / "wh").count("bronze/raw_dumps") == 3
-    with dg.DagsterInstance.get() as instance:
-        last = instance.get_runs(limit=1)[0]
-        assert last.tags["dagster/asset_partition_range_start"] == last.tags["dagster/asset_partition_range_end"]

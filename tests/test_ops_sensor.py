@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import shutil
 import time
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -15,22 +16,24 @@ from pipelines.landing import (
     DUMPS_PARTITIONS,
     FILE_TAG,
     Cursor,
+    batch_partition,
     dump_key,
     locate,
     scan_landing,
     sha256_file,
 )
-from pipelines.resources import LandingZoneResource
+from pipelines.resources import LandingZoneResource, WarehouseResource
 from pipelines.schedules import gold_daily_refresh, maintenance_schedules
 from pipelines.sensors import landing_sensor
 
 SAMPLES = sorted(SAMPLE_DUMPS.iterdir())
 
 
-def _tick(instance, landing, cursor=None, settle=0.0, max_new=50):
+def _tick(instance, landing, cursor=None, settle=0.0, max_new=50, warehouse=None):
     ctx = dg.build_sensor_context(
         instance=instance, cursor=cursor,
-        resources={"landing": LandingZoneResource(root=str(landing), settle_seconds=settle, max_new_per_tick=max_new)},
+        resources={"landing": LandingZoneResource(root=str(landing), settle_seconds=settle, max_new_per_tick=max_new),
+                   "warehouse": WarehouseResource(root=str(warehouse or Path(landing).parent / "wh"))},
     )
     result = landing_sensor(ctx)
     # What the daemon does with the tick result: register partitions (runs are launched from requests).
@@ -95,6 +98,17 @@ def test_identical_files_landing_together_are_one_dump(instance, tmp_path):
     shutil.copy(SAMPLES[1], tmp_path / "b.txt")
     result = _tick(instance, tmp_path)
     assert len(result.run_requests) == 1 and len(instance.get_dynamic_partitions(DUMPS_PARTITIONS)) == 1
+
+
+def test_dumps_ingested_by_a_batch_run_are_known_to_the_sensor(instance, tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for p in SAMPLES[:2]:
+        shutil.copy(p, landing / p.name)
+    batch_partition(tmp_path / "wh", [dump_key(sha256_file(p)) for p in SAMPLES[:2]])  # as `paperlake run` does
+    shutil.copy(SAMPLES[2], landing / SAMPLES[2].name)
+    result = _tick(instance, landing, warehouse=tmp_path / "wh")
+    assert [r.partition_key for r in result.run_requests] == [dump_key(sha256_file(SAMPLES[2]))]
 
 
 def test_partial_files_are_not_picked_up_early(instance, tmp_path):
