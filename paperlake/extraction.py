@@ -213,7 +213,15 @@ def _trie_regex(words) -> str:
 # one "+" ("GSM8K+" -> GSM8K). One regex finds exactly those tokens; group 1 is the lexicon key.
 _TOKEN_CHARS = re.compile(r"[\w+./-]")
 _WORD_OR_DASH = re.compile(r"[\w-]")
-_LEXICON_TOKEN_RE = re.compile(r"(" + _trie_regex(_BENCH_INDEX) + r")(\+?)[.,/]*(?![\w+./-])")
+# Keys starting with a lower-case letter ("ogbn-arxiv") get their own regex, run only when their literal occurs:
+# the main regex then starts with capitals and digits only, which `re` skips to quickly. Matches of the two never
+# overlap (each is a whole token), so their union is what one regex over all keys finds.
+_LOWER_KEYS = [k for k in _BENCH_INDEX if k[0].islower()]
+_LEXICON_TOKEN_RE = re.compile(
+    r"(" + _trie_regex([k for k in _BENCH_INDEX if not k[0].islower()]) + r")(\+?)[.,/]*(?![\w+./-])"
+)
+_LEXICON_LOWER_RE = re.compile(r"(" + _trie_regex(_LOWER_KEYS) + r")(\+?)[.,/]*(?![\w+./-])") if _LOWER_KEYS else None
+_LOWER_KEY_PREFIXES = tuple(sorted({k[:4] for k in _LOWER_KEYS}))
 
 
 def _inside_token(text: str, p: int) -> bool:
@@ -228,9 +236,18 @@ def _inside_token(text: str, p: int) -> bool:
     return False
 
 
+def _lexicon_matches(text: str):
+    ms = list(_LEXICON_TOKEN_RE.finditer(text))
+    if _LEXICON_LOWER_RE is not None and any(p in text for p in _LOWER_KEY_PREFIXES):
+        low = list(_LEXICON_LOWER_RE.finditer(text))
+        if low:
+            ms = sorted(ms + low, key=lambda m: m.start())
+    return ms
+
+
 def _lexicon_benchmarks(text: str) -> list[tuple[int, int, str]]:
     out = []
-    for m in _LEXICON_TOKEN_RE.finditer(text):
+    for m in _lexicon_matches(text):
         s = m.start()
         if s > 0 and text[s - 1] in "+./" and _inside_token(text, s):
             continue
@@ -389,13 +406,14 @@ class _Guards:
 
     Each flag is False only when the scan it guards cannot match (a literal every match holds is absent), so
     skipping the scan changes nothing: `year` ("19"/"20"), `date_or_section` (a month/section guard literal),
-    `lexicon` (the first word of a lexicon benchmark name).
+    `lexicon` (the first word of a lexicon benchmark name as a word), `bench_suffix` (a benchmark-name suffix).
     """
 
-    __slots__ = ("year", "date_or_section", "lexicon")
+    __slots__ = ("year", "date_or_section", "lexicon", "bench_suffix")
 
-    def __init__(self, year: bool, date_or_section: bool, lexicon: bool):
+    def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True):
         self.year, self.date_or_section, self.lexicon = year, date_or_section, lexicon
+        self.bench_suffix = bench_suffix
 
 
 def _parse_number(s: str) -> float:
@@ -1227,7 +1245,7 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
     # Every pattern match holds a keyword ("benchmark", "dataset", "test set"); the part before it is made of
     # [\w\s-] characters only. So no match starts before the [\w\s-] run that leads to the first keyword.
     kw = min((i for i in (text.find("benchmark"), text.find("dataset"), text.find("test")) if i >= 0), default=-1)
-    g = _BENCH_SUFFIX_GUARD_RE.search(text)
+    g = _BENCH_SUFFIX_GUARD_RE.search(text) if guards is None or guards.bench_suffix else None
     if g is not None:
         # a match holds a suffix literal; its name starts at most one [A-Za-z0-9-] run before the first one
         start = g.start()
@@ -1523,6 +1541,16 @@ _MENTION_FIELDS = ("mention", "span_start", "span_end", "value", "unit", "kind",
 
 _LEXICON_KEYS = sorted(_BENCH_INDEX)
 _DATE_OR_SECTION_LITERALS = list(_MONTHS + _SECTION_WORDS)
+# Polars (Rust) regexes that match wherever the Python scans they guard can match (no look-around in Rust):
+# a lexicon token starts after a non-word character, and a key ending in a word character ends before one.
+_LEXICON_GUARD_PL = (
+    r"\b(?:"
+    + "|".join(re.escape(k) for k in sorted(_LEXICON_KEYS, key=len, reverse=True) if k[-1].isalnum() or k[-1] == "_")
+    + r")\b|\b(?:"
+    + "|".join(re.escape(k) for k in _LEXICON_KEYS if not (k[-1].isalnum() or k[-1] == "_"))
+    + r")"
+)
+_BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
@@ -1541,16 +1569,17 @@ def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
             .with_columns(
                 a.str.contains_any(["19", "20"]).alias("_g_year"),
                 a.str.contains_any(_DATE_OR_SECTION_LITERALS).alias("_g_ds"),
-                a.str.contains_any(_LEXICON_KEYS).alias("_g_lex"),
+                a.str.contains(_LEXICON_GUARD_PL).alias("_g_lex"),
+                a.str.contains(_BENCH_SUFFIX_GUARD_PL).alias("_g_suffix"),
             )
         )
         paper_ids = cols["paper_id"]
         field_cols = [cols[k] for k in _MENTION_FIELDS]
         cache: dict[str, list[dict]] = {}
-        for pid, abstract, g_year, g_ds, g_lex in rows.iter_rows():
+        for pid, abstract, g_year, g_ds, g_lex, g_suffix in rows.iter_rows():
             mentions = cache.get(abstract)
             if mentions is None:
-                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex))
+                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix))
             if not mentions:
                 continue
             pid = None if pid is None else str(pid)

@@ -1,8 +1,10 @@
 """Great Expectations 1.x validation of Polars frames (Dagster-free).
 
 GX has no Polars backend, so the columns a suite needs are converted to pandas. Above
-``max_rows`` a deterministic sample is validated and the metadata says so. Importing
-``great_expectations`` costs seconds: it happens lazily, once per process.
+``max_rows`` a deterministic sample is validated and the metadata says so; the key
+expectations (non-null, unique) are then also evaluated on every row with Polars, so a
+duplicate or missing key outside the sample still fails the suite. Importing
+``great_expectations`` costs seconds: it happens once per process, in the background.
 """
 
 from __future__ import annotations
@@ -71,9 +73,11 @@ def validate(
                 "examples": (r.result.get("partial_unexpected_list") or [])[:3],
             }
         )
+    if sampled:
+        rows += _full_table_key_checks(df, expectations)
     failed = [r for r in rows if not r["success"]]
     return CheckOutcome(
-        passed=bool(result.success),
+        passed=bool(result.success) and not failed,
         metadata={
             "suite": suite_name,
             "expectations": len(rows),
@@ -84,6 +88,22 @@ def validate(
         },
         description=f"Great Expectations suite {suite_name}",
     )
+
+
+_FULL_TABLE = {
+    "ExpectColumnValuesToNotBeNull": lambda c: pl.col(c).is_null().sum(),
+    "ExpectColumnValuesToBeUnique": lambda c: pl.col(c).drop_nulls().is_duplicated().sum(),
+}
+
+
+def _full_table_key_checks(df: pl.DataFrame, expectations: Sequence[Expectation]) -> list[dict]:
+    """Non-null and unique expectations over every row (vectorised), beside a sampled GX run."""
+    todo = [(name, kw["column"]) for name, kw in expectations if name in _FULL_TABLE and "column" in kw]
+    if not todo:
+        return []
+    counts = df.select(_FULL_TABLE[n](c).alias(str(i)) for i, (n, c) in enumerate(todo)).row(0)
+    return [{"expectation": f"{n} (polars, all {df.height} rows)", "column": c, "success": k == 0,
+             "unexpected": int(k), "observed": None, "examples": []} for (n, c), k in zip(todo, counts)]
 
 
 def _markdown(rows: list[dict]) -> str:
