@@ -90,7 +90,11 @@ def bronze_ingest(
     files = [Dump(name, data) for k in keys for name, data in located.get(k, [])]
     current_ids = set(current["dump_id"])
     todo = [d for d in files if d.dump_id not in current_ids]
+    n_files, n_todo = len(files), len(todo)
+    names = pl.DataFrame({"dump_id": [d.dump_id for d in files], "name": [d.name for d in files]},
+                         schema={"dump_id": pl.String, "name": pl.String})
     batch = ingest(todo, ingested_at=now)
+    del located, files, todo  # the dumps' bytes: not needed past parsing (large backfills)
     # Keep the first ingest time of dumps re-parsed by a newer parser.
     first_seen = known.select("dump_id", pl.col("ingested_at").alias("_first"))
     raw = batch.raw_dumps.join(first_seen, on="dump_id", how="left").with_columns(
@@ -99,7 +103,6 @@ def bronze_ingest(
     listings = batch.listings.drop("ingested_at").join(raw.select("dump_id", "ingested_at"), on="dump_id", how="left")
     quarantine = batch.quarantine.drop("ingested_at").join(raw.select("dump_id", "ingested_at"), on="dump_id", how="left")
     # Already-known dumps landed under a new name: record the alias.
-    names = pl.DataFrame({"dump_id": [d.dump_id for d in files], "name": [d.name for d in files]}, schema={"dump_id": pl.String, "name": pl.String})
     aliased = (
         current.join(names.group_by("dump_id").agg(pl.col("name").alias("_new")), on="dump_id")
         .with_columns(pl.concat_list("file_names", "_new").list.unique().list.sort().alias("file_names"))
@@ -107,8 +110,8 @@ def bronze_ingest(
     )
     all_raw = pl.concat([current.join(aliased.select("dump_id"), on="dump_id", how="anti"), aliased, raw])
     all_raw = catalog.RAW_DUMPS.conform(all_raw)
-    context.log.info(f"{len(keys)} partition(s), {len(files)} landed files, {len(todo)} to parse, "
-                     f"{len(files) - len(todo)} already in bronze")
+    context.log.info(f"{len(keys)} dump(s), {n_files} landed files, {n_todo} to parse, "
+                     f"{n_files - n_todo} already in bronze")
 
     # Checks evaluate the new batch; reconciliation covers the whole table after the write.
     gx = great_expectations
@@ -168,7 +171,7 @@ def bronze_ingest(
     scope = "t.dump_id IN ({})".format(", ".join(f"'{d}'" for d in reparsed)) if reparsed else None
     yield from publish_group(context, store, [
         TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,
-                   delete_scope=None, extra_metadata={"partitions": len(keys), "files_landed": len(files), "dumps_parsed": len(todo),
+                   delete_scope=None, extra_metadata={"dumps_covered": len(keys), "files_landed": n_files, "dumps_parsed": n_todo,
                                    "missing_files": len(missing)}),
         # Rows of dumps never seen before have new keys (the dump's hash prefixes them): append.
         TableWrite(LISTINGS, listings, keys=["listing_id"], checks=LISTINGS_CHECKS, outcomes=listing_outcomes,

@@ -9,8 +9,10 @@ Spans are Python str offsets into the abstract exactly as given (LaTeX `\\%` or 
 Performance (thousands of abstracts/s on one core): every regex is compiled once; whole-abstract scans are
 few and written so that `re` can skip ahead (patterns starting with a literal or character class, one trie
 regex for the benchmark lexicon); scans that cannot match are skipped by cheap necessary conditions
-(literals that must occur, see `_Guarded`); `extract_metrics` drops digit-free abstracts in Polars and
-builds the frame once from column lists. `bench_extraction` measures throughput.
+(literals that must occur, see `_Guarded`); case-insensitive patterns run as lower-cased patterns on lower-cased
+ASCII text (`_CI`, about 3x faster than re.I). `extract_metrics` drops digit-free abstracts and looks up the
+`_Guards` literals for all abstracts in one vectorised Polars pass, extracts each distinct abstract once (papers
+listed in several dumps) and builds the frame once from column lists. `bench_extraction` measures throughput.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import polars as pl
 
 from paperlake.extraction_lexicon import COUNT_NOUNS, EXAMPLE_NOUNS, NON_NAME_WORDS, benchmark_names
 
-EXTRACTOR_VERSION = "metrics-1.0.1"
+EXTRACTOR_VERSION = "metrics-1.1.0"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -105,7 +107,7 @@ _ETAL_RE = re.compile(r"\([^()]*\bet\s+al\.?[^()]*\)")
 _ETAL_GUARD = re.compile(r"et\s+al")
 _BRACKET_YEAR_RE = re.compile(r"\[[^\[\]]*\d{4}[^\[\]]*\]")
 _PAREN_YEAR_RE = re.compile(r"\([^()]{0,40}\b(?:19|20)\d\d[a-z]?(?:;[^()]*)?\)")
-_TILDE_REF_RE = re.compile(r"~\w*\d{4}\w*")
+_TILDE_REF_RE = re.compile(r"~(?=\w*[A-Za-z])\w*\d{4}\w*")  # "~Smith2020"-style references, not "~3000"
 _DATE_RE = re.compile(
     r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
@@ -133,9 +135,11 @@ _UNIT_RE = re.compile(
   | (?P<bits>\s?-?\s?bits?\b)
   | (?P<ms>\s?(?:ms|milliseconds?)\b|-(?:ms|milliseconds?)\b)
   | (?P<sec>\s?(?:s|sec|secs|seconds?)\b|-(?:secs?|seconds?)\b)
-  | (?P<time>\s?-?\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|GPU\s+hours|GPU-hours)\b)
+  | (?P<time>\s?-?\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|years?|GPU\s+hours|GPU-hours)\b)
   | (?P<fps>\s?(?:FPS|fps)\b)
   | (?P<hz>\s?(?:[kKMG]?Hz|[kKMG]?bps|[kKMG]b/s)(?![\w/]))
+  | (?P<phys>\s?(?:[mµμ]K|[kMGT]?eV|[kM]?pc|Mpc|mas|arcsec|arcmin|deg|[nµμ]m|mm|cm|km|°C|dB)(?![\w/])
+      |\sK(?![\w/-])(?!\s+(?:tokens?|context|samples|examples|steps|images|words|instructions|questions|pairs|data)\b))
   | (?P<usd>\s+(?:dollars?|USD)\b)
   | (?P<shot>-shot\b)
     """,
@@ -348,7 +352,7 @@ class _Guarded:
 
 # Cue words for deciding the kind of a %/x number (searched near the number).
 _RED_AFTER = _ci(r"^\s*(?:[\w-]+\s+){0,2}?(?:fewer|less|lower|smaller|reduction|reductions|reduced|compression|cheaper|savings?|"
-    r"decrease|cut|shorter|memory|cost|costs|storage|sparsity|of\s+(?:the\s+)?(?:parameters|compute|tokens|"
+    r"decrease|cut|shorter|memory|cost|costs|storage|sparsity|of\s+(?:(?:the|its|their|our)\s+)?(?:parameters|compute|tokens|"
     r"training|pretraining|pre-training|original|model|weights|memory|cost|data|vocabulary|FLOPs))\b")
 _SPEED_AFTER = _ci(r"^\s*(?:[\w-]+\s+){0,2}?(?:speed-?ups?|speed\s+up|faster|acceleration|accelerat\w*|throughput|speed|"
     r"tokens?/s|inference\s+speed|decoding\s+speed)\b")
@@ -406,14 +410,15 @@ class _Guards:
 
     Each flag is False only when the scan it guards cannot match (a literal every match holds is absent), so
     skipping the scan changes nothing: `year` ("19"/"20"), `date_or_section` (a month/section guard literal),
-    `lexicon` (the first word of a lexicon benchmark name as a word), `bench_suffix` (a benchmark-name suffix).
+    `lexicon` (the first word of a lexicon benchmark name as a word), `bench_suffix` (a benchmark-name suffix),
+    `links` (what a URL, domain or "et al." citation needs).
     """
 
-    __slots__ = ("year", "date_or_section", "lexicon", "bench_suffix")
+    __slots__ = ("year", "date_or_section", "lexicon", "bench_suffix", "links")
 
-    def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True):
+    def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True, links: bool = True):
         self.year, self.date_or_section, self.lexicon = year, date_or_section, lexicon
-        self.bench_suffix = bench_suffix
+        self.bench_suffix, self.links = bench_suffix, links
 
 
 def _parse_number(s: str) -> float:
@@ -433,17 +438,18 @@ def _skip_zones(text: str, guards: "_Guards | None" = None) -> tuple[list[tuple[
     `guards` (computed for many abstracts at once by `extract_metrics`) holds such conditions.
     """
     zones = []
-    if "http" in text or "www." in text:
-        zones.extend(m.span() for m in _URL_RE.finditer(text))
-    tld = _TLD_RE.search(text)
-    if tld is not None:
-        # a domain match lies in a [\w.-]+ run holding ".com" etc.: start scanning at the first such run
-        pos = tld.start()
-        while pos > 0 and _SEGMENT_CHAR.match(text, pos - 1):
-            pos -= 1
-        zones.extend(m.span() for m in _DOMAIN_RE.finditer(text, pos))
-    if _ETAL_GUARD.search(text):
-        zones.extend(m.span() for m in _ETAL_RE.finditer(text))
+    if guards is None or guards.links:
+        if "http" in text or "www." in text:
+            zones.extend(m.span() for m in _URL_RE.finditer(text))
+        tld = _TLD_RE.search(text)
+        if tld is not None:
+            # a domain match lies in a [\w.-]+ run holding ".com" etc.: start scanning at the first such run
+            pos = tld.start()
+            while pos > 0 and _SEGMENT_CHAR.match(text, pos - 1):
+                pos -= 1
+            zones.extend(m.span() for m in _DOMAIN_RE.finditer(text, pos))
+        if _ETAL_GUARD.search(text):
+            zones.extend(m.span() for m in _ETAL_RE.finditer(text))
     if "[" in text:
         zones.extend(m.span() for m in _BRACKET_YEAR_RE.finditer(text))
     # every year match holds "19" or "20"; every date/section match holds one of the guard literals
@@ -572,7 +578,9 @@ _RX_CLASSIFY_PCT_X_6 = _Guarded(
 _RX_CLASSIFY_PCT_X_7 = _ci(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b")
 _RX_CLASSIFY_PCT_X_8 = _ci(r"^\s*(?:of\s+(?:the\s+)?cases)")
 _RX_CLASSIFY_PCT_X_9 = _ci(r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:error|hallucination|perplexity|WER|loss)")
-_RX_CLASSIFY_PCT_X_10 = _ci(r"\b(?:error|hallucination)")
+_RX_CLASSIFY_PCT_X_10 = _ci(
+    r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting)"
+)
 
 
 # "N% of [the] [adj] <plural noun>"; nouns that make the share a resource saving or a success rate are excluded
@@ -594,6 +602,20 @@ _STRONG_REDUCTION_BEFORE = _ci(
 )
 
 
+_PCT_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)[+]?\d+(?:\.\d+)?\s?\\?%)+")
+_IMP_BY_METRIC_RE = _ci(r"\bby\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?of\s+(?:up\s+to\s+|about\s+|over\s+)?$")
+_RETAIN_BEFORE_RE = _ci(
+    r"\b(?:maintain|retain|preserv|recover|achiev)\w*\s+(?:at\s+least\s+|over\s+|about\s+|up\s+to\s+|nearly\s+|roughly\s+|"
+    r"approximately\s+|only\s+|more\s+than\s+)?$"
+)
+_RESOURCE_AFTER_RE = _ci(
+    r"^\s*(?:of\s+)?(?:(?:the|its|their|our)\s+)?(?:\w+\s+)?(?:parameters|params|compute|tokens|FLOPs|memory|KV|cache|weights|"
+    r"sparsity|size)\b"
+)
+_OF_AFTER_RE = re.compile(r"\s*of\b")
+_RECALL_VERB_BEFORE_RE = _ci(r"\b(?:detect|identif|solv|answer|pass|correct|recogni|classif|catch|flag)\w*\b[^.;]{0,25}$")
+
+
 def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     before = text[max(sent_start, c.num_start - 150):c.num_start]
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
@@ -611,6 +633,13 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     # percentages
     if text[c.num_start - 1:c.num_start] == "+":
         return "improvement"  # "+4.2%"
+    lm = _PCT_LIST_AFTER_RE.match(after)
+    if lm is not None:  # "7.8% and 2.0% improvements": a listed number shares the cue after the list
+        after = text[c.end + lm.end():c.end + lm.end() + 50]
+    if _IMP_BY_METRIC_RE.search(before):
+        return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
+    if _RETAIN_BEFORE_RE.search(before) and _OF_AFTER_RE.match(after) and not _RESOURCE_AFTER_RE.match(after):
+        return "score"  # "maintaining at least 88.8% of original preferences"
     if _RX_CLASSIFY_PCT_X_6.search(before):
         return "score"
     if _SPEED_AFTER.match(after) and not _RX_CLASSIFY_PCT_X_7.match(after):
@@ -629,6 +658,7 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         and sm.group(1).lower() not in _SHARE_NOT_POPULATION
         and sm.group(1).lower() not in _NOT_PLURAL
         and not _STRONG_REDUCTION_BEFORE.search(before)
+        and not _RECALL_VERB_BEFORE_RE.search(before[-40:])
     ):
         return "other"
     if _SPEED_BEFORE.search(before):
@@ -650,6 +680,9 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
 
 _RX_CANDIDATES_1 = re.compile(r"[\s-]?(?:seconds?|secs?|s)\b")
 _RX_CANDIDATES_2 = re.compile(r"\s")
+# "N times" counting occurrences rather than multiplying ("returned nothing 14 times, a wrong page 24 times")
+_MULTIPLIER_BEFORE_RE = _ci(r"speed|faster|ratio|factor|compress|reduc|fewer|less|more|larger|smaller|higher|lower|up\s+to|by\s+$")
+_OCCURRENCES_AFTER_RE = re.compile(r"\s*(?:[,.;:)]|and\b|or\b|per\b|in\s+(?:a|the|each|total)\b|$)")
 _SCI_TIMES_TAIL_RE = re.compile(r"\s*10\s*\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
 _SCI_POWER_RE = re.compile(r"\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
 _RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
@@ -718,6 +751,12 @@ def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
                 unit = "%"
             elif g == "times":
                 unit = "x"
+                if (
+                    um.group(0).startswith(" times")
+                    and _OCCURRENCES_AFTER_RE.match(text, um.end())
+                    and not _MULTIPLIER_BEFORE_RE.search(text, max(0, s - 40), s)
+                ):
+                    unit = "occurrences"
             elif g == "tbtok":
                 unit, scale, scale_only = "tokens", 1e12, True
             elif g == "mem":
@@ -745,6 +784,8 @@ def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
                 unit = "time"
             elif g == "hz":
                 unit = "hz"
+            elif g == "phys":
+                unit = "phys"
             elif g == "fps":
                 unit = "fps"
             elif g == "usd":
@@ -880,11 +921,11 @@ def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, 
     for i, wm in enumerate(_RX_HEAD_NOUN_2.finditer(m.group(1))):
         w = wm.group(1)
         lw = w.lower().rstrip("'")
-        if lw in COUNT_NOUNS or _RX_HEAD_NOUN_3.fullmatch(w) or (
+        if lw in COUNT_NOUNS or lw in EXAMPLE_NOUNS or _RX_HEAD_NOUN_3.fullmatch(w) or (
             generic
             and lw not in _NOT_PLURAL
             and (
-                (i == 0 and _RX_HEAD_NOUN_4.fullmatch(w))
+                (i == 0 and (_RX_HEAD_NOUN_4.fullmatch(w) or _PLURAL_WORD_RE.fullmatch(w)))
                 or (
                     i == 1
                     and _PLURAL_WORD_RE.fullmatch(w)
@@ -1056,6 +1097,10 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if u == "hz":
         c.unit, c.kind = "other", "other"
         return True
+    if u == "phys":  # physical quantities: "2.17 K", "150 MHz", "25 deg", "1.31 dB"
+        c.unit = "other"
+        c.kind = "improvement" if _IMP_BEFORE.search(before) or text[c.num_start - 1:c.num_start] == "+" else "other"
+        return True
     if u == "fps":
         c.unit, c.kind = "other", "score"
         return True
@@ -1063,6 +1108,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.kind = "other"
         return True
     if u == "shot":
+        c.unit, c.kind = "count", "count"
+        return True
+    if u == "occurrences":
         c.unit, c.kind = "count", "count"
         return True
     if u in ("sci", "res"):  # "5 \\times 10^4", "256x256"
@@ -1106,7 +1154,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if pm:
         c.end = pm.end()
         c.unit = "pp"
-        if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before):
+        if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before) or text[c.num_start - 1:c.num_start] == "+":
             c.kind = "improvement"
         elif _RX_RESOLVE_16.search(before):
             c.kind = "other"
@@ -1145,6 +1193,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if _RX_RESOLVE_18.search(before):
             c.unit, c.kind = "x", "speedup"
             return True
+        if _VAR_BOUND_BEFORE_RE.search(text, max(0, c.num_start - 30), c.num_start):
+            c.unit, c.kind = "other", "other"  # "$z < 0.1$", "p < 0.05"
+            return True
         c.unit = "score"
         c.kind = "improvement" if _RX_RESOLVE_19.match(after) else "score"
         if _RX_RESOLVE_20.search(before):
@@ -1180,6 +1231,9 @@ def _in_math(text: str, end: int) -> bool:
     return close >= 0 and _MATH_CHARS_RE.search(text, end, close) is not None
 
 
+_VAR_BOUND_BEFORE_RE = re.compile(
+    r"(?:(?<![\w\\])[A-Za-z]\w{0,3}|\})[\s$]*(?:[<>]=?|[≤≥]|\\(?:l(?:eq|t|esssim)|g(?:eq|t|trsim)))[\s$]*$"
+)
 _CLAUSE_WORDS = {
     "that", "which", "who", "whom", "whose", "where", "when", "while", "whereas", "because", "since", "is", "are",
     "was", "were", "has", "have", "had", "it", "we", "they", "this", "these",
@@ -1201,13 +1255,13 @@ _DATA_ITEM_NOUNS = EXAMPLE_NOUNS | {
 
 def _is_data_items(text: str, noun: str, value: float, sent_start: int, num_start: int, nend: int) -> bool:
     """"597 queries" in "a benchmark comprising 597 queries", "100K examples": an amount of data."""
-    if noun in EXAMPLE_NOUNS and value >= 10000:
-        return True
-    if value < 100:
-        return False
     head = noun.split()[-1]
     if head == "pairs" and "language" in text[num_start:nend].lower():
         return False  # "2,500 language pairs" counts languages
+    if (noun in EXAMPLE_NOUNS or head == "pairs") and value >= 10000:
+        return True
+    if value < 100:
+        return False
     itemish = head in _DATA_ITEM_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS)
     return itemish and _DATASET_CONTEXT_RE.search(text, sent_start, num_start) is not None
 
@@ -1224,7 +1278,9 @@ def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
         return "data_size"
     if _CONTEXT_CUES.search(win_before[-50:] + win_after[:30]) or c.value <= 2e6:
         return "context_length"
-    if not _DATA_CUES.search(text[sent_start:c.num_start] + text[c.end:c.end + 60]):
+    rest = text[c.end:c.end + 60]
+    cut = _SENT_SPLIT_RE.search(rest)
+    if not _DATA_CUES.search(text[sent_start:c.num_start] + (rest[:cut.start()] if cut else rest)):
         return "context_length"  # "language modeling with up to 4 million tokens"
     return "data_size"
 
@@ -1453,6 +1509,7 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+_PAREN_OPEN_GAP_RE = re.compile(r"\s*\(\s*(?:i\.e\.,?\s*)?[+]?")
 _LIST_GAP_RE = re.compile(
     r"^(?:\s+(?:on|for|in|with|of)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$"
 )
@@ -1507,6 +1564,10 @@ def _mentions(text: str, guards: _Guards | None = None) -> list[dict]:
                 continue
             seen_other.add((c.unit, c.value))
         _continue_list(text, kept, c)
+        if kept and c.unit == "%" and c.kind == "score" and kept[-1].kind in ("improvement", "reduction", "speedup"):
+            # "+0.088 (12%)": the same change restated in relative terms
+            if _PAREN_OPEN_GAP_RE.fullmatch(text, kept[-1].end, c.start) and text[c.end:c.end + 1] == ")":
+                c.kind = kept[-1].kind
         kept.append(c)
     _assign_benchmarks(text, kept, bounds, guards)
     out = []
@@ -1550,6 +1611,8 @@ _LEXICON_GUARD_PL = (
     + "|".join(re.escape(k) for k in _LEXICON_KEYS if not (k[-1].isalnum() or k[-1] == "_"))
     + r")"
 )
+# Python's \s also matches \x1c-\x1f, Rust's does not
+_LINKS_GUARD_PL = r"http|www\.|\.(?:com|org|net|io|ai|edu|dev|html|py|md)|et[\s\x1c-\x1f]+al"
 _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
 
 
@@ -1571,15 +1634,16 @@ def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
                 a.str.contains_any(_DATE_OR_SECTION_LITERALS).alias("_g_ds"),
                 a.str.contains(_LEXICON_GUARD_PL).alias("_g_lex"),
                 a.str.contains(_BENCH_SUFFIX_GUARD_PL).alias("_g_suffix"),
+                a.str.contains(_LINKS_GUARD_PL).alias("_g_links"),
             )
         )
         paper_ids = cols["paper_id"]
         field_cols = [cols[k] for k in _MENTION_FIELDS]
         cache: dict[str, list[dict]] = {}
-        for pid, abstract, g_year, g_ds, g_lex, g_suffix in rows.iter_rows():
+        for pid, abstract, g_year, g_ds, g_lex, g_suffix, g_links in rows.iter_rows():
             mentions = cache.get(abstract)
             if mentions is None:
-                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix))
+                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix, g_links))
             if not mentions:
                 continue
             pid = None if pid is None else str(pid)
