@@ -24,7 +24,12 @@ from pathlib import Path
 
 import polars as pl
 
-from paperlake.extraction_lexicon import COUNT_NOUNS, EXAMPLE_NOUNS, NON_NAME_WORDS, benchmark_names
+from paperlake.extraction_lexicon import (
+    COUNT_NOUNS,
+    EXAMPLE_NOUNS,
+    NON_NAME_WORDS,
+    benchmark_names,
+)
 
 EXTRACTOR_VERSION = "metrics-1.1.0"
 
@@ -70,10 +75,10 @@ class _CI:
     caller lower-cases them anyway). Non-ASCII strings use the re.I pattern itself.
     """
 
-    __slots__ = ("rx", "lo")
+    __slots__ = ("lo", "rx")
 
     def __init__(self, pattern: str):
-        self.rx = re.compile(pattern, re.I)
+        self.rx = re.compile(pattern, re.IGNORECASE)
         self.lo = re.compile(_lower_pattern(pattern))
 
     def search(self, s: str, *args):
@@ -143,7 +148,7 @@ _UNIT_RE = re.compile(
   | (?P<usd>\s+(?:dollars?|USD)\b)
   | (?P<shot>-shot\b)
     """,
-    re.X,
+    re.VERBOSE,
 )
 
 _POINTS_RE = re.compile(r"(?:\s+[A-Za-z][\w-]*){0,3}?\s+(?:percentage\s+points?|points?|pp|pts)\b")
@@ -334,7 +339,7 @@ class _Guarded:
     of the literals; otherwise it is exactly `pattern.search`.
     """
 
-    __slots__ = ("rx", "literals")
+    __slots__ = ("literals", "rx")
 
     def __init__(self, rx: re.Pattern, literals: tuple[str, ...]):
         self.rx, self.literals = rx, literals
@@ -414,7 +419,7 @@ class _Guards:
     `links` (what a URL, domain or "et al." citation needs).
     """
 
-    __slots__ = ("year", "date_or_section", "lexicon", "bench_suffix", "links")
+    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "year")
 
     def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True, links: bool = True):
         self.year, self.date_or_section, self.lexicon = year, date_or_section, lexicon
@@ -430,7 +435,7 @@ def _in_zones(zones: list[tuple[int, int]], starts: list[int], pos: int) -> bool
     return k >= 0 and zones[k][0] <= pos < zones[k][1]
 
 
-def _skip_zones(text: str, guards: "_Guards | None" = None) -> tuple[list[tuple[int, int]], list[int]]:
+def _skip_zones(text: str, guards: _Guards | None = None) -> tuple[list[tuple[int, int]], list[int]]:
     """Spans of URLs, citations, dates and section references (numbers inside are not mentions).
 
     Each zone regex is only run when a cheap necessary condition holds (a literal it needs, a year-like
@@ -540,8 +545,24 @@ class _Cand:
     """A number found in the abstract, being resolved into a mention."""
 
     __slots__ = (
-        "start", "end", "value", "unit", "kind", "num_start", "num_end", "note", "name_key", "bare", "scale_only",
-        "qualifier", "metric", "benchmark", "range_partner", "merged", "range_start", "setup",
+        "bare",
+        "benchmark",
+        "end",
+        "kind",
+        "merged",
+        "metric",
+        "name_key",
+        "note",
+        "num_end",
+        "num_start",
+        "qualifier",
+        "range_partner",
+        "range_start",
+        "scale_only",
+        "setup",
+        "start",
+        "unit",
+        "value",
     )
 
     def __init__(self, start, end, value, unit, kind, num_start, num_end):
@@ -688,7 +709,7 @@ _SCI_POWER_RE = re.compile(r"\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3})
 _RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
 
 
-def _candidates(text: str, guards: "_Guards | None" = None) -> list[_Cand]:
+def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
     zones, zstarts = _skip_zones(text, guards)
     out: list[_Cand] = []
     n = len(text)
@@ -1356,7 +1377,7 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards:
     benches = _find_benchmarks(text, guards)
     if not benches:
         return
-    sent_of = lambda pos: bisect_right(bounds, pos) - 1  # noqa: E731
+    sent_of = lambda pos: bisect_right(bounds, pos) - 1
     by_sent: dict[int, list[tuple[int, int, str]]] = {}
     for b in benches:
         by_sent.setdefault(sent_of(b[0]), []).append(b)
@@ -1564,10 +1585,15 @@ def _mentions(text: str, guards: _Guards | None = None) -> list[dict]:
                 continue
             seen_other.add((c.unit, c.value))
         _continue_list(text, kept, c)
-        if kept and c.unit == "%" and c.kind == "score" and kept[-1].kind in ("improvement", "reduction", "speedup"):
-            # "+0.088 (12%)": the same change restated in relative terms
-            if _PAREN_OPEN_GAP_RE.fullmatch(text, kept[-1].end, c.start) and text[c.end:c.end + 1] == ")":
-                c.kind = kept[-1].kind
+        if (
+            kept
+            and c.unit == "%"
+            and c.kind == "score"
+            and kept[-1].kind in ("improvement", "reduction", "speedup")
+            and _PAREN_OPEN_GAP_RE.fullmatch(text, kept[-1].end, c.start)
+            and text[c.end:c.end + 1] == ")"
+        ):
+            c.kind = kept[-1].kind  # "+0.088 (12%)": the same change restated in relative terms
         kept.append(c)
     _assign_benchmarks(text, kept, bounds, guards)
     out = []
