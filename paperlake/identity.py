@@ -520,13 +520,15 @@ class _NearDupIndex:
         rows = prep.filter(pl.col("akey").is_not_null()).select(
             "listing_id", pl.col("tkey").fill_null(""), "akey"
         )
-        docs = rows.select("akey").unique().sort("akey").with_row_index("doc")
-        self.sig, self.nsh = _signatures(docs["akey"])
-        docs = docs.with_columns(pl.Series("nsh", self.nsh))
+        self.sig, self.nsh = _signatures(rows.select(pl.col("akey").unique().sort())["akey"])
+        # doc = index of the abstract among the sorted distinct ones (a dense rank: no string copies)
+        rows = rows.select(
+            "listing_id", "tkey", (pl.col("akey").rank("dense") - 1).cast(pl.Int64).alias("doc")
+        )
+        rows = rows.with_columns(pl.Series("nsh", self.nsh[rows["doc"].to_numpy()]))
         units = (
-            rows.join(docs, on="akey", how="left")
-            .group_by("tkey", "akey")
-            .agg(pl.col("doc").first(), pl.col("nsh").first(), pl.col("listing_id").min().alias("rep"))
+            rows.group_by("tkey", "doc")
+            .agg(pl.col("nsh").first(), pl.col("listing_id").min().alias("rep"))
             .sort("rep")
             .with_row_index("unit")
         )
@@ -541,7 +543,7 @@ class _NearDupIndex:
         self.units = units
         self.eligible = self.nsh >= MIN_SHINGLES
         self.bands = _band_keys(self.sig, self.eligible)
-        self.unit_rows = rows.join(units.select("tkey", "akey", "unit"), on=["tkey", "akey"]).select(
+        self.unit_rows = rows.join(units.select("tkey", "doc", "unit"), on=["tkey", "doc"]).select(
             "listing_id", "unit"
         )
 
@@ -563,6 +565,14 @@ class _NearDupIndex:
         if docs_mask is not None:
             sel = pl.DataFrame({"d": np.flatnonzero(docs_mask).astype(np.int64)})
             left = b.join(sel, on="d", how="semi")
+        if docs_mask is None:  # each unordered pair once; buckets in slices to bound the join's memory
+            n_slices = max(1, b.height // 2_000_000)
+            parts = []
+            for i in range(n_slices):
+                bi = b.filter(pl.col("k") % n_slices == i) if n_slices > 1 else b
+                pairs = bi.join(bi, on="k", suffix="_r").filter(pl.col("d") < pl.col("d_r"))
+                parts.append(pairs.select(pl.col("d").alias("da"), pl.col("d_r").alias("db")).unique())
+            return pl.concat(parts).unique()
         pairs = left.join(b, on="k", suffix="_r").filter(pl.col("d") != pl.col("d_r"))
         pairs = pairs.select(
             pl.min_horizontal("d", "d_r").alias("da"), pl.max_horizontal("d", "d_r").alias("db")
