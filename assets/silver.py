@@ -10,6 +10,7 @@ from assets._publish import Check, TableWrite, check_specs, publish, publish_gro
 from paperlake import catalog, extraction, identity, quality, tagging
 from paperlake.delta import in_predicate
 from paperlake.ops import writer_pool
+from paperlake.parallel import map_frame
 from paperlake.text import code_links_expr
 from pipelines.resources import GreatExpectationsResource, TaxonomyResource, WarehouseResource
 
@@ -66,6 +67,7 @@ KINDS = ["score", "improvement", "speedup", "reduction", "model_size", "data_siz
 
 
 SOURCE_VERSION = "source_version"
+PARALLEL_MIN_PAPERS = 20_000  # below this, extracting in-process beats starting worker processes
 
 
 @dataclass(frozen=True)
@@ -320,7 +322,8 @@ def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     inc = increment_since_last_run(store, PAPER_METRICS, "extractor_version", extraction.EXTRACTOR_VERSION)
     papers = store.read(PAPERS, ["paper_id", "abstract"])
     todo, kept = inc.split(store, PAPER_METRICS, papers)
-    new = catalog.PAPER_METRICS.conform(extraction.extract_metrics(todo.filter(pl.col("abstract").is_not_null())))
+    abstracts = todo.filter(pl.col("abstract").is_not_null()).select("paper_id", "abstract")
+    new = catalog.PAPER_METRICS.conform(map_frame(extraction.extract_metrics, abstracts, min_rows=PARALLEL_MIN_PAPERS))
     metrics = pl.concat([kept, new])
     context.log.info(f"extracting from {todo.height} of {papers.height} papers")
     outcomes = {

@@ -5,29 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import repeat
 
 import polars as pl
 
 from paperlake import catalog
+from paperlake.parallel import parallel_map, workers as default_workers
 from paperlake.parsing import parse_dump
 from paperlake.versions import PARSER_VERSION
 
 RAW_TEXT_LIMIT = 8192
 # Below this many bytes, parsing in one process beats starting worker processes.
 PARALLEL_MIN_BYTES = 8 << 20
-ENV_WORKERS = "PAPERLAKE_PARSE_WORKERS"
-
-
-def parse_workers() -> int:
-    """Parser processes: $PAPERLAKE_PARSE_WORKERS, else one per CPU core."""
-    return max(1, int(os.environ.get(ENV_WORKERS) or os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -65,21 +55,17 @@ def ingest(
 ) -> BronzeBatch:
     """Parse every distinct dump once; identical bytes under other names become aliases.
 
-    Large batches are parsed by ``workers`` spawned processes (never forked: no Delta or
-    tokio state crosses into them), each taking a contiguous run of dumps, so the output is
-    the same, in the same order, as a single-process parse.
+    Large batches are parsed by ``workers`` processes (paperlake.parallel), each taking
+    contiguous runs of dumps, so the output is the same, in the same order, as a
+    single-process parse.
     """
     groups = list(group_identical(dumps).items())
-    workers = parse_workers() if workers is None else workers
+    workers = default_workers() if workers is None else workers
     total = sum(len(g[0].data) for _, g in groups)
     if workers < 2 or len(groups) < 2 or total < parallel_min_bytes:
         return _ingest_groups(groups, ingested_at, reference_date)
-    chunks = _split_by_bytes(groups, workers * 4)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            parts = list(pool.map(_ingest_groups, chunks, repeat(ingested_at), repeat(reference_date)))
-    except BrokenProcessPool:  # e.g. called from a script without a `__main__` guard
-        return _ingest_groups(groups, ingested_at, reference_date)
+    parse = functools.partial(_ingest_groups, ingested_at=ingested_at, reference_date=reference_date)
+    parts = parallel_map(parse, _split_by_bytes(groups, workers * 4), workers)
     return BronzeBatch(
         raw_dumps=pl.concat([p.raw_dumps for p in parts]),
         listings=pl.concat([p.listings for p in parts]),
