@@ -211,13 +211,16 @@ class HashCache:
         return out
 
     def save(self) -> None:
-        if not (self.path and self._dirty):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"v": 1, "files": self._entries}, separators=(",", ":")))
-        os.replace(tmp, self.path)
-        self._dirty = False
+        if self.path and self._dirty:
+            _write_json_atomic(self.path, {"v": 1, "files": self._entries})
+            self._dirty = False
+
+
+def _write_json_atomic(path: Path, obj: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, separators=(",", ":")))
+    os.replace(tmp, path)
 
 
 def locate(
@@ -296,10 +299,7 @@ def batch_partition(warehouse_root: str | Path, keys: Iterable[str]) -> str:
     key = BATCH_PREFIX + hashlib.sha256(",".join(keys).encode()).hexdigest()[:KEY_LENGTH]
     path = _batches_dir(warehouse_root) / f"{key}.json"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"v": 1, "dump_keys": keys}))
-        os.replace(tmp, path)
+        _write_json_atomic(path, {"v": 1, "dump_keys": keys})
     return key
 
 
@@ -309,7 +309,10 @@ def dump_keys_of(warehouse_root: str | Path, partition_keys: Iterable[str]) -> l
     for k in partition_keys:
         if k.startswith(BATCH_PREFIX):
             path = _batches_dir(warehouse_root) / f"{k}.json"
-            out += json.loads(path.read_text())["dump_keys"] if path.is_file() else []
+            if not path.is_file():
+                raise FileNotFoundError(f"batch partition {k}: no manifest at {path} (was it created by "
+                                        "`paperlake run` against another warehouse?)")
+            out += json.loads(path.read_text())["dump_keys"]
         else:
             out.append(k)
     return list(dict.fromkeys(out))

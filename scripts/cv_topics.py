@@ -253,18 +253,8 @@ def load_blind2_papers() -> list[dict]:
     """Blind2 labels joined (by exact title) to the fixtures parsed by paperlake.parsing."""
     if not BLIND2.exists() or not FIXTURES.exists():
         return []
-    from paperlake.parsing import parse_dump
-
     labels = json.loads(BLIND2.read_text())
-    want = {lab["title"] for lab in labels}
-    abstracts: dict[str, str] = {}
-    for path in sorted(FIXTURES.iterdir()):
-        if path.name == "README.md":
-            continue
-        for row in parse_dump(path.read_bytes(), path.name).listings.iter_rows(named=True):
-            t = " ".join((row.get("title") or "").split())
-            if t in want and t not in abstracts:
-                abstracts[t] = " ".join((row.get("abstract") or "").split())
+    abstracts = _parsed_abstracts([FIXTURES], {lab["title"] for lab in labels})
     return [{"id": f"b2-{i:03d}", "title": lab["title"], "abstract": abstracts.get(lab["title"], ""),
              "topics": lab["topics"]} for i, lab in enumerate(labels)]
 

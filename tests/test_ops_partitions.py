@@ -89,6 +89,15 @@ def test_partition_with_no_file_fails_clearly(tmp_path):
         assert "neither in the landing folder" in failure.event_specific_data.error.message
 
 
+def test_batch_partition_without_its_manifest_fails_clearly(tmp_path):
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(DUMPS_PARTITIONS, ["batch-0123456789abcdef"])
+        r = _materialize(instance, tmp_path, tmp_path / "wh", BRONZE, partition_key="batch-0123456789abcdef")
+        assert not r.success
+        [failure] = [e for e in r.all_events if e.event_type_value == "STEP_FAILURE"]
+        assert "no manifest" in failure.event_specific_data.error.message
+
+
 def test_bronze_partitions_and_pools_are_declared():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
