@@ -74,7 +74,10 @@ def bronze_ingest(
     now = dt.datetime.now(dt.UTC)
     known = _known_dumps(store)
     current = known.filter(pl.col("parser_version") == PARSER_VERSION)
-    keys = dump_keys_of(warehouse.folder(), context.partition_keys)  # a batch partition stands for its dumps
+    try:
+        keys = dump_keys_of(warehouse.folder(), context.partition_keys)  # a batch partition stands for its dumps
+    except FileNotFoundError as exc:
+        raise dg.Failure(str(exc), metadata={"partitions": ", ".join(context.partition_keys)}) from exc
     located = locate(landing.folder(), keys, hints=[context.run.tags.get(FILE_TAG, "")],
                      cache=hash_cache(warehouse.folder()))
     missing = [k for k in keys if k not in located]
