@@ -96,7 +96,8 @@ def bronze_ingest(
     n_files, n_todo = len(files), len(todo)
     names = pl.DataFrame({"dump_id": [d.dump_id for d in files], "name": [d.name for d in files]},
                          schema={"dump_id": pl.String, "name": pl.String})
-    batch = ingest(todo, ingested_at=now)
+    # GX is imported while the parse workers run (it is needed for the checks below).
+    batch = ingest(todo, ingested_at=now, while_waiting=great_expectations.warm_up)
     del located, files, todo  # the dumps' bytes: not needed past parsing (large backfills)
     # Keep the first ingest time of dumps re-parsed by a newer parser.
     first_seen = known.select("dump_id", pl.col("ingested_at").alias("_first"))

@@ -4,13 +4,14 @@ GX has no Polars backend, so the columns a suite needs are converted to pandas. 
 ``max_rows`` a deterministic sample is validated and the metadata says so; the key
 expectations (non-null, unique) are then also evaluated on every row with Polars, so a
 duplicate or missing key outside the sample still fails the suite. Importing
-``great_expectations`` costs seconds: it happens once per process, in the background.
+``great_expectations`` costs seconds: it happens once per process, while the parse
+workers run when there are any (:func:`warm_up`).
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import threading
 from collections.abc import Sequence
 
 import polars as pl
@@ -21,29 +22,23 @@ from paperlake.quality import CheckOutcome
 Expectation = tuple[str, dict]
 
 
-_lock = threading.Lock()
-_state: dict = {}
-
-
+@functools.cache
 def _context():
-    with _lock:
-        if "ctx" not in _state:
-            os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-            import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
+    """Import GX and set up its context (seconds; once per process, in the calling thread:
+    importing in a background thread races with other imports)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-            ctx = gx.get_context(mode="ephemeral")
-            ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-            assets = ctx.data_sources.add_pandas("paperlake").add_dataframe_asset("frames")
-            _state["ctx"] = (gx, assets.add_batch_definition_whole_dataframe("whole"))
-        return _state["ctx"]
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_def = ctx.data_sources.add_pandas("paperlake").add_dataframe_asset("frames").add_batch_definition_whole_dataframe("whole")
+    return gx, batch_def
 
 
-def preload() -> None:
-    """Start importing GX in a background thread: the import (seconds) then overlaps with
-    work that releases the GIL (parsing in worker processes, Delta and Polars I/O)."""
-    if "ctx" not in _state:
-        threading.Thread(target=_context, name="gx-import", daemon=True).start()
+def warm_up() -> None:
+    """Import GX now (e.g. while worker processes parse, so the import is off the critical path)."""
+    _context()
 
 
 def validate(

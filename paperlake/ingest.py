@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -52,12 +52,13 @@ def ingest(
     reference_date: dt.date | None = None,
     workers: int | None = None,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    while_waiting: Callable[[], object] | None = None,
 ) -> BronzeBatch:
     """Parse every distinct dump once; identical bytes under other names become aliases.
 
     Large batches are parsed by ``workers`` processes (paperlake.parallel), each taking
     contiguous runs of dumps, so the output is the same, in the same order, as a
-    single-process parse.
+    single-process parse. ``while_waiting`` runs in this process while the workers parse.
     """
     groups = list(group_identical(dumps).items())
     workers = default_workers() if workers is None else workers
@@ -65,7 +66,7 @@ def ingest(
     if workers < 2 or len(groups) < 2 or total < parallel_min_bytes:
         return _ingest_groups(groups, ingested_at, reference_date)
     parse = functools.partial(_ingest_groups, ingested_at=ingested_at, reference_date=reference_date)
-    parts = parallel_map(parse, _split_by_bytes(groups, workers * 4), workers)
+    parts = parallel_map(parse, _split_by_bytes(groups, workers * 4), workers, while_waiting)
     return BronzeBatch(
         raw_dumps=pl.concat([p.raw_dumps for p in parts]),
         listings=pl.concat([p.listings for p in parts]),

@@ -26,15 +26,27 @@ def workers() -> int:
     return max(1, int(os.environ.get(ENV_WORKERS) or os.cpu_count() or 1))
 
 
-def parallel_map(fn: Callable[[T], R], items: Sequence[T], n_workers: int | None = None) -> list[R]:
-    """``[fn(x) for x in items]``, spread over worker processes (``fn`` must be picklable)."""
+def parallel_map(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    n_workers: int | None = None,
+    while_waiting: Callable[[], object] | None = None,
+) -> list[R]:
+    """``[fn(x) for x in items]``, spread over worker processes (``fn`` must be picklable).
+
+    while_waiting: called in this process once the work is handed out (e.g. a slow import
+    needed afterwards), so it overlaps with the workers.
+    """
     n_workers = workers() if n_workers is None else n_workers
     if n_workers < 2 or len(items) < 2:
         return [fn(x) for x in items]
     try:
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(min(n_workers, len(items)), mp_context=ctx) as pool:
-            return list(pool.map(fn, items))
+            futures = [pool.submit(fn, x) for x in items]
+            if while_waiting is not None:
+                while_waiting()
+            return [f.result() for f in futures]
     except BrokenProcessPool:
         return [fn(x) for x in items]
 

@@ -51,8 +51,8 @@ class GreatExpectationsResource(dg.ConfigurableResource):
 
     max_rows: int = 250_000
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        gx.preload()
+    def warm_up(self) -> None:
+        gx.warm_up()
 
     def validate(self, df: pl.DataFrame, suite_name: str, expectations: list[gx.Expectation]) -> CheckOutcome:
         return gx.validate(df, suite_name, expectations, max_rows=self.max_rows)
