@@ -5,7 +5,15 @@ import dagster as dg
 import polars as pl
 
 from assets._publish import Check, check_specs, publish, table_kwargs
-from assets.silver import PAPER_LISTINGS, PAPER_METRICS, PAPER_TOPICS, PAPERS, listings_for_identity
+from assets.silver import (
+    LISTING_HEADER,
+    PAPER_HEADER,
+    PAPER_LISTINGS,
+    PAPER_METRICS,
+    PAPER_TOPICS,
+    PAPERS,
+    listings_for_identity,
+)
 from paperlake import gold, quality
 from pipelines.resources import GreatExpectationsResource, WarehouseResource
 
@@ -41,8 +49,8 @@ def topic_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                  great_expectations: GreatExpectationsResource):
     """Topic x listing month: papers, new papers, share of the month's papers."""
     store = warehouse.store()
-    df = gold.topic_trends(store.read(PAPER_LISTINGS), listings_for_identity(store), store.read(PAPERS),
-                           store.read(PAPER_TOPICS))
+    df = gold.topic_trends(store.read(PAPER_LISTINGS), listings_for_identity(store, LISTING_HEADER),
+                           store.read(PAPERS, PAPER_HEADER), store.read(PAPER_TOPICS))
     bad = df.filter((pl.col("new_papers") > pl.col("papers")) | (pl.col("papers") > pl.col("period_papers")))
     outcomes = {
         CheckNames.TRENDS_SUITE: great_expectations.validate(df, "gold_topic_trends", [
@@ -62,7 +70,7 @@ def benchmark_results(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                       great_expectations: GreatExpectationsResource):
     """Scores on named benchmarks with their rank within benchmark and metric."""
     store = warehouse.store()
-    papers = store.read(PAPERS)
+    papers = store.read(PAPERS, PAPER_HEADER)
     df = gold.benchmark_results(store.read(PAPER_METRICS), papers)
     outcomes = {
         CheckNames.BENCHMARKS_SUITE: great_expectations.validate(df, "gold_benchmark_results", [

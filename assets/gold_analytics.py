@@ -14,7 +14,7 @@ import polars as pl
 
 from assets._publish import Check, check_specs, publish, table_kwargs
 from assets.gold import BENCHMARK_RESULTS
-from assets.silver import PAPER_LISTINGS, PAPER_METRICS, PAPER_TOPICS, PAPERS
+from assets.silver import LISTING_HEADER, PAPER_HEADER, PAPER_LISTINGS, PAPER_METRICS, PAPER_TOPICS, PAPERS
 from paperlake import analytics, catalog, gx, quality
 from paperlake.analytics import (
     BENCHMARK_LEADERBOARD,
@@ -195,7 +195,7 @@ def build(table: str, store: DeltaStore) -> pl.DataFrame:
     if table == BENCHMARK_LEADERBOARD.name:
         return analytics.benchmark_leaderboard(store.read(BENCHMARK_RESULTS))
     if table == PAPER_CLAIMS.name:
-        return analytics.paper_claims(store.read(PAPER_METRICS), store.read(PAPERS), store.read(PAPER_TOPICS))
+        return analytics.paper_claims(store.read(PAPER_METRICS), store.read(PAPERS, PAPER_HEADER), store.read(PAPER_TOPICS))
     if table == CLAIMS_BY_TOPIC.name:
         return analytics.claims_by_topic(store.read(PAPER_CLAIMS.name), store.read(PAPER_TOPICS))
     if table == MODEL_SIZE_DISTRIBUTION.name:
@@ -203,11 +203,13 @@ def build(table: str, store: DeltaStore) -> pl.DataFrame:
     if table == TOPIC_COOCCURRENCE.name:
         return analytics.topic_cooccurrence(store.read(PAPER_TOPICS))
     if table == DAILY_ARRIVALS.name:
-        return analytics.daily_arrivals(store.read(LISTINGS), store.read(PAPER_LISTINGS))
+        return analytics.daily_arrivals(store.read(LISTINGS, LISTING_HEADER), store.read(PAPER_LISTINGS))
     if table == DUMP_QUALITY.name:
-        return analytics.dump_quality(store.read(RAW_DUMPS), store.read(LISTINGS), store.read(PAPER_LISTINGS))
+        return analytics.dump_quality(store.read(RAW_DUMPS), store.read(LISTINGS, [*LISTING_HEADER, "abstract"]),
+                                      store.read(PAPER_LISTINGS))
     if table == MERGE_DECISIONS.name:
-        return analytics.merge_decisions(store.read(PAPER_LISTINGS), store.read(LISTINGS), store.read(PAPERS))
+        return analytics.merge_decisions(store.read(PAPER_LISTINGS), store.read(LISTINGS, LISTING_HEADER),
+                                         store.read(PAPERS, PAPER_HEADER))
     raise KeyError(table)
 
 

@@ -100,9 +100,15 @@ def increment_since_last_run(store, table: str, version_key: str, version: str) 
     return Increment(store.changed_keys(PAPERS, int(last[SOURCE_VERSION]), ["paper_id"]), source_version)
 
 
-def listings_for_identity(store) -> pl.DataFrame:
+# Paper columns the gold aggregates need (not the abstract).
+PAPER_HEADER = ["paper_id", "title", "first_seen"]
+# Bronze listing columns without the long text and list columns (for tables that only count).
+LISTING_HEADER = [c for c in catalog.LISTINGS.schema if c not in ("abstract", "ai_summary", "authors", "links", "categories")]
+
+
+def listings_for_identity(store, columns: list[str] | None = None) -> pl.DataFrame:
     """Bronze listings with `first_seen`: the page date (UTC midnight) or else the ingest time."""
-    return store.read(catalog.LISTINGS.name).with_columns(
+    return store.read(catalog.LISTINGS.name, columns).with_columns(
         pl.coalesce(
             pl.col("listing_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"), pl.col("ingested_at")
         ).alias("first_seen")
