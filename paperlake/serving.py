@@ -105,6 +105,7 @@ def publish_duckdb(store: DeltaStore, path: str | Path | None = None,
     try:
         con = duckdb.connect(str(tmp), config={"storage_compatibility_version": STORAGE_VERSION})
         try:
+            con.execute("BEGIN TRANSACTION")  # one commit for the whole build, not one per statement
             con.execute(f"CREATE SCHEMA {SCHEMA}")
             con.execute(f"CREATE SCHEMA {META_SCHEMA}")
             meta_tables, meta_columns = [], []
@@ -118,15 +119,16 @@ def publish_duckdb(store: DeltaStore, path: str | Path | None = None,
                 spec = catalog.TABLES.get(table)
                 if spec:
                     con.execute(f"COMMENT ON TABLE {name} IS {_quote(catalog.table_description(table))}")
+                sql_types = dict(con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
+                    "AND table_name = ?", [SCHEMA, name.split(".")[1]]).fetchall())
                 for col, dtype in df.schema.items():
                     desc = catalog.column_description(table, col) or ""
                     if isinstance(dtype, pl.Datetime):
                         desc = f"{desc} [UTC]".strip()
                     if desc:
                         con.execute(f'COMMENT ON COLUMN {name}."{col}" IS {_quote(desc)}')
-                    meta_columns.append((name, col, str(con.execute(
-                        "SELECT data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-                        "AND column_name = ?", [SCHEMA, name.split(".")[1], col]).fetchall()[0][0]), desc))
+                    meta_columns.append((name, col, str(sql_types[col]), desc))
                 rows[table] = df.height
                 versions[table] = version if version is not None else -1
                 meta_tables.append((name, spec.grain if spec else "", ", ".join(spec.keys) if spec else "",
@@ -141,6 +143,7 @@ def publish_duckdb(store: DeltaStore, path: str | Path | None = None,
             con.execute(f"COMMENT ON TABLE {META_SCHEMA}.tables IS 'One row per gold table: grain, key, rows, "
                         "source Delta version, publish time (UTC)'")
             con.execute(f"COMMENT ON TABLE {META_SCHEMA}.columns IS 'One row per gold column: type and meaning'")
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -89,7 +89,7 @@ def _exercise_profile(tmp_path, monkeypatch, port):
         from pipelines.definitions import defs
         from pipelines.jobs import INGEST_JOB
         from pipelines.landing import DUMPS_PARTITIONS
-        from pipelines.resources import LandingZoneResource
+        from pipelines.resources import LandingZoneResource, WarehouseResource
         from pipelines.sensors import landing_sensor
 
         with dg.DagsterInstance.get() as instance:
@@ -97,7 +97,8 @@ def _exercise_profile(tmp_path, monkeypatch, port):
             assert DagsterPostgresStorage
             # Sensor tick against Postgres-backed storage: register the partition, request the run.
             ctx = dg.build_sensor_context(instance=instance, resources={
-                "landing": LandingZoneResource(root=str(landing), settle_seconds=0)})
+                "landing": LandingZoneResource(root=str(landing), settle_seconds=0),
+                "warehouse": WarehouseResource(root=str(warehouse))})
             tick = landing_sensor(ctx)
             [req] = tick.run_requests
             instance.add_dynamic_partitions(DUMPS_PARTITIONS, [req.partition_key])
