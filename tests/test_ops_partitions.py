@@ -5,6 +5,7 @@ import shutil
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from paperlake.delta import DeltaStore
 from paperlake.settings import SAMPLE_DUMPS
@@ -80,22 +81,17 @@ def test_backfill_one_dump_at_a_time_equals_the_all_in_one_run(tmp_path):
         assert not diff, (t, diff, a[t].select(diff).head(3), b[t].select(diff).head(3))
 
 
-def test_partition_with_no_file_fails_clearly(tmp_path):
+@pytest.mark.parametrize("key, message", [
+    ("0123456789abcdef", "neither in the landing folder"),  # a dump partition whose file is gone
+    ("batch-0123456789abcdef", "no manifest"),  # a batch partition from another warehouse
+])
+def test_partition_that_cannot_be_resolved_fails_clearly(tmp_path, key, message):
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(DUMPS_PARTITIONS, ["0123456789abcdef"])
-        r = _materialize(instance, tmp_path, tmp_path / "wh", BRONZE, partition_key="0123456789abcdef")
+        instance.add_dynamic_partitions(DUMPS_PARTITIONS, [key])
+        r = _materialize(instance, tmp_path, tmp_path / "wh", BRONZE, partition_key=key)
         assert not r.success
         [failure] = [e for e in r.all_events if e.event_type_value == "STEP_FAILURE"]
-        assert "neither in the landing folder" in failure.event_specific_data.error.message
-
-
-def test_batch_partition_without_its_manifest_fails_clearly(tmp_path):
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(DUMPS_PARTITIONS, ["batch-0123456789abcdef"])
-        r = _materialize(instance, tmp_path, tmp_path / "wh", BRONZE, partition_key="batch-0123456789abcdef")
-        assert not r.success
-        [failure] = [e for e in r.all_events if e.event_type_value == "STEP_FAILURE"]
-        assert "no manifest" in failure.event_specific_data.error.message
+        assert message in failure.event_specific_data.error.message
 
 
 def test_bronze_partitions_and_pools_are_declared():
