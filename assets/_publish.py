@@ -102,6 +102,7 @@ class TableWrite:
     # Rows to MERGE when only part of the table changed (``df`` is then the full audited table).
     changes: pl.DataFrame | None = None
     new_keys_only: bool = False  # see DeltaStore.upsert
+    replace: bool = False  # whole-table truth nothing reads incrementally: see DeltaStore.replace
 
     def check_results(self) -> list[dg.AssetCheckResult]:
         missing = {c.name for c in self.checks} - set(self.outcomes)
@@ -146,8 +147,12 @@ def publish_group(
         else:
             commit_meta = {"dagster_run_id": context.run.run_id, "dagster_asset_key": w.table,
                            **versions.all_versions(), **(w.commit_versions or {})}
-            out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta, delete_scope=w.delete_scope,
-                               description=table_description(w.table), new_keys_only=w.new_keys_only)
+            if w.replace:
+                out = store.replace(w.table, w.df, w.keys, metadata=commit_meta, description=table_description(w.table))
+            else:
+                out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta,
+                                   delete_scope=w.delete_scope, description=table_description(w.table),
+                                   new_keys_only=w.new_keys_only)
             meta |= {
                 "published": True,
                 "delta_version": out.version,

@@ -61,7 +61,7 @@ def topic_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         CheckNames.TRENDS_BOUNDS: quality.CheckOutcome(bad.height == 0, {"violations": bad.height}),
     }
     return publish(context, warehouse.store(), TOPIC_TRENDS, df, keys=["topic", "period_start"],
-                   checks=TRENDS_CHECKS, outcomes=outcomes)
+                   checks=TRENDS_CHECKS, outcomes=outcomes, replace=True)
 
 
 @dg.asset(**table_kwargs(BENCHMARK_RESULTS, deps=[PAPER_METRICS]),
@@ -81,7 +81,7 @@ def benchmark_results(context: dg.AssetExecutionContext, warehouse: WarehouseRes
         CheckNames.BENCHMARKS_REFERENTIAL: quality.referential(df, papers, "paper_id", PAPERS),
     }
     return publish(context, store, BENCHMARK_RESULTS, df, keys=["paper_id", "span_start"],
-                   checks=BENCHMARKS_CHECKS, outcomes=outcomes,
+                   checks=BENCHMARKS_CHECKS, outcomes=outcomes, replace=True,
                    extra_metadata={"benchmarks": df["benchmark"].n_unique()})
 
 
@@ -101,4 +101,5 @@ def paper_catalog(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         ]),
         CheckNames.CATALOG_RECONCILE: quality.reconcile("rows == silver/papers rows", papers.height, df.height),
     }
-    return publish(context, store, PAPER_CATALOG, df, keys=["paper_id"], checks=CATALOG_CHECKS, outcomes=outcomes)
+    return publish(context, store, PAPER_CATALOG, df, keys=["paper_id"], checks=CATALOG_CHECKS, outcomes=outcomes,
+                   replace=True)

@@ -228,7 +228,7 @@ def _make_asset(spec: GoldTable) -> dg.AssetsDefinition:
             **{c.name: fn(df, store) for c, fn in spec.polars_checks},
         }
         result = publish(context, store, spec.table.name, df, keys=list(spec.table.keys), checks=checks,
-                         outcomes=outcomes)
+                         outcomes=outcomes, replace=True)
         if result.metadata.get("published"):
             compacted = compact_if_fragmented(store, spec.table.name)
             if compacted is not None:
