@@ -99,6 +99,10 @@ class DeltaStore:
         df = pl.read_delta(str(self.path(table)), version=version, columns=list(columns) if columns else None)
         return df.drop(ROW_HASH, strict=False) if columns is None else df
 
+    def _has_columns(self, table: str, columns: Sequence[str]) -> bool:
+        """The table exists with exactly these columns (any order)."""
+        return self.exists(table) and set(self.table(table).schema().to_arrow().names) == set(columns)
+
     def read_or_empty(self, table: str, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
         if not self.exists(table):
             return pl.DataFrame(schema=dict(schema))
@@ -128,7 +132,7 @@ class DeltaStore:
         props = CommitProperties(custom_metadata=_stringify(metadata or {}))
         path = str(self.path(table))
         data = df.to_arrow()
-        same_schema = self.exists(table) and set(self.table(table).schema().to_arrow().names) == set(df.columns)
+        same_schema = self._has_columns(table, df.columns)
         if same_schema and new_keys_only and delete_scope is None:
             write_deltalake(path, data, mode="append", commit_properties=props)
             return WriteOutcome(table, self.table(table).version(), True, self.count(table), inserted=df.height)
@@ -192,11 +196,9 @@ class DeltaStore:
         every row and rewrites the touched files, seconds where an overwrite takes milliseconds.
         Re-runs stay idempotent and every version stays readable (time travel).
         """
-        same_schema = self.exists(table) and set(self.table(table).schema().to_arrow().names) == set(
-            [*df.columns, ROW_HASH])
-        if not same_schema:
-            return self.upsert(table, df, keys, metadata=metadata, description=description)
         df = with_row_hash(df, keys)
+        if not self._has_columns(table, df.columns):
+            return self.upsert(table, df, keys, metadata=metadata, description=description)
         old = self.read(table, [*keys, ROW_HASH])
         both = old.join(df.select(*keys, ROW_HASH), on=list(keys), how="full", suffix="_new", coalesce=True,
                         nulls_equal=True)

@@ -180,11 +180,11 @@ class HashCache:
     runs at once) only costs a re-hash.
     """
 
-    def __init__(self, path: str | Path | None):
-        self.path = Path(path) if path else None
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
         self._entries: dict[str, list] = {}
         self._dirty = False
-        if self.path and self.path.is_file():
+        if self.path.is_file():
             try:
                 self._entries = json.loads(self.path.read_text()).get("files", {})
             except (ValueError, OSError):
@@ -211,7 +211,7 @@ class HashCache:
         return out
 
     def save(self) -> None:
-        if self.path and self._dirty:
+        if self._dirty:
             _write_json_atomic(self.path, {"v": 1, "files": self._entries})
             self._dirty = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -26,14 +27,11 @@ INTERVAL_SECONDS = int(os.environ.get("PAPERLAKE_SENSOR_INTERVAL", "30"))
 )
 def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZoneResource, warehouse: WarehouseResource):
     start = time.perf_counter()
-    batched: list[set[str]] = []  # dumps ingested by `paperlake run` batches, read once if needed
+    # Dumps ingested by `paperlake run` batches: read once per tick, and only if needed.
+    batched = functools.cache(lambda: batched_dump_keys(warehouse.folder()))
 
     def is_known(key: str) -> bool:
-        if context.instance.has_dynamic_partition(dump_partitions.name, key):
-            return True
-        if not batched:
-            batched.append(batched_dump_keys(warehouse.folder()))
-        return key in batched[0]
+        return context.instance.has_dynamic_partition(dump_partitions.name, key) or key in batched()
 
     scan = scan_landing(
         landing.folder(),
