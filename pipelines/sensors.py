@@ -9,7 +9,13 @@ import time
 import dagster as dg
 
 from pipelines.jobs import ingest_dump_job
-from pipelines.landing import FILE_TAG, Cursor, batched_dump_keys, dump_partitions, scan_landing
+from pipelines.landing import (
+    FILE_TAG,
+    Cursor,
+    batched_dump_keys,
+    dump_partitions,
+    scan_landing,
+)
 from pipelines.resources import LandingZoneResource, WarehouseResource
 
 SENSOR_NAME = "landing_sensor"
