@@ -288,7 +288,8 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     inc = increment_since_last_run(store, PAPER_TOPICS, "taxonomy_version", tax.version)
     papers = store.read(PAPERS, ["paper_id", "title", "abstract"])
     todo, kept = inc.split(store, PAPER_TOPICS, papers)
-    new = catalog.PAPER_TOPICS.conform(tagging.tag_papers(todo, tax))
+    new = catalog.PAPER_TOPICS.conform(
+        map_frame(lambda df: tagging.tag_papers(df, tax), todo, min_rows=PARALLEL_MIN_PAPERS, threads=True))
     topics = pl.concat([kept, new])
     context.log.info(f"tagging {todo.height} of {papers.height} papers ({'full' if inc.paper_ids is None else 'incremental'})")
     per_paper = papers.select("paper_id").join(topics.group_by("paper_id").len(), on="paper_id", how="left")

@@ -19,6 +19,7 @@ from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
 ROW_HASH = "row_hash"
+_DROP = "_paperlake_drop"  # marks the key-only rows of a MERGE source that delete their target row
 
 # Writer settings that keep tables readable by protocol-1 readers.
 _TABLE_CONFIG = {
@@ -151,6 +152,8 @@ class DeltaStore:
             )
             return WriteOutcome(table, self.table(table).version(), True, df.height, inserted=df.height)
 
+        if delete_scope == "all":
+            return self._merge_differences(table, df, keys, props)
         dtab = self.table(table)
         before = dtab.version()
         merger = (
@@ -179,6 +182,35 @@ class DeltaStore:
             updated=m["num_target_rows_updated"],
             deleted=m["num_target_rows_deleted"],
         )
+
+    def _merge_differences(self, table: str, df: pl.DataFrame, keys: Sequence[str],
+                           props: CommitProperties) -> WriteOutcome:
+        """MERGE a whole-truth ``df`` (already row-hashed) as only its differences from the table.
+
+        The rows to insert or update and the keys to delete are found by joining on key + row hash
+        in Polars, so a MERGE whose source is the whole table (a full re-run over a large table)
+        becomes a MERGE of what changed, or no commit at all.
+        """
+        key_list = list(keys)
+        old = self.read(table, [*key_list, ROW_HASH])
+        upserts = df.join(old, on=[*key_list, ROW_HASH], how="anti", nulls_equal=True)
+        gone = old.join(df.select(key_list), on=key_list, how="anti", nulls_equal=True).select(key_list)
+        if upserts.is_empty() and gone.is_empty():
+            return WriteOutcome(table, self.version(table), False, df.height)
+        source = pl.concat([upserts.with_columns(pl.lit(False).alias(_DROP)),
+                            gone.with_columns(pl.lit(True).alias(_DROP))], how="diagonal_relaxed")
+        columns = {c: f"s.{c}" for c in df.columns}
+        m = (
+            self.table(table)
+            .merge(source.to_arrow(), predicate=" AND ".join(f"t.{k} = s.{k}" for k in key_list),
+                   source_alias="s", target_alias="t", commit_properties=props)
+            .when_matched_delete(predicate=f"s.{_DROP}")
+            .when_matched_update(columns, predicate=f"NOT s.{_DROP}")
+            .when_not_matched_insert(columns, predicate=f"NOT s.{_DROP}")
+            .execute()
+        )
+        return WriteOutcome(table, self.version(table), True, df.height, inserted=m["num_target_rows_inserted"],
+                            updated=m["num_target_rows_updated"], deleted=m["num_target_rows_deleted"])
 
     def replace(
         self,

@@ -42,16 +42,20 @@ incremental mode then also returns the known listings whose paper_id changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 import sys
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-IDENTITY_VERSION = "identity-1"
+IDENTITY_VERSION = "identity-2"  # 2: densification fixed (was an int64 overflow)
 
 UTC_TS = pl.Datetime("us", "UTC")
 
@@ -75,17 +79,44 @@ def _casefold_fixups() -> dict[str, str]:
     return out
 
 
-_CASEFOLD_FIXUPS: dict[str, str] | None = None
+def _unassigned_ranges() -> str:
+    ranges: list[tuple[int, int]] = []
+    start = None
+    for cp in range(sys.maxunicode + 2):
+        un = cp <= sys.maxunicode and unicodedata.category(chr(cp)) == "Cn"
+        if un and start is None:
+            start = cp
+        elif not un and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    parts = [f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges]
+    return "[" + "".join(parts) + "]"
+
+
+UNICODE_TABLES = Path(__file__).parent / "config" / "unicode_tables.json"
+
+
+def compute_unicode_tables() -> dict:
+    """The tables :func:`title_key_expr` needs, from Python's Unicode database (about 0.4 s)."""
+    return {"unidata_version": unicodedata.unidata_version, "casefold_fixups": _casefold_fixups(),
+            "unassigned_class": _unassigned_ranges()}
+
+
+@functools.cache
+def _unicode_tables() -> dict:
+    """The shipped tables when they were made from this Python's Unicode version, else computed.
+    (Re)write the shipped file with ``python -m paperlake.identity``."""
+    try:
+        shipped = json.loads(UNICODE_TABLES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        shipped = {}
+    if shipped.get("unidata_version") == unicodedata.unidata_version:
+        return shipped
+    return compute_unicode_tables()
 
 
 def _fixups() -> dict[str, str]:
-    global _CASEFOLD_FIXUPS
-    if _CASEFOLD_FIXUPS is None:
-        _CASEFOLD_FIXUPS = _casefold_fixups()
-    return _CASEFOLD_FIXUPS
-
-
-_UNASSIGNED_CLASS: str | None = None
+    return _unicode_tables()["casefold_fixups"]
 
 
 def _unassigned_class() -> str:
@@ -95,20 +126,7 @@ def _unassigned_class() -> str:
     are non-word characters for :func:`title_key`, so the vectorised form blanks them
     first to keep both implementations in exact agreement.
     """
-    global _UNASSIGNED_CLASS
-    if _UNASSIGNED_CLASS is None:
-        ranges: list[tuple[int, int]] = []
-        start = None
-        for cp in range(sys.maxunicode + 2):
-            un = cp <= sys.maxunicode and unicodedata.category(chr(cp)) == "Cn"
-            if un and start is None:
-                start = cp
-            elif not un and start is not None:
-                ranges.append((start, cp - 1))
-                start = None
-        parts = [f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges]
-        _UNASSIGNED_CLASS = "[" + "".join(parts) + "]"
-    return _UNASSIGNED_CLASS
+    return _unicode_tables()["unassigned_class"]
 
 
 def title_key(title: str | None) -> str:
@@ -209,7 +227,8 @@ def _prepare(df: pl.DataFrame) -> pl.DataFrame:
         return (pl.col(name) if name in cols else pl.lit(None)).cast(dtype)
 
     first_seen = opt("first_seen", pl.Datetime("us", "UTC")) if "first_seen" in cols else pl.lit(None).cast(UTC_TS)
-    out = df.select(
+    # lazy: the streaming engine spreads the string normalisation over all cores
+    out = df.lazy().select(
         pl.col("listing_id").cast(pl.String),
         opt("title", pl.String).alias("title"),
         opt("abstract", pl.String).alias("abstract"),
@@ -223,7 +242,7 @@ def _prepare(df: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("tkey") == "").then(None).otherwise(pl.col("tkey")).alias("tkey"),
         pl.when(pl.col("akey") == "").then(None).otherwise(pl.col("akey")).alias("akey"),
     )
-    return out.unique("listing_id", keep="first", maintain_order=False).sort("listing_id")
+    return out.unique("listing_id", keep="first", maintain_order=False).sort("listing_id").collect(engine="streaming")
 
 
 # --------------------------------------------------------------------------------------
@@ -441,9 +460,20 @@ def _signatures(texts: list[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
     n = len(texts)
     sig = np.empty((n, N_BINS), dtype=np.uint64)
     nsh = np.zeros(n, dtype=np.int64)
-    for lo in range(0, n, SIGNATURE_CHUNK):
+
+    def sign(lo: int) -> None:
         hi = min(n, lo + SIGNATURE_CHUNK)
         sig[lo:hi], nsh[lo:hi] = _signature_chunk(texts.slice(lo, hi - lo))
+
+    # numpy and polars release the GIL: chunks are signed in threads, two at a time at most
+    # (each holds its exploded shingle arrays)
+    starts = range(0, n, SIGNATURE_CHUNK)
+    if len(starts) > 1:
+        with ThreadPoolExecutor(min(2, len(starts))) as pool:
+            list(pool.map(sign, starts))
+    else:
+        for lo in starts:
+            sign(lo)
     return sig, nsh
 
 
@@ -481,12 +511,19 @@ def _densify(sig: np.ndarray) -> np.ndarray:
     empty = sig == _U64_MAX
     if not empty.any():
         return sig
-    pos = np.where(~empty, np.arange(k)[None, :], np.iinfo(np.int64).max)
-    pos2 = np.concatenate([pos, pos + k], axis=1)  # circular
-    nxt = np.minimum.accumulate(pos2[:, ::-1], axis=1)[:, ::-1][:, :k]
+    # nxt[:, j] = first non-empty bin at or after j, circularly (as j + distance): two
+    # backward sweeps over the bins, vectorised over the docs
+    nxt = np.empty((n, k), dtype=np.int64)
+    cur = np.full(n, -1, dtype=np.int64)
+    for j in range(k - 1, -1, -1):
+        cur = np.where(empty[:, j], cur, j + k)
+    for j in range(k - 1, -1, -1):
+        cur = np.where(empty[:, j], cur, j)
+        nxt[:, j] = cur
     all_empty = empty.all(axis=1)
-    nxt = np.where(all_empty[:, None], np.arange(k)[None, :], nxt)
-    dist = (nxt - np.arange(k)[None, :]).astype(np.uint64)
+    bins = np.arange(k)[None, :]
+    nxt = np.where(all_empty[:, None], bins, nxt)
+    dist = (nxt - bins).astype(np.uint64)
     src = np.take_along_axis(sig, nxt % k, axis=1)
     dens = _mix64(src + dist * _P2) & _VAL_MASK
     out = np.where(empty, dens, sig)
@@ -941,3 +978,8 @@ def build_papers(assigned: pl.DataFrame) -> pl.DataFrame:
         pl.col("links").fill_null(pl.lit([], dtype=pl.List(pl.String))),
     )
     return papers.select([pl.col(c).cast(t) for c, t in PAPERS_SCHEMA.items()]).sort("paper_id")
+
+
+if __name__ == "__main__":
+    UNICODE_TABLES.write_text(json.dumps(compute_unicode_tables(), ensure_ascii=True, sort_keys=True), encoding="utf-8")
+    print(f"wrote {UNICODE_TABLES} (Unicode {unicodedata.unidata_version})")

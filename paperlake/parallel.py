@@ -1,4 +1,5 @@
-"""Process-parallel map for the pure-Python hot paths (parsing, metric extraction).
+"""Parallel maps: worker processes for the pure-Python hot paths (parsing, metric extraction),
+threads for Polars-expression work (topic tagging).
 
 Workers are *spawned* (never forked: no Delta/tokio state crosses into them) and take
 contiguous slices, so results come back in input order and equal a single-process run.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -52,13 +53,26 @@ def parallel_map(
 
 
 def map_frame(
-    fn: Callable[[pl.DataFrame], pl.DataFrame], df: pl.DataFrame, *, min_rows: int, n_workers: int | None = None
+    fn: Callable[[pl.DataFrame], pl.DataFrame],
+    df: pl.DataFrame,
+    *,
+    min_rows: int,
+    n_workers: int | None = None,
+    threads: bool = False,
 ) -> pl.DataFrame:
     """``fn(df)`` computed on contiguous slices in parallel when ``df`` has at least ``min_rows``
-    rows (``fn`` must be row-local: its output for a slice depends on that slice alone)."""
+    rows (``fn`` must be row-local: its output for a slice depends on that slice alone).
+
+    threads: run the slices in threads of this process instead of worker processes: for ``fn``
+    made of Polars expressions, which release the GIL (no start-up or pickling cost).
+    """
     n_workers = workers() if n_workers is None else n_workers
     if n_workers < 2 or df.height < max(min_rows, 2):
         return fn(df)
-    n_slices = n_workers * 2
+    n_slices = n_workers if threads else n_workers * 2
     size = -(-df.height // n_slices)
-    return pl.concat(parallel_map(fn, [df.slice(i, size) for i in range(0, df.height, size)], n_workers))
+    slices = [df.slice(i, size) for i in range(0, df.height, size)]
+    if threads:
+        with ThreadPoolExecutor(n_workers) as pool:
+            return pl.concat(list(pool.map(fn, slices)))
+    return pl.concat(parallel_map(fn, slices, n_workers))

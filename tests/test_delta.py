@@ -18,3 +18,22 @@ def test_replace_commits_only_changes_and_keeps_history(tmp_path):
     assert sorted(store.read("gold/x", version=first.version).rows(), key=str) == sorted(df.rows(), key=str)
     assert store.history("gold/x", 1)[0]["dagster_run_id"] == "r2"
     assert store.table("gold/x").protocol().min_reader_version == 1
+
+
+def test_whole_truth_upsert_merges_only_the_differences(tmp_path):
+    store = DeltaStore(tmp_path)
+    df = pl.DataFrame({"k": [f"k{i}" for i in range(1000)], "v": list(range(1000))})
+    first = store.upsert("silver/x", df, ["k"])
+    assert first.committed and first.rows == 1000
+    assert not store.upsert("silver/x", df.reverse(), ["k"]).committed  # same truth: no commit
+    new = pl.concat([df.filter(pl.col("k") != "k3").with_columns(
+        pl.when(pl.col("k") == "k7").then(-7).otherwise(pl.col("v")).alias("v")),
+        pl.DataFrame({"k": ["new"], "v": [42]})])
+    out = store.upsert("silver/x", new, ["k"], metadata={"dagster_run_id": "r2"})
+    assert (out.committed, out.inserted, out.updated, out.deleted, out.rows) == (True, 1, 1, 1, 1000)
+    assert store.read("silver/x").sort("k").equals(new.sort("k"))
+    # the change data feed holds exactly the three changed keys, with no helper column
+    changes = store.changed_keys("silver/x", first.version, ["k"])
+    assert sorted(changes["k"]) == ["k3", "k7", "new"]
+    assert store.read("silver/x").columns == ["k", "v"]
+    assert store.history("silver/x", 1)[0]["dagster_run_id"] == "r2"

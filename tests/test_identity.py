@@ -252,6 +252,37 @@ def test_title_key_expr_agrees_on_all_code_points():
     assert got == [title_key(s) for s in strs]
 
 
+def test_shipped_unicode_tables_match_this_python():
+    import json
+    import unicodedata
+
+    from paperlake.identity import UNICODE_TABLES, compute_unicode_tables
+
+    shipped = json.loads(UNICODE_TABLES.read_text(encoding="utf-8"))
+    if shipped["unidata_version"] == unicodedata.unidata_version:
+        assert shipped == compute_unicode_tables()
+    else:  # another Python: the tables are computed at run time (covered by the test above)
+        assert shipped["unidata_version"] and shipped["casefold_fixups"]["ß"] == "ss"
+
+
+def test_densification_fills_empty_bins_from_the_next_non_empty_bin():
+    import numpy as np
+
+    from paperlake.identity import _P2, _U64_MAX, _VAL_MASK, _densify, _mix64
+
+    sig = np.full((3, 8), _U64_MAX, dtype=np.uint64)
+    sig[0, [2, 6]] = [5, 9]
+    sig[1] = np.arange(8, dtype=np.uint64)  # no empty bin: unchanged
+    out = _densify(sig)
+    # bin 3 is two bins before bin 6 (circular: bin 7 takes bin 2, at distance 3)
+    def rehash(value: int, dist: int) -> np.uint64:
+        return (_mix64(np.array([value], dtype=np.uint64) + np.array([dist], dtype=np.uint64) * _P2) & _VAL_MASK)[0]
+
+    assert out[0, 3] == rehash(9, 3) and out[0, 7] == rehash(5, 3)
+    assert out[0, 2] == 5 and out[0, 6] == 9
+    assert (out[1] == sig[1]).all() and (out[2] == _U64_MAX).all()  # an all-empty row stays empty
+
+
 # ---------------------------------------------------------------- stored identity features
 def test_identity_features_schema_and_purity():
     from paperlake.identity import FEATURES_SCHEMA, features_version, identity_features

@@ -18,3 +18,14 @@ def test_map_frame_extraction_equals_in_process():
 
 def test_parallel_map_keeps_order():
     assert parallel_map(abs, [-3, 2, -1, 0], n_workers=2) == [3, 2, 1, 0]
+
+
+def test_map_frame_threads_tagging_equals_in_process():
+    from paperlake.tagging import load_taxonomy, tag_papers
+
+    tax = load_taxonomy()
+    listings = generate_corpus(800, seed=13).listings
+    papers = listings.select(pl.col("listing_id").alias("paper_id"), "title", "abstract")
+    serial = tag_papers(papers, tax)
+    threaded = map_frame(lambda df: tag_papers(df, tax), papers, min_rows=0, n_workers=2, threads=True)
+    assert serial.height >= papers.height and threaded.equals(serial)
