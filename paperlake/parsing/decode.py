@@ -185,7 +185,7 @@ def split_lines(text: str) -> list[str]:
     """Split on CRLF/CR/LF only (not on form feeds or Unicode separators); no final empty line."""
     if not text:
         return []
-    lines = _NEWLINE.split(text)
+    lines = text.split("\n") if "\r" not in text else _NEWLINE.split(text)
     if lines and lines[-1] == "":
         lines.pop()
     return lines

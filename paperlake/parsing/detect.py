@@ -38,9 +38,10 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
     ):
         return "hf_markdown", None
 
+    from .decode import split_lines
     from .text_pages import sniff_text_page
 
-    lines = re.split(r"\r\n|\r|\n", head)
+    lines = split_lines(head) or [""]
     if len(lines) > 1 and len(head) == _HEAD:
         lines = lines[:-1]  # last line may be cut by the head window
     furn, abst, _blank = sniff_text_page(lines)

@@ -6,6 +6,8 @@ import datetime as dt
 import html
 import re
 
+import polars as pl
+
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
 _KNOWN_TAG = re.compile(
@@ -71,11 +73,28 @@ def clean_text(value: object, *, html_content: bool = False) -> str | None:
         text = strip_tags(text, known_only=not html_content)
     if "&" in text:
         text = html.unescape(text)
-    text = text.replace("\\%", "%")
-    text = _ZERO_WIDTH.sub("", text)
-    text = _CTRL.sub(" ", text)
-    text = collapse(text)
-    return text or None
+    if "\\%" in text:
+        text = text.replace("\\%", "%")
+    out = collapse(text)
+    # Zero-width and control characters are not printable: without them (the usual case),
+    # removing them first changes nothing; control characters that are whitespace collapse alike.
+    if not out.isprintable():
+        out = collapse(_CTRL.sub(" ", _ZERO_WIDTH.sub("", text)))
+    return out or None
+
+
+# Whitespace other than single inner spaces (Python's str.split() whitespace is \s plus \x1c-\x1f).
+_IRREGULAR_SPACE = r"\s\s|[^\S ]|[\x1c-\x1f]|^\s|\s$"
+# Anything clean_text would change: control / zero-width characters, markup, entities, "\\%",
+# irregular whitespace.
+_NEEDS_CLEANING = r"[\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\u00ad<&]|\\%|" + _IRREGULAR_SPACE
+
+
+def clean_texts(values: list[str | None]) -> list[str | None]:
+    """``[clean_text(v) for v in values]`` for strings: the values clean_text would leave as they
+    are (most) are found in one vectorised pass, the rest are cleaned one by one."""
+    needs = pl.Series(values, dtype=pl.String).str.contains(_NEEDS_CLEANING).fill_null(True).to_list()
+    return [clean_text(v) if n else v or None for v, n in zip(values, needs)]
 
 
 def collapse(text: str) -> str:
@@ -308,43 +327,42 @@ def split_authors(value: object) -> list[str] | None:
     return None
 
 
-def abstract_junk_reason(abstract: str | None, title: str | None = None) -> str | None:
-    """Why an 'abstract' looks like junk (bot message, comment, too short), else None."""
+def _word_counts(s: pl.Series) -> list[int | None]:
+    """``len(v.split())`` per value, counted as spaces + 1 where the only whitespace is single
+    inner spaces (cleaned text); None (count it in Python) elsewhere."""
+    v = pl.col(s.name)
+    return s.to_frame().select(
+        pl.when(v.str.len_chars() == 0).then(0)
+        .when(~v.str.contains(_IRREGULAR_SPACE)).then(v.str.count_matches(" ", literal=True) + 1)
+    ).to_series().to_list()
+
+
+def abstract_junk_reason(
+    abstract: str | None,
+    title: str | None = None,
+    *,
+    markers: bool = True,
+    words: int | None = None,
+    title_words: int | None = None,
+) -> str | None:
+    """Why an 'abstract' looks like junk (bot message, comment, too short), else None.
+
+    :func:`abstract_junk_reasons` passes what it computed for many abstracts at once:
+    markers=False (none of the bot/page-text markers occurs), the word counts."""
     if abstract is None:
         return "missing abstract"
     a = abstract.strip()
-    low = a.lower()
-    words = len(a.split())
+    words = len(a.split()) if words is None else words
     # (equal word counts first: collapse/lower keep them, and the comparison is rarely needed)
-    if title and len(title.split()) == words and collapse(a).lower() == collapse(title).lower():
+    if title and (len(title.split()) if title_words is None else title_words) == words and (
+        collapse(a).lower() == collapse(title).lower()
+    ):
         return "abstract repeats the title"
-    bot_markers = (
-        "this is an automated message",
-        "librarian bot",
-        "i found the following papers similar",
-        "the following papers were recommended",
-        "recommended by the semantic scholar api",
-        "please give a thumbs up",
-        "@librarian-bot",
-        "you can directly ask",
-        "join the discussion",
-        "sign up or log in to comment",
-        "arxiv explained breakdown",
-        "arxivexplained",
-        "models citing this paper",
-        "datasets citing this paper",
-        "spaces citing this paper",
-        "collections including this paper",
-        "no abstract available",
-        "abstract not available",
-        "abstract not found",
-        "page not found",
-        "access denied",
-        "enable javascript",
-    )
-    for mk in bot_markers:
-        if mk in low:
-            return f"junk abstract (bot/page text: {mk!r})"
+    low = a.lower()
+    if markers:
+        for mk in _BOT_MARKERS:
+            if mk in low:
+                return f"junk abstract (bot/page text: {mk!r})"
     if words < 5:
         return f"junk abstract (only {words} words)"
     if re.match(r"^(?:tl;?dr|project page|project repo|code|paper|github|demo|website|repo)\s*:|^our work focuses on\b", low):
@@ -352,3 +370,44 @@ def abstract_junk_reason(abstract: str | None, title: str | None = None) -> str 
     if words < 12 or len(a) < 80:
         return f"abstract too short ({words} words)"
     return None
+
+
+def abstract_junk_reasons(abstracts: list[str | None], titles: list[str | None]) -> list[str | None]:
+    """:func:`abstract_junk_reason` of many abstracts: bot/page-text markers (Aho-Corasick) and
+    word counts are computed for all of them at once, the rest per abstract."""
+    if not abstracts:
+        return []
+    a = pl.Series("a", abstracts, dtype=pl.String)
+    maybe = a.str.to_lowercase().str.contains_any(list(_BOT_MARKERS)).fill_null(False).to_list()
+    words = _word_counts(a)
+    title_words = _word_counts(pl.Series("t", titles, dtype=pl.String))
+    return [
+        abstract_junk_reason(a, t, markers=m, words=w, title_words=tw)
+        for a, t, m, w, tw in zip(abstracts, titles, maybe, words, title_words)
+    ]
+
+
+_BOT_MARKERS = (
+    "this is an automated message",
+    "librarian bot",
+    "i found the following papers similar",
+    "the following papers were recommended",
+    "recommended by the semantic scholar api",
+    "please give a thumbs up",
+    "@librarian-bot",
+    "you can directly ask",
+    "join the discussion",
+    "sign up or log in to comment",
+    "arxiv explained breakdown",
+    "arxivexplained",
+    "models citing this paper",
+    "datasets citing this paper",
+    "spaces citing this paper",
+    "collections including this paper",
+    "no abstract available",
+    "abstract not available",
+    "abstract not found",
+    "page not found",
+    "access denied",
+    "enable javascript",
+)

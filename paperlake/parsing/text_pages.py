@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .ledger import LineLedger
-from .normalize import MONTH_RE, abstract_junk_reason, clean_text, collapse, parse_date_text, urls_in
+from .normalize import MONTH_RE, abstract_junk_reasons, clean_texts, collapse, parse_date_text, urls_in
 
 # Whole-line page furniture (matched case-insensitively on the whitespace-collapsed line).
 _FURNITURE_PATTERNS = [
@@ -71,26 +71,35 @@ _MAX_TITLE = 300
 _WS_RUN = re.compile(r"\s\s")
 
 
+_FURNITURE_MAX = 120  # collapsed characters
+_DATE_MAX = 40
+
+
 def _short_collapsed(s: str, limit: int) -> str | None:
     """collapse(s) if it is at most ``limit`` characters long, else None (cheaply: without a
-    run of two whitespace characters, collapsing does not shorten a stripped line)."""
+    run of two whitespace characters, collapsing does not shorten a stripped line; a printable
+    line has no whitespace but spaces)."""
     s = s.strip()
-    if len(s) > limit and not _WS_RUN.search(s):
+    if len(s) > limit and ("  " not in s if s.isprintable() else not _WS_RUN.search(s)):
         return None
     c = collapse(s)
     return c if len(c) <= limit else None
 
 
-def is_furniture_line(s: str) -> bool:
-    c = _short_collapsed(s, 120)
+def _line_kind(s: str) -> tuple[bool, bool]:
+    """(is_date_line(s), is_furniture_line(s)), collapsing the line once."""
+    c = _short_collapsed(s, _FURNITURE_MAX)
     if c is None:
-        return False
-    return not c or bool(_FURNITURE.match(c))
+        return False, False
+    return len(c) <= _DATE_MAX and bool(_DATE_LINE.match(c)), not c or bool(_FURNITURE.match(c))
+
+
+def is_furniture_line(s: str) -> bool:
+    return _line_kind(s)[1]
 
 
 def is_date_line(s: str) -> bool:
-    c = _short_collapsed(s, 40)
-    return c is not None and bool(_DATE_LINE.match(c))
+    return _line_kind(s)[0]
 
 
 def looks_like_abstract(s: str) -> bool:
@@ -178,7 +187,8 @@ def parse_text_page(
             prev_blank = True
             continue
         prev_blank = False
-        if is_date_line(s):
+        date_line, furniture_line = _line_kind(s)
+        if date_line:
             d, inf = parse_date_text(s, reference_date)
             if d is not None and listing_date is None and not content:
                 listing_date, inferred = d, inf
@@ -186,7 +196,7 @@ def parse_text_page(
                 ledger.furniture(i)
                 block += 1
                 continue
-        if is_furniture_line(s):
+        if furniture_line:
             ledger.furniture(i)
             block += 1
             continue
@@ -273,17 +283,13 @@ def parse_text_page(
             continue
         ke = abstract_extent(nxt)
         abstract_raw = "\n".join(c[2] for c in content[nxt : ke + 1])
-        title = clean_text(title_text)
-        abstract = clean_text(abstract_raw)
-        flag = abstract_junk_reason(abstract, title)
-        ledger.listing(
-            i0,
-            content[ke][0],
-            title=title,
-            abstract=abstract,
-            abstract_flag=flag,
-            links=urls_in(abstract),
-        )
+        ledger.listing(i0, content[ke][0], title=title_text, abstract=abstract_raw)
         k = ke + 1
 
+    # every listing row of this ledger is from this page: clean and judge them in one pass
+    rows = ledger.rows
+    titles = clean_texts([r["title"] for r in rows])
+    abstracts = clean_texts([r["abstract"] for r in rows])
+    for r, title, abstract, flag in zip(rows, titles, abstracts, abstract_junk_reasons(abstracts, titles)):
+        r.update(title=title, abstract=abstract, abstract_flag=flag, links=urls_in(abstract) or None)
     return TextResult(fmt, listing_date, inferred)

@@ -1,0 +1,45 @@
+"""The batch text helpers agree exactly with their one-value forms (they only skip work)."""
+
+import random
+
+from paperlake.parsing.normalize import abstract_junk_reason, abstract_junk_reasons, clean_text, clean_texts
+from paperlake.parsing.text_pages import _line_kind
+
+PIECES = ["word", "Model", " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x1c", "\x1f", "\x00", "\x7f", "\u200b", "\u00ad",
+          "\u00a0", "\u3000", "\u2028", "-\n", "repre-\ntation", "<b>", "</i>", "&amp;", "\\%", "%", "é", "İ", "K",
+          "librarian bot", "Page Not Found", "TL;DR:", "project page:", "Our work focuses on", "Mar 21", "Subscribe",
+          "1.5x", "."]
+
+
+def _random_texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 40))) for _ in range(n)]
+
+
+def test_clean_texts_equals_clean_text():
+    values = _random_texts(3000, 1) + ["", "plain text with single spaces", " lead", "trail ", None]
+    assert clean_texts(values) == [clean_text(v) for v in values]
+
+
+def test_abstract_junk_reasons_equals_abstract_junk_reason():
+    abstracts = _random_texts(3000, 2) + [None, "", "x " * 20, "A Title Here", "This is an automated message " * 3]
+    titles = _random_texts(len(abstracts) - 5, 3) + [None, "t", None, "a  title\there", None]
+    got = abstract_junk_reasons(abstracts, titles)
+    assert got == [abstract_junk_reason(a, t) for a, t in zip(abstracts, titles)]
+    assert {g for g in got if g} >= {"missing abstract", "abstract repeats the title"}
+
+
+def test_line_kind_equals_collapsing_every_line():
+    from paperlake.parsing.text_pages import _DATE_LINE, _FURNITURE
+
+    def collapsed_within(s: str, limit: int) -> str | None:  # the definition, without shortcuts
+        c = " ".join(s.split())
+        return c if len(c) <= limit else None
+
+    def reference(s: str) -> tuple[bool, bool]:
+        d, f = collapsed_within(s, 40), collapsed_within(s, 120)
+        return d is not None and bool(_DATE_LINE.match(d)), f is not None and (not f or bool(_FURNITURE.match(f)))
+
+    lines = _random_texts(3000, 4) + ["Mar 21", "  Subscribe  ", "x" * 130, "Mar" + " " * 200 + "21", "a\t " * 70]
+    assert [_line_kind(s) for s in lines] == [reference(s) for s in lines]
+    assert _line_kind("Mar" + " " * 200 + "21") == (True, False) and _line_kind(" Subscribe ") == (False, True)
