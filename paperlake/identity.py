@@ -918,6 +918,17 @@ PAPERS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def _normalised_length(text: pl.Series) -> pl.Series:
+    """Length after collapsing whitespace runs and stripping (0 for null), as ``_al``. Text whose
+    only whitespace is single inner spaces (cleaned text: nearly all) is measured as it is."""
+    length = text.str.len_chars().fill_null(0)
+    irregular = text.str.contains(r"\s\s|[^\S ]|^\s|\s$").fill_null(False)
+    if irregular.any():
+        fixed = text.filter(irregular).str.replace_all(r"\s+", " ").str.strip_chars().str.len_chars()
+        length = length.scatter(irregular.arg_true(), fixed)
+    return length.alias("_al")
+
+
 def build_papers(assigned: pl.DataFrame) -> pl.DataFrame:
     """One row per paper_id.
 
@@ -950,10 +961,7 @@ def build_papers(assigned: pl.DataFrame) -> pl.DataFrame:
         opt("first_seen", UTC_TS),
         (pl.col(dump_col).cast(pl.String) if dump_col else pl.lit(None, pl.String)).alias("_dump"),
     )
-    df = df.with_columns(
-        pl.col("authors").list.len().fill_null(0).alias("_na"),
-        pl.col("abstract").str.replace_all(r"\s+", " ").str.strip_chars().str.len_chars().fill_null(0).alias("_al"),
-    )
+    df = df.with_columns(pl.col("authors").list.len().fill_null(0).alias("_na"), _normalised_length(df["abstract"]))
     df = df.sort(
         ["paper_id", pl.col("arxiv_id").is_null(), pl.col("_na") == 0, "_al", "first_seen", "listing_id"],
         descending=[False, False, False, True, False, False],

@@ -359,3 +359,11 @@ def test_signatures_do_not_depend_on_chunking(monkeypatch):
     chunked, n_chunked = identity._signatures(texts)
     assert (whole == chunked).all() and (n_whole == n_chunked).all()
     assert (n_whole >= identity.MIN_SHINGLES).mean() > 0.9
+
+
+def test_normalised_length_matches_collapsing():
+    from paperlake.identity import _normalised_length
+
+    texts = ["a b", " a  b ", "a\tb", "a\u00a0 b", "", None, "plain text", "x\n\ny", "\u3000lead"]
+    got = _normalised_length(pl.Series(texts, dtype=pl.String)).to_list()
+    assert got == [len(" ".join(t.split())) if t else 0 for t in texts]
