@@ -227,22 +227,22 @@ def _prepare(df: pl.DataFrame) -> pl.DataFrame:
         return (pl.col(name) if name in cols else pl.lit(None)).cast(dtype)
 
     first_seen = opt("first_seen", pl.Datetime("us", "UTC")) if "first_seen" in cols else pl.lit(None).cast(UTC_TS)
-    # lazy: the streaming engine spreads the string normalisation over all cores
-    out = df.lazy().select(
+    out = df.select(
         pl.col("listing_id").cast(pl.String),
         opt("title", pl.String).alias("title"),
         opt("abstract", pl.String).alias("abstract"),
         (arxiv_id_expr("arxiv_id") if "arxiv_id" in cols else pl.lit(None, pl.String)).alias("axid"),
         first_seen.alias("first_seen"),
     )
-    out = out.with_columns(
+    # the string normalisation on its own (lazy: the streaming engine spreads it over all cores)
+    keys = out.lazy().select(
         title_key_expr("title").alias("tkey"),
         _text_key_expr("abstract").alias("akey"),
-    ).with_columns(
-        pl.when(pl.col("tkey") == "").then(None).otherwise(pl.col("tkey")).alias("tkey"),
-        pl.when(pl.col("akey") == "").then(None).otherwise(pl.col("akey")).alias("akey"),
-    )
-    return out.unique("listing_id", keep="first", maintain_order=False).sort("listing_id").collect(engine="streaming")
+    ).select(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in ("tkey", "akey")).collect(engine="streaming")
+    out = out.hstack(keys.get_columns())
+    if out["listing_id"].is_duplicated().any():
+        out = out.unique("listing_id", keep="first", maintain_order=True)
+    return out.sort("listing_id")
 
 
 # --------------------------------------------------------------------------------------
@@ -628,12 +628,16 @@ class _NearDupIndex:
         db = doc_pairs["db"].to_numpy()
         jac = np.empty(len(da), dtype=np.float64)
         step = 100_000
-        for s in range(0, len(da), step):
+
+        def estimate(s: int) -> None:
             sa, sb = self.sig[da[s : s + step]], self.sig[db[s : s + step]]
             ne_a, ne_b = sa != _U64_MAX, sb != _U64_MAX
             eq = ((sa == sb) & ne_a).sum(axis=1)
             anyne = (ne_a | ne_b).sum(axis=1)
             jac[s : s + step] = eq / np.maximum(anyne, 1)
+
+        with ThreadPoolExecutor(2) as pool:  # numpy releases the GIL
+            list(pool.map(estimate, range(0, len(da), step)))
         dp = pl.DataFrame({"da": da, "db": db, "J": jac})
         su = u if same_docs is None else u.join(pl.DataFrame({"doc": same_docs.astype(np.uint32)}).cast({"doc": u.schema["doc"]}), on="doc", how="semi")
         same_doc = su.filter(pl.len().over("doc") > 1).select(
