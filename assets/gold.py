@@ -14,7 +14,7 @@ from assets.silver import (
     PAPERS,
     listings_for_identity,
 )
-from paperlake import gold, quality
+from paperlake import catalog, gold, quality
 from pipelines.resources import GreatExpectationsResource, WarehouseResource
 
 TOPIC_TRENDS, BENCHMARK_RESULTS, PAPER_CATALOG = "gold/topic_trends", "gold/benchmark_results", "gold/paper_catalog"
@@ -91,7 +91,7 @@ def paper_catalog(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                   great_expectations: GreatExpectationsResource):
     """One BI-friendly row per paper: topics, headline metrics, links, first seen."""
     store = warehouse.store()
-    papers = store.read(PAPERS)
+    papers = store.read(PAPERS, [c for c in catalog.PAPERS.schema if c != "abstract"])  # not the abstracts
     df = gold.paper_catalog(papers, store.read(PAPER_TOPICS), store.read(PAPER_METRICS))
     outcomes = {
         CheckNames.CATALOG_SUITE: great_expectations.validate(df, "gold_paper_catalog", [
