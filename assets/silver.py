@@ -68,6 +68,7 @@ KINDS = ["score", "improvement", "speedup", "reduction", "model_size", "data_siz
 
 SOURCE_VERSION = "source_version"
 PARALLEL_MIN_PAPERS = 20_000  # below this, extracting in-process beats starting worker processes
+THREADED_MIN_PAPERS = 5_000  # topic tagging runs in threads (no start-up cost) from this many papers
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,7 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     papers = store.read(PAPERS, ["paper_id", "title", "abstract"])
     todo, kept = inc.split(store, PAPER_TOPICS, papers)
     new = catalog.PAPER_TOPICS.conform(
-        map_frame(lambda df: tagging.tag_papers(df, tax), todo, min_rows=PARALLEL_MIN_PAPERS, threads=True))
+        map_frame(lambda df: tagging.tag_papers(df, tax), todo, min_rows=THREADED_MIN_PAPERS, threads=True))
     topics = pl.concat([kept, new])
     context.log.info(f"tagging {todo.height} of {papers.height} papers ({'full' if inc.paper_ids is None else 'incremental'})")
     per_paper = papers.select("paper_id").join(topics.group_by("paper_id").len(), on="paper_id", how="left")
