@@ -52,6 +52,10 @@ def with_row_hash(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     return df.with_columns(pl.struct(exprs).hash(seed=42).reinterpret(signed=True).alias(ROW_HASH))
 
 
+def _has_null(df: pl.DataFrame, columns: Sequence[str]) -> bool:
+    return df.select(pl.any_horizontal(pl.col(list(columns)).is_null().any())).item()
+
+
 def in_predicate(column: str, values: Sequence[str]) -> str:
     """SQL ``column IN (...)`` for a MERGE predicate; values are quoted and escaped."""
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
@@ -153,7 +157,9 @@ class DeltaStore:
             return WriteOutcome(table, self.table(table).version(), True, df.height, inserted=df.height)
 
         if delete_scope == "all":
-            return self._merge_differences(table, df, keys, props)
+            outcome = self._merge_differences(table, df, keys, props)
+            if outcome is not None:
+                return outcome
         dtab = self.table(table)
         before = dtab.version()
         merger = (
@@ -184,7 +190,7 @@ class DeltaStore:
         )
 
     def _merge_differences(self, table: str, df: pl.DataFrame, keys: Sequence[str],
-                           props: CommitProperties) -> WriteOutcome:
+                           props: CommitProperties) -> WriteOutcome | None:
         """MERGE a whole-truth ``df`` (already row-hashed) as only its differences from the table.
 
         The rows to insert or update and the keys to delete are found by joining on key + row hash
@@ -193,6 +199,8 @@ class DeltaStore:
         """
         key_list = list(keys)
         old = self.read(table, [*key_list, ROW_HASH])
+        if _has_null(old, key_list) or _has_null(df, key_list):
+            return None  # a null key never matches in a MERGE: the caller MERGEs the whole frame
         upserts = df.join(old, on=[*key_list, ROW_HASH], how="anti", nulls_equal=True)
         gone = old.join(df.select(key_list), on=key_list, how="anti", nulls_equal=True).select(key_list)
         if upserts.is_empty() and gone.is_empty():

@@ -37,3 +37,10 @@ def test_whole_truth_upsert_merges_only_the_differences(tmp_path):
     assert sorted(changes["k"]) == ["k3", "k7", "new"]
     assert store.read("silver/x").columns == ["k", "v"]
     assert store.history("silver/x", 1)[0]["dagster_run_id"] == "r2"
+
+
+def test_whole_truth_upsert_with_a_null_key_merges_the_whole_frame(tmp_path):
+    store = DeltaStore(tmp_path)
+    store.upsert("silver/y", pl.DataFrame({"k": ["a", None], "v": [1, 2]}), ["k"])
+    out = store.upsert("silver/y", pl.DataFrame({"k": ["a"], "v": [1]}), ["k"])
+    assert out.committed and store.read("silver/y").rows() == [("a", 1)]  # the null-key row is gone
