@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.1.0"
+EXTRACTOR_VERSION = "metrics-1.2.0"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -131,7 +131,8 @@ _SCALE_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 # Units that directly follow a number. Group name tells the unit family.
 _UNIT_RE = re.compile(
     r"""
-    (?P<pct>\s?\\?%)
+    (?P<pct>\s?\\?%|\s(?:per\s?cent|percent)\b)
+  | (?P<pp>pp(?![\w]))
   | (?P<times>\s?(?:\$\\times\$|\\times|×)|[xX](?![\w])|\s?times\b|-?\s?fold\b)
   | (?P<tbtok>TB(?=\s+tokens))
   | (?P<mem>\s?(?:GB|Gb|GiB|MB|TB|KB)\b)
@@ -143,7 +144,7 @@ _UNIT_RE = re.compile(
   | (?P<time>\s?-?\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?|years?|GPU\s+hours|GPU-hours)\b)
   | (?P<fps>\s?(?:FPS|fps)\b)
   | (?P<hz>\s?(?:[kKMG]?Hz|[kKMG]?bps|[kKMG]b/s)(?![\w/]))
-  | (?P<phys>\s?(?:[mµμ]K|[kMGT]?eV|[kM]?pc|Mpc|mas|arcsec|arcmin|deg|[nµμ]m|mm|cm|km|°C|dB)(?![\w/])
+  | (?P<phys>\s?(?:[mµμ]K|[kMGT]?eV|[kM]?pc|Mpc|mas|arcsec|arcmin|deg|[nµμ]m|mm|cm|km|°C|dB|°|degrees?)(?![\w/])
       |\sK(?![\w/-])(?!\s+(?:tokens?|context|samples|examples|steps|images|words|instructions|questions|pairs|data)\b))
   | (?P<usd>\s+(?:dollars?|USD)\b)
   | (?P<shot>-shot\b)
@@ -551,6 +552,7 @@ class _Cand:
         "kind",
         "merged",
         "metric",
+        "compound_noun",
         "name_key",
         "note",
         "num_end",
@@ -578,6 +580,7 @@ class _Cand:
         self.range_partner = False
         self.merged = False
         self.range_start = None
+        self.compound_noun = None
         self.setup = False  # a setup quantity (resolution, scientific-notation value): never tied to a benchmark
 
 
@@ -600,7 +603,17 @@ _RX_CLASSIFY_PCT_X_7 = _ci(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b")
 _RX_CLASSIFY_PCT_X_8 = _ci(r"^\s*(?:of\s+(?:the\s+)?cases)")
 _RX_CLASSIFY_PCT_X_9 = _ci(r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:error|hallucination|perplexity|WER|loss)")
 _RX_CLASSIFY_PCT_X_10 = _ci(
-    r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting)"
+    r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting|"
+    r"perplexity|PPL|WER|CER|FID)"
+)
+# "a 7000x slowdown", "750 times the computational cost": an increase of a cost, not a speed-up or a saving
+_X_OTHER_AFTER_RE = _ci(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:slow-?downs?|slower|overheads?|more\s+expensive|costlier|more\s+costly)\b"
+    r"|^\s*(?:the|as\s+much)\s+(?:[\w-]+\s+){0,2}?(?:cost|costs|compute|computation|memory|latency|energy)\b"
+)
+_X_REDUCTION_BEFORE_RE = _Guarded(
+    _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"),
+    ("compress", "shrink"),
 )
 
 
@@ -608,22 +621,35 @@ _RX_CLASSIFY_PCT_X_10 = _ci(
 _SHARE_OF_RE = _ci(
     r"^\s*of\s+(?:(?:the|these|those|all|our|its|their|such)\s+)?(?:[A-Za-z][\w-]*\s+){0,2}?([a-z][a-z-]{2,}[^s\W]s)\b"
 )
-_SHARE_NOT_POPULATION = {
+_SHARE_RESOURCES = {
     # resources (kind reduction)
     "parameters", "params", "weights", "tokens", "flops", "layers", "heads", "experts", "activations", "channels",
     "computations", "operations", "resources", "costs", "gpus", "hours", "steps", "bits", "bytes",
+}
+_SHARE_OUTCOMES = {
     # outcomes over evaluated items (kind score)
     "cases", "instances", "examples", "samples", "problems", "questions", "tasks", "queries", "trials", "tests",
     "prompts", "benchmarks", "datasets", "settings", "languages", "evaluations", "games", "episodes", "runs",
     "matches", "pairs", "comparisons", "scenarios", "responses", "answers", "outputs", "generations", "predictions",
 }
+_SHARE_NOT_POPULATION = _SHARE_RESOURCES | _SHARE_OUTCOMES
+# "passes on only 15% of questions": a success share, unless the items are a resource used ("using only 10% of the
+# examples", "trained on 5% of the samples")
+_SHARE_USE_BEFORE_RE = _ci(
+    r"\b(?:us\w*|requir\w*|need\w*|train\w*|fine-?tun\w*|annotat\w*|label\w*|sampl\w*|select\w*|with|keep\w*|"
+    r"retain\w*|access\w*)\b[^.;]{0,25}$"
+)
+# "from 83.2% to 96.0%": both ends are absolute results
+_FROM_PCT_BEFORE_RE = _ci(r"\bfrom\s+$")
+_TO_PCT_AFTER_RE = re.compile(r"\s+to\s+[+]?\d[\d.,]*\s?\\?%")
+_FROM_TO_PCT_BEFORE_RE = _ci(r"\bfrom\s+[+]?\d[\d.,]*\s?\\?%\s+to\s+$")
 _STRONG_REDUCTION_BEFORE = _ci(
     r"\b(?:reduc|cut|decreas|lower|sav|compress|shrink|prun|eliminat|remov|shorten|trim|drop|discard|skip|evict|"
     r"sparsif|quantiz)\w*\b[^.;]{0,40}$"
 )
 
 
-_PCT_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)[+]?\d+(?:\.\d+)?\s?\\?%)+")
+_PCT_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/)[+]?\d+(?:\.\d+)?\s?\\?%)+")
 _IMP_BY_METRIC_RE = _ci(r"\bby\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?of\s+(?:up\s+to\s+|about\s+|over\s+)?$")
 _RETAIN_BEFORE_RE = _ci(
     r"\b(?:maintain|retain|preserv|recover|achiev)\w*\s+(?:at\s+least\s+|over\s+|about\s+|up\s+to\s+|nearly\s+|roughly\s+|"
@@ -642,6 +668,12 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
     after = text[c.end:c.end + 50]
     if c.unit == "x":
+        if c.range_start is not None:
+            before = text[max(sent_start, c.range_start - 150):c.range_start]  # "by a factor of 2-4x"
+        if _X_OTHER_AFTER_RE.match(after):
+            return "other"
+        if _X_REDUCTION_BEFORE_RE.search(before):
+            return "reduction"  # "compress the model family by a factor of 2-4x"
         if _RX_CLASSIFY_PCT_X_1.match(after):
             if not _RX_CLASSIFY_PCT_X_2.match(after):
                 return "speedup"
@@ -659,6 +691,10 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         after = text[c.end + lm.end():c.end + lm.end() + 50]
     if _IMP_BY_METRIC_RE.search(before):
         return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
+    if _FROM_TO_PCT_BEFORE_RE.search(before) or (
+        _FROM_PCT_BEFORE_RE.search(before) and _TO_PCT_AFTER_RE.match(text, c.end)
+    ):
+        return "score"  # "improves accuracy from 83.2% to 96.0%"
     if _RETAIN_BEFORE_RE.search(before) and _OF_AFTER_RE.match(after) and not _RESOURCE_AFTER_RE.match(after):
         return "score"  # "maintaining at least 88.8% of original preferences"
     if _RX_CLASSIFY_PCT_X_6.search(before):
@@ -674,6 +710,14 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if _IMP_AFTER.match(after):
         return "improvement"
     sm = _SHARE_OF_RE.match(after)
+    if (
+        sm is not None
+        and sm.group(1).lower() in _SHARE_OUTCOMES
+        and not _STRONG_REDUCTION_BEFORE.search(before)
+        and not _SHARE_USE_BEFORE_RE.search(before[-40:])
+        and not _IMP_BEFORE.search(before)
+    ):
+        return "score"  # "passes validation on only 15% of questions"
     if (
         sm is not None
         and sm.group(1).lower() not in _SHARE_NOT_POPULATION
@@ -707,6 +751,15 @@ _OCCURRENCES_AFTER_RE = re.compile(r"\s*(?:[,.;:)]|and\b|or\b|per\b|in\s+(?:a|th
 _SCI_TIMES_TAIL_RE = re.compile(r"\s*10\s*\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
 _SCI_POWER_RE = re.compile(r"\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
 _RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
+_RES_TIMES_TAIL_RE = re.compile(r"\s?(\d{2,5})(?![\w^%]|\.\d)")
+_RES_CONTEXT_RE = _ci(r"resolution|pixel|\bpx\b|image|frame|video|patch|grid")
+_COUNT_COMPOUND_RE = re.compile(r"-([a-z]{3,})\s+[a-z]")
+_COMPOUND_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:an?|A|An)\s$")
+_COMPOUND_NOT_COUNT = {"step", "shot", "hour", "minute", "second", "day", "time", "way", "stage", "phase", "level"}
+_PCT_SLASH_BEFORE_RE = re.compile(r"\d\s?%/$")
+_PCT_SLASH_AFTER_RE = re.compile(r"\s?%")
+_SIZE_SLASH_BEFORE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[BM]/$|[\w.-]\d+(?:\.\d+)?[BM]/$")
+_SIZE_SLASH_AFTER_RE = re.compile(r"[BM](?![\w]|\.\w|/[A-Za-z])")
 
 
 def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
@@ -736,7 +789,11 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 glued_size = True  # a model size glued to its name ("TinyLlama1.1B"), not "Mixtral8x7B"
             else:
                 continue
-        if p in "_/@#=^&|" or p.isdigit():
+        if p == "/" and _SIZE_SLASH_BEFORE_RE.search(text, max(0, s - 10), s) and _SIZE_SLASH_AFTER_RE.match(text, m.end()):
+            glued_size = True  # model sizes listed with slashes: "Qwen2.5-1.5B/7B/32B"
+        elif p == "/" and _PCT_SLASH_BEFORE_RE.search(text, max(0, s - 12), s) and _PCT_SLASH_AFTER_RE.match(text, m.end()):
+            pass  # percentages listed with slashes: "a 2.7%/4.3% accuracy boost"
+        elif p in "_/@#=^&|" or p.isdigit():
             continue
         if p == "." and p2.isalnum():
             continue
@@ -770,6 +827,8 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
             uend = um.end()
             if g == "pct":
                 unit = "%"
+            elif g == "pp":
+                unit = "pp"  # glued "1.4pp"
             elif g == "times":
                 unit = "x"
                 if (
@@ -824,6 +883,22 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 out.append(c)
                 skip_until = sm.end()
                 continue
+        if unit == "x" and "." not in raw and value >= 16 and um.group(0).strip() in ("times", "×", "\\times"):
+            rm = _RES_TIMES_TAIL_RE.match(text, end)
+            if (
+                rm is not None
+                and _parse_number(rm.group(1)) >= 16
+                and (_parse_number(rm.group(1)) == value or _RES_CONTEXT_RE.search(text[max(0, s - 40):rm.end() + 25]))
+            ):
+                # resolution written with "times"/"×" and a space: "1008times 1008", "224 × 224"
+                v2 = _parse_number(rm.group(1))
+                if v2 == value:
+                    out.append(_Cand(s, rm.end(), value, "res", None, s, e))
+                else:
+                    out.append(_Cand(s, e, value, "res", None, s, e))
+                    out.append(_Cand(rm.start(1), rm.end(), v2, "res", None, rm.start(1), rm.end()))
+                skip_until = rm.end()
+                continue
         if unit is None and nxt in "x×" and "." not in raw:
             rm = _RESOLUTION_TAIL_RE.match(text, e)
             if rm is not None and value >= 16 and _parse_number(rm.group(1)) >= 16:
@@ -839,6 +914,19 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
         if unit is None and end < n and (text[end].isalpha()) and not prefix_sim:
             continue
         if unit is None and end < n and text[end] == "-" and end + 1 < n and text[end + 1].isalpha():
+            cm = _COUNT_COMPOUND_RE.match(text, end)
+            if (
+                cm is not None
+                and "." not in raw
+                and not name_attached
+                and _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 6), s)
+                and (cm.group(1) + "s" in COUNT_NOUNS or cm.group(1) + "s" in EXAMPLE_NOUNS)
+                and cm.group(1) not in _COMPOUND_NOT_COUNT
+            ):
+                # "a 900-prompt benchmark", "a 12-code taxonomy": a count written as a compound adjective
+                c = _Cand(s, cm.end(1), value, "compound", None, s, e)
+                c.compound_noun = cm.group(1) + "s"
+                out.append(c)
             continue  # "2-model", "3-layer": compound adjectives
         if name_attached:
             # only model sizes survive inside names (Llama2-7B, Qwen2.5-72B-Instruct)
@@ -895,6 +983,17 @@ def _name_key(text: str, s: int, e: int, value: float):
 
 
 _RX_IS_VERSION_CONTEXT_1 = re.compile(r"([A-Za-z][\w.'-]*)\s$")
+# metric names that a score follows directly ("FID 2.42", "ROUGE-L 41.2", "BLEU 35.1"): not product names
+_METRIC_NAME_WORDS = {
+    "BLEU", "SacreBLEU", "CodeBLEU", "ROUGE", "ROUGE-L", "ROUGE-1", "ROUGE-2", "ROUGE-Lsum", "FID", "FVD", "KID", "F1",
+    "EM", "AUC", "AUROC", "AUPRC", "mAP", "AP", "PSNR", "SSIM", "LPIPS", "WER", "CER", "METEOR", "chrF", "chrF++",
+    "CIDEr", "SPICE", "BERTScore", "MRR", "NDCG", "nDCG", "IoU", "mIoU", "Dice", "PPL", "MAE", "RMSE", "MSE", "Elo",
+    "CLIPScore", "HPS", "ImageReward", "COMET", "TER", "EER", "DER", "MOS", "UTMOS",
+}
+_METRIC_NAME_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(_METRIC_NAME_WORDS, key=len, reverse=True))
+    + r"|[Pp]erplexity|[Aa]ccuracy)(?:\s+(?:score|of))?\s+$"
+)
 
 
 def _is_version_context(text: str, s: int) -> bool:
@@ -903,7 +1002,7 @@ def _is_version_context(text: str, s: int) -> bool:
     if not m:
         return False
     w = m.group(1)
-    if w.lower() in NON_NAME_WORDS:
+    if w.lower() in NON_NAME_WORDS or w in _METRIC_NAME_WORDS:
         return False
     if w in ("No.", "No"):
         return False
@@ -990,6 +1089,9 @@ _RX_RESOLVE_13 = re.compile(r"(?:^|[.:;,]\s*|\s)$")
 _RX_RESOLVE_14 = re.compile(r"\d\s*(?:vs\.?|to|and)\s*$")
 _RX_RESOLVE_15 = re.compile(r"\s[A-Z][a-z]+\)")
 _RX_RESOLVE_16 = _ci(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}$")
+# points that are a shortfall, not a gain: "lagging behind X by 32 points", "1.81 points from FP16"
+_PP_GAP_BEFORE_RE = _ci(r"\b(?:lag\w*|behind|trail\w*|below|short\s+of|worse|underperform\w*)\b[^.;]{0,40}$")
+_PP_GAP_AFTER_RE = _ci(r"^\s*(?:from|away\s+from|behind|below|short\s+of|lower|worse|less)\b")
 _RX_RESOLVE_17 = re.compile(r"\s+out\s+of\s+(?:the\s+)?\d[\d,]*")
 _RX_RESOLVE_18 = _ci(r"speed-?up\s+(?:ratio\s+)?(?:of\s+)?(?:up\s+to\s+|about\s+|around\s+)?$")
 _RX_RESOLVE_19 = _ci(r"^\s*(?:\w+\s+){0,1}(?:improvement|gain|higher|better|increase)\b")
@@ -1000,6 +1102,22 @@ _RX_RESOLVE_23 = re.compile(r"\bfrom\s*$")
 _RX_RESOLVE_24 = re.compile(r"\s+to\s+\d")
 _RX_RESOLVE_25 = re.compile(r"\bfrom\s+\d[\d.]*\s*%?\s+to\s*$")
 _RX_RESOLVE_26 = re.compile(r"\d\s*%?\s+(?:vs\.?|versus)\s*$")
+
+
+_BARE_TOKENS_AFTER_RE = re.compile(r"\s+tokens?\b")
+_MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
+
+
+def _pp_is_loss(text: str, c: _Cand, before: str) -> bool:
+    """A difference in points that is a drop or a shortfall (kind other) rather than a gain."""
+    after = text[c.end:c.end + 40]
+    return bool(
+        _RX_RESOLVE_16.search(before)
+        or _OTHER_AFTER.match(after)
+        or _OTHER_BEFORE.search(before)
+        or _PP_GAP_BEFORE_RE.search(before[-60:])
+        or _PP_GAP_AFTER_RE.match(after)
+    )
 
 
 def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
@@ -1043,6 +1161,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
                 if tm.start(1) - c.end <= 1:
                     c.end = tm.end()
             return True
+        if noun is not None and letter in ("b", "m") and noun in _MODEL_VARIANT_NOUNS:
+            c.unit, c.kind = "params", "model_size"  # "7B/13B variants", "the 1.3B checkpoints"
+            return True
         if noun is not None and noun not in ("models", "model", "llms", "lms"):
             c.end = nend
             if noun.startswith("language") and " " not in noun:
@@ -1058,7 +1179,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             gnoun, gend = _head_noun(text, c.end, generic=True)
             if gnoun is not None and gnoun not in ("models", "model", "llms", "lms") and not gnoun.startswith("parameter"):
                 c.end = gend
-                c.unit, c.kind = ("examples", "data_size") if gnoun in EXAMPLE_NOUNS else ("count", "count")
+                data = gnoun in EXAMPLE_NOUNS or _is_data_items(text, gnoun, c.value, sent_start, c.num_start, gend)
+                c.unit, c.kind = ("examples", "data_size") if data else ("count", "count")
                 return True
         if letter in ("b",) or word == "billion":
             c.unit, c.kind = "params", "model_size"
@@ -1094,8 +1216,17 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.end = c.num_end + m.end() if m else c.end
         c.kind = _tokens_kind(text, c, sent_start)
         return True
+    if u == "compound":  # "a 900-prompt benchmark"
+        data = c.compound_noun in EXAMPLE_NOUNS and c.value >= 100
+        c.unit, c.kind = ("examples", "data_size") if data else ("count", "count")
+        return True
+    if u == "pp":  # glued "3.5pp" (spaced "3.5 pp" / "points" are handled with the bare numbers)
+        loss = _pp_is_loss(text, c, before)
+        c.kind = "other" if loss else "improvement"  # points are score differences: gains unless a loss is said
+        return True
     if u == "bits":
         c.kind = "other"
+        c.setup = True  # a bit-width describes the setup; it is not reported on a benchmark
         return True
     if u in ("ms", "seconds"):
         c.kind = "reduction" if _RX_RESOLVE_7.search(before[-40:] + after[:20]) else "other"
@@ -1177,13 +1308,19 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.unit = "pp"
         if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before) or text[c.num_start - 1:c.num_start] == "+":
             c.kind = "improvement"
-        elif _RX_RESOLVE_16.search(before):
+        elif _pp_is_loss(text, c, before):
             c.kind = "other"
         else:
-            c.kind = "other"
+            c.kind = "improvement"
         return True
     if "." not in raw and _GPU_COUNT_AFTER_RE.match(text, c.end):
         c.unit, c.kind = "count", "count"  # "8 or 32 A800 GPUs"
+        return True
+    tk = _BARE_TOKENS_AFTER_RE.match(text, c.end)
+    if tk is not None and "." not in raw:
+        c.end = tk.end()
+        c.unit = "tokens"  # "sequences of up to 512 tokens"
+        c.kind = _tokens_kind(text, c, sent_start) if c.value >= 100 else "count"
         return True
     noun, nend = _head_noun(text, c.end, generic=True)
     if noun is None:
@@ -1225,12 +1362,19 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         elif text[c.num_start - 1:c.num_start] == "+":
             c.kind = "improvement"  # "EM score +8.6"
         return True
+    if text[c.end - 1:c.end] == "+" and "." not in raw and c.value >= 10:
+        c.unit, c.kind = "count", "count"  # "supports 100+ 3D assets": a count written with a trailing "+"
+        return True
     if "," in raw and c.value >= 1000:
+        if _DATASET_CONTEXT_RE.search(text, sent_start, c.num_start):
+            c.unit, c.kind = "examples", "data_size"  # "our dataset comprises approximately 7,500 Persian and ..."
+            return True
         c.unit, c.kind = ("examples", "count") if _RX_RESOLVE_21.search(before[-60:] + after[:40]) else ("count", "count")
         return True
     # bare integer: keep only with an explicit score context
     if c.value <= 100 and (
         _RX_RESOLVE_22.search(before)
+        or _METRIC_NAME_BEFORE_RE.search(before[-30:])
         or (_RX_RESOLVE_23.search(before) and _RX_RESOLVE_24.match(after))
         or _RX_RESOLVE_25.search(before)
         or _RX_RESOLVE_26.search(before)
@@ -1293,6 +1437,8 @@ _DATA_CUES = _ci(r"train|corpus|corpora|data|crawl|web|collect|curat|mixture|ded
 
 
 def _tokens_kind(text: str, c: _Cand, sent_start: int) -> str:
+    if c.value >= 1e9:
+        return "data_size"  # a billion tokens or more is an amount of data, never a context length
     win_before = text[max(sent_start, c.num_start - 60):c.num_start]
     win_after = text[c.end:c.end + 40]
     if _RX_TOKENS_KIND_1.search(win_before) and not _RX_TOKENS_KIND_2.search(win_before[-40:] + win_after[:25]):
@@ -1504,11 +1650,18 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
             dash = _RX_MERGE_RANGES_1.fullmatch(gap) is not None
             to = _RX_MERGE_RANGES_2.fullmatch(gap) is not None
             from_before = _RX_MERGE_RANGES_3.search(text[max(0, a.start - 25):a.start])
+            ranging = False
             if from_before and _RANGING_FROM_RE.search(text, max(0, a.start - 30), a.start):
                 from_before = None  # "ranging from 1B to 8B parameters": one range
+                ranging = True
             # "5 \\times 10^4 < z < 2 \\times 10^6": bounds of one variable
             ineq = a.value < b.value and _INEQ_RANGE_GAP_RE.fullmatch(gap) is not None
-            if (dash or ineq or (to and not from_before and (a.unit is None or a.unit == "scale"))) and (
+            if (
+                dash
+                or ineq
+                or (to and not from_before and (a.unit is None or a.unit == "scale"))
+                or (to and ranging and a.unit is not None and a.unit == b.unit)  # "ranging from 1.4pp to 3.5pp"
+            ) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
             ) and b.unit is not None:
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
@@ -1531,6 +1684,13 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
 
 
 _PAREN_OPEN_GAP_RE = re.compile(r"\s*\(\s*(?:i\.e\.,?\s*)?[+]?")
+_PAREN_LIST_GAP_RE = re.compile(r"\s*\(\s*(?:[+]?\d+(?:\.\d+)?\s?\\?%\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/\s*))*[+]?")
+_PAREN_LIST_END_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/\s*)[+]?\d+(?:\.\d+)?\s?\\?%)*[^()%\d]{0,30}\)")
+# "reduces the norm by 15.97% and the average kurtosis by 91.09%": the second change shares the first one's kind
+_PARALLEL_BY_GAP_RE = _ci(
+    r"\s*(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)(?:(?:its|the|their|our)\s+)?(?:[\w-]+\s+){0,4}?"
+    r"by\s+(?:up\s+to\s+|about\s+|over\s+|nearly\s+|around\s+)?[+]?"
+)
 _LIST_GAP_RE = re.compile(
     r"^(?:\s+(?:on|for|in|with|of)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$"
 )
@@ -1585,15 +1745,25 @@ def _mentions(text: str, guards: _Guards | None = None) -> list[dict]:
                 continue
             seen_other.add((c.unit, c.value))
         _continue_list(text, kept, c)
+        if kept and c.unit == "%" and c.kind == "score":
+            for k in reversed(kept[-4:]):
+                if k.kind in ("improvement", "reduction", "speedup") and (
+                    (_PAREN_OPEN_GAP_RE.fullmatch(text, k.end, c.start) and text[c.end:c.end + 1] == ")")
+                    or (_PAREN_LIST_GAP_RE.fullmatch(text, k.end, c.start) and _PAREN_LIST_END_RE.match(text, c.end))
+                ):
+                    # "+0.088 (12%)", "by up to 15.0% and 57.5% (3.8% and 21.6% on average)": the same changes
+                    # restated in other terms
+                    c.kind = k.kind
+                    break
         if (
             kept
-            and c.unit == "%"
             and c.kind == "score"
+            and c.unit == kept[-1].unit
+            and c.unit in ("%", "x", "pp")
             and kept[-1].kind in ("improvement", "reduction", "speedup")
-            and _PAREN_OPEN_GAP_RE.fullmatch(text, kept[-1].end, c.start)
-            and text[c.end:c.end + 1] == ")"
+            and _PARALLEL_BY_GAP_RE.fullmatch(text, kept[-1].end, c.start)
         ):
-            c.kind = kept[-1].kind  # "+0.088 (12%)": the same change restated in relative terms
+            c.kind = kept[-1].kind
         kept.append(c)
     _assign_benchmarks(text, kept, bounds, guards)
     out = []

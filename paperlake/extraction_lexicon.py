@@ -73,7 +73,7 @@ COUNT_NOUNS = {
     "books", "posts", "tweets", "reviews", "comments", "messages", "emails", "commits",
     "issues", "bugs", "vulnerabilities", "repos", "projects", "solutions", "submissions", "subtasks",
     "challenges", "competitions", "leaderboards", "evaluators", "judges", "raters", "workers", "people",
-    "persons", "individuals", "respondents", "students", "teachers", "doctors", "clinicians", "data", "items", "cases", "points", "hypotheses", "directions", "pipelines", "workflows", "datapoints",
+    "persons", "individuals", "codes", "respondents", "students", "teachers", "doctors", "clinicians", "data", "items", "cases", "points", "hypotheses", "directions", "pipelines", "workflows", "datapoints",
 }
 
 # Nouns for which a counted quantity is an amount of data (unit "examples").
