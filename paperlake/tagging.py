@@ -20,14 +20,20 @@ How a paper is scored (vectorised Polars, no Python loop over rows):
    terms ("code is available", "human experts", "token pruning") cancel passing mentions and
    near-miss phrases; ``[[dampen]]`` rules shrink a generic topic when a more specific one is
    present (inference-efficiency vs quantization/pruning/efficient decoding);
-4. the best topic is always kept; others need evidence ``>= min_score`` (scaled down for
-   abstracts shorter than ``ref_words``) and either ``>= relative_min * best`` or title
-   evidence ``>= title_keep``; at most ``max_topics``; a paper without any evidence gets
-   ``fallback_topic`` with a low score; optionally (``secondary_focus_min`` > 0) a topic other
-   than the best also needs title evidence or evidence in the abstract's "focus" sentences
-   (contribution statements such as "we propose ..." and the last sentence), and
-   ``focus_weight`` adds focus-sentence hits to the evidence (both off in the shipped config:
-   cross-validation did not pick them);
+4. the best topic is always kept; since v1.3 the others are chosen by a learned selector
+   (``[selector]``): every topic with evidence > 0 is a candidate and is kept when
+   ``sigmoid(bias + weights . features + topic_bias[topic]) >= threshold``, the features being
+   the :data:`SELECTOR_FEATURES` of its evidence (log evidence, log title evidence, share of the
+   paper's best evidence, best/second flags, evidence over the length-scaled ``min_score``,
+   number of the paper's topics clearing it); a logistic regression fitted and cross-validated
+   by ``scripts/cv_topics.py``. At most ``max_topics``; a paper without any evidence gets
+   ``fallback_topic`` with a low score. With ``[selector] enabled = false`` the v1.2 rule
+   applies: others need evidence ``>= min_score`` (scaled down for abstracts shorter than
+   ``ref_words``) and either ``>= relative_min * best`` or title evidence ``>= title_keep``;
+   optionally (``secondary_focus_min`` > 0) a topic other than the best also needs title
+   evidence or evidence in the abstract's "focus" sentences (contribution statements such as
+   "we propose ..." and the last sentence), and ``focus_weight`` adds focus-sentence hits to the
+   evidence (both off in the shipped config: cross-validation did not pick them);
 5. ``score`` = ``sigmoid(a * ln(evidence) + b + c * is_best)``, a Platt calibration fitted on
    out-of-fold predictions (``scripts/cv_topics.py``), i.e. ~ probability the tag is right.
 
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -112,6 +119,34 @@ class Calibration:
     fallback_probability: float = 0.15
 
 
+SELECTOR_FEATURES = (
+    "log_evidence",      # ln(1 + evidence)
+    "log_title",         # ln(1 + title evidence)
+    "relative",          # evidence / best evidence of the paper
+    "is_best",           # 1 for the paper's best topic
+    "log_over_min",      # ln(evidence / length-scaled min_score)
+    "log_n_strong",      # ln(1 + number of the paper's topics reaching the length-scaled min_score)
+    "is_second",         # 1 for the paper's second topic
+)
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Learned "main subject" decision of the [selector] table (v1.3).
+
+    A candidate topic (any topic with evidence > 0) is kept when
+    ``sigmoid(bias + Σ weights[f] * feature_f + topic_bias[topic]) >= threshold``; the paper's
+    best topic is always kept and at most ``scoring.max_topics`` are. The weights are a
+    logistic regression over the lexicon-evidence features of :data:`SELECTOR_FEATURES`,
+    fitted (and cross-validated) by ``scripts/cv_topics.py``.
+    """
+
+    threshold: float
+    bias: float
+    weights: tuple[float, ...]  # aligned with SELECTOR_FEATURES
+    topic_bias: tuple[tuple[str, float], ...] = ()
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     version: str
@@ -126,6 +161,8 @@ class Taxonomy:
     # (topic, factor, (more specific topics...)): the topic's evidence is multiplied by factor
     # when one of the specific topics reaches scoring.min_score in the same paper
     dampen: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
+    # learned keep/drop decision replacing the min_score / relative_min / title_keep rule
+    selector: Selector | None = None
 
 
 def normalise_term(term: str) -> str:
@@ -191,6 +228,23 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         if unknown := [n for n in names if n not in topics]:
             raise ValueError(f"dampen rule names unknown topics {unknown}")
         dampen.append((rule["topic"], float(rule["factor"]), tuple(rule["when_any"])))
+    selector = None
+    sel = cfg.get("selector")
+    if sel is not None and sel.get("enabled", True):
+        w = sel.get("weights", {})
+        if missing := [f for f in SELECTOR_FEATURES if f not in w]:
+            raise ValueError(f"selector weights missing {missing}")
+        if unknown := sorted(set(w) - set(SELECTOR_FEATURES)):
+            raise ValueError(f"selector weights name unknown features {unknown}")
+        tb = sel.get("topic_bias", {})
+        if unknown := sorted(set(tb) - set(topics)):
+            raise ValueError(f"selector topic_bias names unknown topics {unknown}")
+        selector = Selector(
+            threshold=float(sel["threshold"]),
+            bias=float(sel.get("bias", 0.0)),
+            weights=tuple(float(w[f]) for f in SELECTOR_FEATURES),
+            topic_bias=tuple((t, float(v)) for t, v in tb.items()),
+        )
     return Taxonomy(
         version=version,
         topics=topics,
@@ -200,6 +254,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         calibration=calibration,
         method=str(cfg.get("method", "lexicon-v1")),
         dampen=tuple(dampen),
+        selector=selector,
     )
 
 
@@ -308,23 +363,58 @@ def topic_evidence(papers: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     return ev
 
 
-def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
-    """Chosen topics with their raw evidence (before calibration).
-
-    Columns: ``paper_id``, ``topic``, ``evidence`` (f64, null for the fallback topic),
-    ``rank`` (0 = the paper's best topic).
-    """
-    tax = taxonomy if taxonomy is not None else _default_taxonomy()
-    sc = tax.scoring
-    if papers.height == 0:
-        return pl.DataFrame(
-            schema={
-                "paper_id": pl.String,
-                "topic": pl.String,
-                "evidence": pl.Float64,
-                "rank": pl.UInt32,
-            }
+def _rule_keep(sc: Scoring) -> pl.Expr:
+    """v1.2 rule: best topic, plus others with enough absolute and relative (or title) evidence."""
+    # a strong title hit keeps a topic even when another topic dominates the abstract
+    focused = (
+        (pl.col("title_ev") > 0) | (pl.col("focus_ev") >= sc.secondary_focus_min)
+        if sc.secondary_focus_min > 0
+        else pl.lit(True)
+    )
+    return (pl.col("rank") == 0) | (
+        (pl.col("evidence") >= pl.col("min_eff"))
+        & (
+            (pl.col("evidence") >= sc.relative_min * pl.col("best"))
+            | (pl.col("title_ev") >= sc.title_keep)
         )
+        & focused
+    )
+
+
+def selector_features() -> list[pl.Expr]:
+    """The :data:`SELECTOR_FEATURES` as expressions over a ranked candidate frame (columns
+    ``_row``, ``evidence``, ``title_ev``, ``rank``, ``best``, ``min_eff``)."""
+    ev = pl.col("evidence")
+    title = pl.col("title_ev").clip(lower_bound=0.0)
+    return [
+        ev.log1p().alias("log_evidence"),
+        title.log1p().alias("log_title"),
+        (ev / pl.col("best")).alias("relative"),
+        (pl.col("rank") == 0).cast(pl.Float64).alias("is_best"),
+        (ev.clip(lower_bound=1e-3) / pl.col("min_eff")).log().alias("log_over_min"),
+        (ev >= pl.col("min_eff")).sum().over("_row").cast(pl.Float64).log1p().alias("log_n_strong"),
+        (pl.col("rank") == 1).cast(pl.Float64).alias("is_second"),
+    ]
+
+
+def _selector_keep(sel: Selector) -> pl.Expr:
+    """Learned rule: best topic, plus others whose fitted keep-probability reaches the threshold."""
+    logit = pl.lit(sel.bias)
+    for feat, w in zip(selector_features(), sel.weights):
+        logit = logit + w * feat
+    if sel.topic_bias:
+        tb = dict(sel.topic_bias)
+        logit = logit + pl.col("topic").replace_strict(tb, default=0.0, return_dtype=pl.Float64)
+    # p >= threshold  <=>  logit >= logit(threshold)
+    t = min(max(sel.threshold, 1e-9), 1 - 1e-9)
+    cut = math.log(t / (1 - t))
+    return (pl.col("rank") == 0) | (logit >= cut)
+
+
+def _ranked_candidates(papers: pl.DataFrame, tax: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(deduplicated papers, candidates): every (row, topic) with evidence > 0, ranked by
+    evidence, with the paper's best evidence and its length-scaled min_score."""
+    sc = tax.scoring
     papers = papers.select(
         [
             (pl.col(c) if c in papers.columns else pl.lit(None)).cast(pl.String).alias(c)
@@ -353,20 +443,48 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
             pl.col("evidence").max().over("_row").alias("best"),
         )
     )
-    # a strong title hit keeps a topic even when another topic dominates the abstract
-    focused = (
-        (pl.col("title_ev") > 0) | (pl.col("focus_ev") >= sc.secondary_focus_min)
-        if sc.secondary_focus_min > 0
-        else pl.lit(True)
+    return papers, ranked
+
+
+def candidate_features(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
+    """Selector features of every candidate topic (for fitting the [selector] table).
+
+    Columns: ``paper_id``, ``topic``, ``evidence``, ``rank`` and one column per
+    :data:`SELECTOR_FEATURES` name.
+    """
+    tax = taxonomy if taxonomy is not None else _default_taxonomy()
+    papers, ranked = _ranked_candidates(papers, tax)
+    ids = papers.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "paper_id")
+    return (
+        ranked.with_columns(selector_features())
+        .join(ids, on="_row", how="left")
+        .sort(["_row", "rank"])
+        .select("paper_id", "topic", "evidence", "rank", *SELECTOR_FEATURES)
     )
-    keep = (pl.col("rank") == 0) | (
-        (pl.col("evidence") >= pl.col("min_eff"))
-        & (
-            (pl.col("evidence") >= sc.relative_min * pl.col("best"))
-            | (pl.col("title_ev") >= sc.title_keep)
+
+
+def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
+    """Chosen topics with their raw evidence (before calibration).
+
+    Columns: ``paper_id``, ``topic``, ``evidence`` (f64, null for the fallback topic),
+    ``rank`` (0 = the paper's best topic).
+    """
+    tax = taxonomy if taxonomy is not None else _default_taxonomy()
+    sc = tax.scoring
+    if papers.height == 0:
+        return pl.DataFrame(
+            schema={
+                "paper_id": pl.String,
+                "topic": pl.String,
+                "evidence": pl.Float64,
+                "rank": pl.UInt32,
+            }
         )
-        & focused
-    )
+    papers, ranked = _ranked_candidates(papers, tax)
+    if tax.selector is not None:
+        keep = _selector_keep(tax.selector)
+    else:
+        keep = _rule_keep(sc)
     chosen = (
         ranked.filter(keep)
         .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"))

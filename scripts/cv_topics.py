@@ -26,8 +26,18 @@ What it reports
   citation search-capture papers (out of niche) + 56 seed-dump papers not in dev gold (in niche) --
   labelled from title + abstract before the tagger ran on them, split by sha1(title) parity into
   a "tune" half (errors may be inspected: --blind3-errors) and a "lockbox" half (aggregate only);
-* cross-validation pools dev gold + fixture papers + even RSS items + the blind3 tune half (RSS
-  odd items, blind2 and the blind3 lockbox never enter it);
+* a fifth blind set (tests/data/topic_labels_blind4.json, v1.3): 60 papers -- 30 seed-dump papers
+  in none of the sets above (in niche) + 30 recent HF-papers JSON-feed items (out of niche: agents,
+  robotics, vision, audio, safety...; abstracts stored in the file because those dumps are not in
+  shared/fixtures) -- labelled from title + abstract BEFORE the tagger ran on them, split by
+  sha1(title) parity into "tune" (--blind4-errors) and "lockbox" (aggregate only);
+* cross-validation pools dev gold + fixture papers + even RSS items + the blind3 and blind4 tune
+  halves (RSS odd items, blind2 and the blind3/blind4 lockboxes never enter it);
+* v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
+  logistic-regression keep/drop decision over the tune data only (dev-gold look split + fixtures
+  + even RSS + blind3/blind4 tune halves; the dev-gold lockbox is left out so it stays honest),
+  then a fit on all of it printed as the [selector] block to paste, and the out-of-fold Platt fit
+  for [calibration]; the v1.2 rule grid CV is still printed (selector switched off) for comparison;
 * throughput on 50k synthetic rows (dev-gold papers replicated).
 """
 
@@ -49,7 +59,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from paperlake.tagging import (  # noqa: E402
+    SELECTOR_FEATURES,
+    Selector,
     Taxonomy,
+    candidate_features,
     load_taxonomy,
     select_topics,
     tag_papers,
@@ -297,6 +310,25 @@ def load_blind3_papers(split: str | None = None) -> list[dict]:
             for i, lab in enumerate(labels) if split is None or lab["split"] == split]
 
 
+# Fifth set (tests/data/topic_labels_blind4.json, v1.3): see the module docstring. Records with an
+# "abstract" field carry it (feed items outside shared/); the others are joined to the seed dumps.
+BLIND4 = ROOT / "tests" / "data" / "topic_labels_blind4.json"
+
+
+def load_blind4_papers(split: str | None = None) -> list[dict]:
+    """Blind4 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
+    if not BLIND4.exists():
+        return []
+    labels = json.loads(BLIND4.read_text())
+    want = {lab["title"] for lab in labels if "abstract" not in lab}
+    abstracts = _parsed_abstracts([SEEDS, FIXTURES], want) if want else {}
+    return [{"id": f"b4-{i:03d}", "title": lab["title"],
+             "abstract": lab.get("abstract", abstracts.get(lab["title"], "")),
+             "topics": lab["topics"], "split": lab["split"], "source": lab["source"],
+             "niche": not lab["source"].startswith("github:")}
+            for i, lab in enumerate(labels) if split is None or lab["split"] == split]
+
+
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
     if score_topics is not None:
         return score_topics(pred, gold)
@@ -386,7 +418,8 @@ def cross_validate(tax: Taxonomy, gold: list[dict], fx: list[dict], k: int = 5, 
     sources = {"dev gold": {g["id"] for g in gold},
                "fixtures": {g["id"] for g in fx if g["id"].startswith("fx")},
                "RSS even": {g["id"] for g in fx if g["id"].startswith("rss")},
-               "b3 tune": {g["id"] for g in fx if g["id"].startswith("b3")}}
+               "b3 tune": {g["id"] for g in fx if g["id"].startswith("b3")},
+               "b4 tune": {g["id"] for g in fx if g["id"].startswith("b4")}}
     ids = sorted(gmap)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(ids))
@@ -432,6 +465,111 @@ def cross_validate(tax: Taxonomy, gold: list[dict], fx: list[dict], k: int = 5, 
     print(f"out-of-fold Platt fit on {len(y)} tags: a={w[0]:.3f} b={w[1]:.3f} c={w[2]:.3f} "
           f"(mean p={p.mean():.3f} vs precision={y.mean():.3f})")
     reliability(p, y)
+
+
+SELECTOR_L2 = 3.0        # ridge on the feature weights (features are O(1))
+SELECTOR_TOPIC_L2 = 1.0  # ridge on the per-topic biases
+SELECTOR_THRESHOLDS = (0.4, 0.45, 0.5)
+
+
+def _selector_data(tax: Taxonomy, records: list[dict]):
+    cf = candidate_features(frame(records), tax)
+    gmap = {g["id"]: set(g["topics"]) for g in records}
+    topics = list(tax.topics)
+    x = cf.select(SELECTOR_FEATURES).to_numpy().astype(float)
+    tb = np.zeros((cf.height, len(topics)))
+    tb[np.arange(cf.height), [topics.index(t) for t in cf["topic"]]] = 1.0
+    z = np.column_stack([np.ones(cf.height), x, tb])
+    y = np.array([t in gmap[i] for i, t in cf.select("paper_id", "topic").iter_rows()], dtype=float)
+    return cf, z, y
+
+
+def _fit_selector(z: np.ndarray, y: np.ndarray, n_topics: int) -> np.ndarray:
+    reg = np.r_[1e-4, np.full(z.shape[1] - 1 - n_topics, SELECTOR_L2), np.full(n_topics, SELECTOR_TOPIC_L2)]
+    w = np.zeros(z.shape[1])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-z @ w))
+        g = z.T @ (p - y) + reg * w
+        h = (z * (p * (1 - p))[:, None]).T @ z + np.diag(reg)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def _selector_of(tax: Taxonomy, w: np.ndarray, threshold: float) -> Selector:
+    nf = len(SELECTOR_FEATURES)
+    return Selector(threshold=threshold, bias=float(w[0]), weights=tuple(float(v) for v in w[1:1 + nf]),
+                    topic_bias=tuple((t, float(v)) for t, v in zip(tax.topics, w[1 + nf:])))
+
+
+def _source(pid: str) -> str:
+    for prefix, name in (("b3-", "b3 tune"), ("b4-", "b4 tune"), ("fx", "fixtures"), ("rss", "RSS even")):
+        if pid.startswith(prefix):
+            return name
+    return "dev look"
+
+
+def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> None:
+    """k-fold CV of the learned [selector] over the pooled tune data (dev-gold look split, fixture
+    papers, even RSS items, blind3/blind4 tune halves; folds by paper). On each fold the logistic
+    regression is fitted on the other folds and the threshold picked by their (in-sample) F1.
+    Then fits on everything and prints the [selector] block to paste into taxonomy.toml, and a
+    Platt fit of `score` on the out-of-fold tags for [calibration]."""
+    import hashlib
+
+    base = dataclasses.replace(tax, selector=None)
+    cf, z, y = _selector_data(base, records)
+    nt = len(tax.topics)
+    gmap = {g["id"]: set(g["topics"]) for g in records}
+    pids = cf["paper_id"].to_list()
+    fold = np.array([int(hashlib.md5(p.encode()).hexdigest(), 16) % k for p in pids])
+    df = frame(records)
+    fold_of = {r["id"]: int(hashlib.md5(r["id"].encode()).hexdigest(), 16) % k for r in records}
+    oof: dict[str, set[str]] = {}
+    oof_rows = []
+    for f in range(k):
+        w = _fit_selector(z[fold != f], y[fold != f], nt)
+        train = {i for i, ff in fold_of.items() if ff != f}
+        test = sorted(i for i, ff in fold_of.items() if ff == f)
+
+        def taxed(t: float, w: np.ndarray = w) -> Taxonomy:
+            return dataclasses.replace(tax, selector=_selector_of(tax, w, t))
+
+        thr = max(SELECTOR_THRESHOLDS, key=lambda t: _scores(
+            {i: v for i, v in predict(df.filter(pl.col("paper_id").is_in(sorted(train))), taxed(t)).items()},
+            {i: gmap[i] for i in train})["micro_f1"])
+        sel = select_topics(df.filter(pl.col("paper_id").is_in(test)), taxed(thr))
+        for pid, topic, ev, rank in sel.iter_rows():
+            oof.setdefault(pid, set()).add(topic)
+            if ev is not None:
+                oof_rows.append((ev, rank == 0, topic in gmap[pid]))
+        print(f"   fold {f}: threshold {thr}")
+    print(f"{k}-fold CV of the learned selector (fitted on {k - 1} folds, scored on the held-out fold):")
+    groups: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        groups[_source(r["id"])].add(r["id"])
+    for g, keep in groups.items():
+        print(f"   {g:9s} {_fmt(_scores({i: oof[i] for i in keep}, {i: gmap[i] for i in keep}))}")
+    print(f"   {'all':9s} {_fmt(_scores(oof, gmap))}")
+    w = _fit_selector(z, y, nt)
+    thr = max(SELECTOR_THRESHOLDS, key=lambda t: _scores(
+        predict(df, dataclasses.replace(tax, selector=_selector_of(tax, w, t))), gmap)["micro_f1"])
+    print(f"[selector] fitted on all {len(records)} tune papers ({len(y)} candidates), threshold {thr}:")
+    print(f"threshold = {thr}\nbias = {w[0]:.3f}")
+    nf = len(SELECTOR_FEATURES)
+    print("[selector.weights]\n" + "\n".join(f"{n} = {v:.3f}" for n, v in zip(SELECTOR_FEATURES, w[1:1 + nf])))
+    print("[selector.topic_bias]\n" + "\n".join(f'"{t}" = {v:.3f}' for t, v in zip(tax.topics, w[1 + nf:])))
+    ev = np.array([r[0] for r in oof_rows])
+    best = np.array([r[1] for r in oof_rows], dtype=float)
+    yy = np.array([r[2] for r in oof_rows], dtype=float)
+    x = np.column_stack([np.log(ev), np.ones_like(ev), best])
+    wc = fit_platt(x, yy)
+    p = 1 / (1 + np.exp(-x @ wc))
+    print(f"out-of-fold Platt fit on {len(yy)} selector tags: a={wc[0]:.3f} b={wc[1]:.3f} c={wc[2]:.3f} "
+          f"(mean p={p.mean():.3f} vs precision={yy.mean():.3f})")
+    reliability(p, yy)
 
 
 def reliability(p: np.ndarray, y: np.ndarray) -> None:
@@ -484,6 +622,7 @@ def main() -> None:
     ap.add_argument("--fixture-errors", action="store_true")
     ap.add_argument("--rss-errors", action="store_true", help="errors on the even RSS items only")
     ap.add_argument("--blind3-errors", action="store_true", help="errors on the blind3 tune half only")
+    ap.add_argument("--blind4-errors", action="store_true", help="errors on the blind4 tune half only")
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -518,12 +657,24 @@ def main() -> None:
     if b3_tune:
         report(tax, b3_tune, "blind3 tune half (labelled blind; errors inspected)", errors=args.blind3_errors)
         report(tax, load_blind3_papers("lockbox"), "blind3 lockbox half (labelled blind; errors NEVER printed)")
+    b4_tune = load_blind4_papers("tune")
+    if b4_tune:
+        report(tax, b4_tune, "blind4 tune half (labelled blind; errors inspected)", errors=args.blind4_errors)
+        b4_lock = load_blind4_papers("lockbox")
+        report(tax, b4_lock, "blind4 lockbox half (labelled blind; errors NEVER printed)")
+        for niche, name in ((True, "seed dumps"), (False, "out of niche")):
+            report(tax, [r for r in b4_lock if r["niche"] == niche], f"   blind4 lockbox, {name}")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")
     if not args.no_cv:
         rss_even = [r for r in load_rss_papers() if int(r["id"][3:]) % 2 == 0]
-        cross_validate(tax, gold, fx + rss_even + load_blind3_papers("tune"))
+        tune = fx + rss_even + load_blind3_papers("tune") + load_blind4_papers("tune")
+        print("--- v1.2 rule (selector switched off): grid CV of the [scoring] numbers ---")
+        cross_validate(dataclasses.replace(tax, selector=None), gold, tune)
+        # the dev-gold lockbox stays out of the selector's training data
+        print("--- learned selector (v1.3) ---")
+        cross_validate_selector(tax, look + tune)
     if not args.no_speed:
         throughput(tax, gold)
 

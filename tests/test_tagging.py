@@ -13,8 +13,10 @@ import pytest
 from paperlake.tagging import (
     DEFAULT_TAXONOMY_PATH,
     PAPER_TOPICS_SCHEMA,
+    SELECTOR_FEATURES,
     Calibration,
     calibrated,
+    candidate_features,
     load_taxonomy,
     normalise_term,
     select_topics,
@@ -271,6 +273,8 @@ def test_dev_gold_floor():
     df = papers(*[(g["id"], g["title"], g.get("abstract")) for g in gold])
     pred = topics_of(tag_papers(df))
     s = score_topics(pred, {g["id"]: set(g["topics"]) for g in gold})
+    # v1.3.0 (learned selector): all 120 0.889 / 0.871, lockbox third 0.901, 5-fold CV of the
+    # selector on the look split 0.863.
     # measured with scripts/cv_topics.py (taxonomy v1.2.0): 5-fold CV micro-F1 0.872 / macro
     # 0.862 ([scoring] numbers tuned on 4 folds), lockbox third (errors never inspected) 0.887,
     # shipped config on all 120: 0.879 / 0.867. The floor sits below the cross-validated figure
@@ -313,6 +317,13 @@ def test_blind2_labels_are_valid():
         assert set(lab["topics"]) <= SPEC_TOPICS
 
 
+def _rule_config_text() -> str:
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    new = re.sub(r"^enabled = true$", "enabled = false", text, count=1, flags=re.M)
+    assert new != text
+    return new
+
+
 def test_secondary_focus_gate(tmp_path):
     """secondary_focus_min drops a secondary topic only named outside title/focus sentences."""
     title = "Speculative Decoding with Tree Drafts"
@@ -322,7 +333,7 @@ def test_secondary_focus_gate(tmp_path):
         "We propose a speculative decoding method with draft trees and draft tokens. "
         "It is lossless and gives a 2x speedup."
     )
-    text = DEFAULT_TAXONOMY_PATH.read_text()
+    text = _rule_config_text()  # the gate belongs to the v1.2 rule (selector switched off)
     base = tmp_path / "base.toml"
     base.write_text(re.sub(r"^relative_min = .*$", "relative_min = 0.0", text, count=1, flags=re.M))
     gated = tmp_path / "gated.toml"
@@ -439,3 +450,133 @@ def test_scores_ranked_like_evidence():
     out = tag_papers(df)
     assert out["topic"].to_list() == sel["topic"].to_list()
     assert out["score"].to_list() == sorted(out["score"].to_list(), reverse=True)
+
+
+# --- v1.3 learned selector ---------------------------------------------------------------
+
+BLIND4 = Path(__file__).resolve().parent / "data" / "topic_labels_blind4.json"
+
+
+def _with_selector(tmp_path, **repl):
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    for key, value in repl.items():
+        new = re.sub(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
+        assert new != text, key
+        text = new
+    cfg = tmp_path / "sel.toml"
+    cfg.write_text(text)
+    return load_taxonomy(cfg)
+
+
+def test_selector_is_shipped_and_sane():
+    tax = load_taxonomy()
+    assert tax.version.startswith("taxonomy-v1.3.")
+    sel = tax.selector
+    assert sel is not None and 0 < sel.threshold < 1
+    w = dict(zip(SELECTOR_FEATURES, sel.weights))
+    # more evidence, more title evidence, a larger share of the best topic's evidence and
+    # clearing the length-scaled min_score all make a topic more likely a main subject
+    for f in ("log_evidence", "log_title", "relative", "log_over_min"):
+        assert w[f] > 0, (f, w[f])
+    assert {t for t, _ in sel.topic_bias} <= set(tax.topics)
+
+
+def test_selector_threshold_controls_secondary_topics(tmp_path):
+    df = papers(
+        ("p", "Speculative Decoding for Multimodal Large Language Models",
+         "We apply speculative decoding with a small draft model to a vision-language model "
+         "(LLaVA). Image tokens are dropped from the draft model; the speedup is 2x on image "
+         "captioning and visual question answering."),
+        ("q", "Quantization of Retrieval-Augmented LLMs",
+         "We quantize the weights of a retrieval-augmented generation model to 4-bit."),
+    )
+    shipped = topics_of(tag_papers(df))
+    assert shipped["p"] == {"efficient-decoding", "multimodal-vision"}
+    only_best = topics_of(tag_papers(df, _with_selector(tmp_path, threshold="0.999")))
+    assert all(len(v) == 1 for v in only_best.values()), only_best
+    assert only_best["p"] <= shipped["p"]
+    everything = topics_of(tag_papers(df, _with_selector(tmp_path, threshold="0.0")))
+    cands = candidate_features(df)
+    for pid in ("p", "q"):
+        n = cands.filter(pl.col("paper_id") == pid).height
+        assert len(everything[pid]) == min(n, 4)
+        assert shipped[pid] <= everything[pid]
+
+
+def test_selector_off_falls_back_to_rule(tmp_path):
+    cfg = tmp_path / "rule.toml"
+    cfg.write_text(_rule_config_text())
+    tax = load_taxonomy(cfg)
+    assert tax.selector is None and tax.version != load_taxonomy().version
+    # the rule path still works and tags within the contract
+    out = tag_papers(SAMPLE, tax)
+    assert out.group_by("paper_id").len()["len"].max() <= 4
+
+
+def test_candidate_features_cover_selection():
+    df = papers(("a", "Mixture-of-Experts Pruning with Knowledge Distillation",
+                 "We prune experts of a sparse mixture-of-experts model and distill the pruned "
+                 "student from the teacher. Expert pruning keeps accuracy."),
+                ("b", "Xyzzy", None))
+    cf = candidate_features(df)
+    assert list(cf.columns) == ["paper_id", "topic", "evidence", "rank", *SELECTOR_FEATURES]
+    assert cf["paper_id"].unique().to_list() == ["a"]  # no evidence -> no candidate
+    assert cf.select(pl.all().exclude("paper_id", "topic").is_finite().all()).row(0) == tuple(
+        [True] * (len(cf.columns) - 2))
+    best = cf.filter(pl.col("rank") == 0)
+    assert best["is_best"].to_list() == [1.0] and best["relative"].to_list() == [1.0]
+    chosen = select_topics(df)
+    assert set(chosen.filter(pl.col("paper_id") == "a")["topic"]) <= set(cf["topic"])
+
+
+@pytest.mark.parametrize("edit", [
+    ("log_title = ", "log_titel = "),          # unknown feature name (and one missing)
+    ('"survey" = ', '"surveys" = '),            # unknown topic in topic_bias
+])
+def test_bad_selector_config_rejected(tmp_path, edit):
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    new = text.replace(edit[0], edit[1], 1)
+    assert new != text
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(new)
+    with pytest.raises(ValueError):
+        load_taxonomy(cfg)
+
+
+def test_blind4_labels_are_valid():
+    labels = json.loads(BLIND4.read_text())
+    assert len(labels) >= 50
+    titles = [lab["title"] for lab in labels]
+    assert len(set(titles)) == len(titles)
+    for lab in labels:
+        assert lab["title"] and lab["source"] and 1 <= len(lab["topics"]) <= 4
+        assert set(lab["topics"]) <= SPEC_TOPICS and len(set(lab["topics"])) == len(lab["topics"])
+        assert lab["split"] in {"tune", "lockbox"}
+        if lab["source"].startswith("github:"):  # feed items outside shared/: abstract stored
+            assert len(lab.get("abstract", "").split()) >= 40
+    n_out = sum(lab["source"].startswith("github:") for lab in labels)
+    assert 0.4 <= n_out / len(labels) <= 0.6  # about half out of niche
+    halves = {s: sum(lab["split"] == s for lab in labels) for s in ("tune", "lockbox")}
+    assert min(halves.values()) >= 20, halves
+    # disjoint from every other labelled set
+    others = set()
+    for name in ("topic_labels_blind2.json", "topic_labels_blind3.json"):
+        others |= {lab["title"].lower() for lab in json.loads((BLIND4.parent / name).read_text())}
+    if GOLD.exists():
+        others |= {" ".join(g["title"].split()).lower() for g in json.loads(GOLD.read_text())}
+    cv = _cv_module()
+    others |= {r["title"].lower() for r in cv.load_fixture_papers() + cv.load_rss_papers()}
+    assert not {t.lower() for t in titles} & others
+
+
+def test_blind4_floor():
+    """Blind4 (labelled before the tagger ran): v1.2.0 tune 0.775 / lockbox 0.714; v1.3.0 0.793 / 0.725."""
+    cv = _cv_module()
+    recs = cv.load_blind4_papers()
+    if len(recs) < 50 or not all(r["abstract"] for r in recs):
+        pytest.skip("seed dumps not found")
+    from paperlake.evaluation import score_topics
+
+    pred = topics_of(tag_papers(cv.frame(recs)))
+    s = score_topics(pred, {r["id"]: set(r["topics"]) for r in recs})
+    assert s["micro_f1"] >= 0.70, s
