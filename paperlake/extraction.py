@@ -762,6 +762,17 @@ _SIZE_SLASH_BEFORE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[BM]/$|[\w.-]\d+(?:\
 _SIZE_SLASH_AFTER_RE = re.compile(r"[BM](?![\w]|\.\w|/[A-Za-z])")
 
 
+
+def _add_resolution(out: list, s: int, e: int, value: float, rm: re.Match) -> None:
+    """A resolution "<value>x<rm.group(1)>": one mention when square, else one per side."""
+    v2 = _parse_number(rm.group(1))
+    if v2 == value:
+        out.append(_Cand(s, rm.end(), value, "res", None, s, e))
+    else:
+        out.append(_Cand(s, e, value, "res", None, s, e))
+        out.append(_Cand(rm.start(1), rm.end(), v2, "res", None, rm.start(1), rm.end()))
+
+
 def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
     zones, zstarts = _skip_zones(text, guards)
     out: list[_Cand] = []
@@ -891,24 +902,14 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 and (_parse_number(rm.group(1)) == value or _RES_CONTEXT_RE.search(text[max(0, s - 40):rm.end() + 25]))
             ):
                 # resolution written with "times"/"×" and a space: "1008times 1008", "224 × 224"
-                v2 = _parse_number(rm.group(1))
-                if v2 == value:
-                    out.append(_Cand(s, rm.end(), value, "res", None, s, e))
-                else:
-                    out.append(_Cand(s, e, value, "res", None, s, e))
-                    out.append(_Cand(rm.start(1), rm.end(), v2, "res", None, rm.start(1), rm.end()))
+                _add_resolution(out, s, e, value, rm)
                 skip_until = rm.end()
                 continue
         if unit is None and nxt in "x×" and "." not in raw:
             rm = _RESOLUTION_TAIL_RE.match(text, e)
             if rm is not None and value >= 16 and _parse_number(rm.group(1)) >= 16:
                 # image/video resolution "256x256" (one mention) or "672x1088" (one per side)
-                v2 = _parse_number(rm.group(1))
-                if v2 == value:
-                    out.append(_Cand(s, rm.end(), value, "res", None, s, e))
-                else:
-                    out.append(_Cand(s, e, value, "res", None, s, e))
-                    out.append(_Cand(rm.start(1), rm.end(), v2, "res", None, rm.start(1), rm.end()))
+                _add_resolution(out, s, e, value, rm)
                 continue
         # number directly followed by letters that are not a unit -> a name (2D, 4G, 3rd, 2023a)
         if unit is None and end < n and (text[end].isalpha()) and not prefix_sim:

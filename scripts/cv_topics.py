@@ -456,15 +456,7 @@ def cross_validate(tax: Taxonomy, gold: list[dict], fx: list[dict], k: int = 5, 
         if keep:
             print(f"   {name:9s} {_fmt(_scores(sub(preds[full_best], keep), sub(gmap, keep)))}")
 
-    ev = np.array([r[0] for r in oof_rows])
-    best = np.array([r[1] for r in oof_rows], dtype=float)
-    y = np.array([r[2] for r in oof_rows], dtype=float)
-    x = np.column_stack([np.log(ev), np.ones_like(ev), best])
-    w = fit_platt(x, y)
-    p = 1 / (1 + np.exp(-x @ w))
-    print(f"out-of-fold Platt fit on {len(y)} tags: a={w[0]:.3f} b={w[1]:.3f} c={w[2]:.3f} "
-          f"(mean p={p.mean():.3f} vs precision={y.mean():.3f})")
-    reliability(p, y)
+    platt_report(oof_rows, "tags")
 
 
 SELECTOR_L2 = 3.0        # ridge on the feature weights (features are O(1))
@@ -561,15 +553,20 @@ def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> N
     nf = len(SELECTOR_FEATURES)
     print("[selector.weights]\n" + "\n".join(f"{n} = {v:.3f}" for n, v in zip(SELECTOR_FEATURES, w[1:1 + nf])))
     print("[selector.topic_bias]\n" + "\n".join(f'"{t}" = {v:.3f}' for t, v in zip(tax.topics, w[1 + nf:])))
+    platt_report(oof_rows, "selector tags")
+
+
+def platt_report(oof_rows: list, what: str) -> None:
+    """Fit and print the out-of-fold Platt calibration of (evidence, is-best, correct) rows."""
     ev = np.array([r[0] for r in oof_rows])
     best = np.array([r[1] for r in oof_rows], dtype=float)
-    yy = np.array([r[2] for r in oof_rows], dtype=float)
+    y = np.array([r[2] for r in oof_rows], dtype=float)
     x = np.column_stack([np.log(ev), np.ones_like(ev), best])
-    wc = fit_platt(x, yy)
-    p = 1 / (1 + np.exp(-x @ wc))
-    print(f"out-of-fold Platt fit on {len(yy)} selector tags: a={wc[0]:.3f} b={wc[1]:.3f} c={wc[2]:.3f} "
-          f"(mean p={p.mean():.3f} vs precision={yy.mean():.3f})")
-    reliability(p, yy)
+    w = fit_platt(x, y)
+    p = 1 / (1 + np.exp(-x @ w))
+    print(f"out-of-fold Platt fit on {len(y)} {what}: a={w[0]:.3f} b={w[1]:.3f} c={w[2]:.3f} "
+          f"(mean p={p.mean():.3f} vs precision={y.mean():.3f})")
+    reliability(p, y)
 
 
 def reliability(p: np.ndarray, y: np.ndarray) -> None:
