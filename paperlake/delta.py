@@ -56,6 +56,14 @@ def _has_null(df: pl.DataFrame, columns: Sequence[str]) -> bool:
     return df.select(pl.any_horizontal(pl.col(list(columns)).is_null().any())).item()
 
 
+def _row_changes(old: pl.DataFrame, new: pl.DataFrame, keys: Sequence[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows of ``new`` inserted or updated, keys of ``old`` deleted), by key + ``row_hash``."""
+    key_list = list(keys)
+    upserts = new.join(old.select(*key_list, ROW_HASH), on=[*key_list, ROW_HASH], how="anti", nulls_equal=True)
+    gone = old.join(new.select(key_list), on=key_list, how="anti", nulls_equal=True).select(key_list)
+    return upserts, gone
+
+
 def in_predicate(column: str, values: Sequence[str]) -> str:
     """SQL ``column IN (...)`` for a MERGE predicate; values are quoted and escaped."""
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
@@ -201,8 +209,7 @@ class DeltaStore:
         old = self.read(table, [*key_list, ROW_HASH])
         if _has_null(old, key_list) or _has_null(df, key_list):
             return None  # a null key never matches in a MERGE: the caller MERGEs the whole frame
-        upserts = df.join(old, on=[*key_list, ROW_HASH], how="anti", nulls_equal=True)
-        gone = old.join(df.select(key_list), on=key_list, how="anti", nulls_equal=True).select(key_list)
+        upserts, gone = _row_changes(old, df, key_list)
         if upserts.is_empty() and gone.is_empty():
             return WriteOutcome(table, self.version(table), False, df.height)
         source = pl.concat([upserts.with_columns(pl.lit(False).alias(_DROP)),
@@ -240,13 +247,11 @@ class DeltaStore:
         if not self._has_columns(table, df.columns):
             return self.upsert(table, df, keys, metadata=metadata, description=description)
         old = self.read(table, [*keys, ROW_HASH])
-        both = old.join(df.select(*keys, ROW_HASH), on=list(keys), how="full", suffix="_new", coalesce=True,
-                        nulls_equal=True)
-        inserted = both.filter(pl.col(ROW_HASH).is_null()).height
-        deleted = both.filter(pl.col(f"{ROW_HASH}_new").is_null()).height
-        updated = both.filter(pl.col(ROW_HASH) != pl.col(f"{ROW_HASH}_new")).height
-        if not (inserted or deleted or updated):
+        upserts, gone = _row_changes(old, df, keys)
+        if upserts.is_empty() and gone.is_empty():
             return WriteOutcome(table, self.version(table), False, df.height)
+        inserted = upserts.join(old, on=list(keys), how="anti", nulls_equal=True).height
+        updated, deleted = upserts.height - inserted, gone.height
         write_deltalake(str(self.path(table)), df.to_arrow(), mode="overwrite",
                         commit_properties=CommitProperties(custom_metadata=_stringify(metadata or {})))
         return WriteOutcome(table, self.version(table), True, df.height, inserted=inserted, updated=updated,
