@@ -3,7 +3,7 @@
 import random
 
 from paperlake.parsing.normalize import abstract_junk_reason, abstract_junk_reasons, clean_text, clean_texts
-from paperlake.parsing.text_pages import _line_kind
+from paperlake.parsing.text_pages import line_kind
 
 PIECES = ["word", "Model", " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x1c", "\x1f", "\x00", "\x7f", "\u200b", "\u00ad",
           "\u00a0", "\u3000", "\u2028", "-\n", "repre-\ntation", "<b>", "</i>", "&amp;", "\\%", "%", "é", "İ", "K",
@@ -41,5 +41,5 @@ def test_line_kind_equals_collapsing_every_line():
         return d is not None and bool(_DATE_LINE.match(d)), f is not None and (not f or bool(_FURNITURE.match(f)))
 
     lines = _random_texts(3000, 4) + ["Mar 21", "  Subscribe  ", "x" * 130, "Mar" + " " * 200 + "21", "a\t " * 70]
-    assert [_line_kind(s) for s in lines] == [reference(s) for s in lines]
-    assert _line_kind("Mar" + " " * 200 + "21") == (True, False) and _line_kind(" Subscribe ") == (False, True)
+    assert [line_kind(s) for s in lines] == [reference(s) for s in lines]
+    assert line_kind("Mar" + " " * 200 + "21") == (True, False) and line_kind(" Subscribe ") == (False, True)

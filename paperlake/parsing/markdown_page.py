@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .ledger import LineLedger
 from .normalize import arxiv_id_from, clean_text, collapse, dedupe, parse_date_text, to_int, urls_in
 from .records import judge_abstract, split_ai_summary
-from .text_pages import is_date_line, is_furniture_line, looks_like_abstract
+from .text_pages import is_date_line, is_furniture_line, line_kind, looks_like_abstract
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\s*\)")
@@ -262,7 +262,7 @@ def _is_meta_block(raw: str, plain: str) -> bool:
 def _is_nav_line(t: str, plain: str) -> bool:
     if not plain or plain in ("·", "•", "-", "|", "---", "***"):
         return True
-    if is_furniture_line(plain) or is_date_line(plain):
+    if any(line_kind(plain)):
         return True
     if _HEADING.match(t) and len(plain) <= 120:
         return True

@@ -86,7 +86,7 @@ def _short_collapsed(s: str, limit: int) -> str | None:
     return c if len(c) <= limit else None
 
 
-def _line_kind(s: str) -> tuple[bool, bool]:
+def line_kind(s: str) -> tuple[bool, bool]:
     """(is_date_line(s), is_furniture_line(s)), collapsing the line once."""
     c = _short_collapsed(s, _FURNITURE_MAX)
     if c is None:
@@ -95,11 +95,11 @@ def _line_kind(s: str) -> tuple[bool, bool]:
 
 
 def is_furniture_line(s: str) -> bool:
-    return _line_kind(s)[1]
+    return line_kind(s)[1]
 
 
 def is_date_line(s: str) -> bool:
-    return _line_kind(s)[0]
+    return line_kind(s)[0]
 
 
 def looks_like_abstract(s: str) -> bool:
@@ -150,7 +150,7 @@ def sniff_text_page(lines: list[str], max_lines: int = 400) -> tuple[int, int, i
             continue
         if not s.strip():
             blank += 1
-        elif is_furniture_line(s) or is_date_line(s) or _GLUED_PREFIX.match(s.strip()):
+        elif any(line_kind(s)) or _GLUED_PREFIX.match(s.strip()):
             furn += 1
         elif looks_like_abstract(s):
             abst += 1
@@ -187,7 +187,7 @@ def parse_text_page(
             prev_blank = True
             continue
         prev_blank = False
-        date_line, furniture_line = _line_kind(s)
+        date_line, furniture_line = line_kind(s)
         if date_line:
             d, inf = parse_date_text(s, reference_date)
             if d is not None and listing_date is None and not content:
