@@ -55,6 +55,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from paperlake.parsing.normalize import IRREGULAR_SPACE
+
 IDENTITY_VERSION = "identity-2"  # 2: densification fixed (was an int64 overflow)
 
 UTC_TS = pl.Datetime("us", "UTC")
@@ -926,7 +928,7 @@ def _normalised_length(text: pl.Series) -> pl.Series:
     """Length after collapsing whitespace runs and stripping (0 for null), as ``_al``. Text whose
     only whitespace is single inner spaces (cleaned text: nearly all) is measured as it is."""
     length = text.str.len_chars().fill_null(0)
-    irregular = text.str.contains(r"\s\s|[^\S ]|^\s|\s$").fill_null(False)
+    irregular = text.str.contains(IRREGULAR_SPACE).fill_null(False)
     if irregular.any():
         fixed = text.filter(irregular).str.replace_all(r"\s+", " ").str.strip_chars().str.len_chars()
         length = length.scatter(irregular.arg_true(), fixed)

@@ -84,10 +84,10 @@ def clean_text(value: object, *, html_content: bool = False) -> str | None:
 
 
 # Whitespace other than single inner spaces (Python's str.split() whitespace is \s plus \x1c-\x1f).
-_IRREGULAR_SPACE = r"\s\s|[^\S ]|[\x1c-\x1f]|^\s|\s$"
+IRREGULAR_SPACE = r"\s\s|[^\S ]|[\x1c-\x1f]|^\s|\s$"
 # Anything clean_text would change: control / zero-width characters, markup, entities, "\\%",
 # irregular whitespace.
-_NEEDS_CLEANING = r"[\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\u00ad<&]|\\%|" + _IRREGULAR_SPACE
+_NEEDS_CLEANING = r"[\x00-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\u00ad<&]|\\%|" + IRREGULAR_SPACE
 
 
 def clean_texts(values: list[str | None]) -> list[str | None]:
@@ -228,13 +228,6 @@ def parse_date_text(
     return None, False
 
 
-def is_date_line(text: str) -> bool:
-    s = text.strip()
-    if len(s) > 40:
-        return False
-    return parse_date_text(s, dt.date(2000, 12, 31))[0] is not None
-
-
 def to_date(value: object) -> dt.date | None:
     """Date from ISO strings/timestamps/RFC-822 strings; None when unparseable."""
     if value is None:
@@ -333,7 +326,7 @@ def _word_counts(s: pl.Series) -> list[int | None]:
     v = pl.col(s.name)
     return s.to_frame().select(
         pl.when(v.str.len_chars() == 0).then(0)
-        .when(~v.str.contains(_IRREGULAR_SPACE)).then(v.str.count_matches(" ", literal=True) + 1)
+        .when(~v.str.contains(IRREGULAR_SPACE)).then(v.str.count_matches(" ", literal=True) + 1)
     ).to_series().to_list()
 
 
@@ -377,9 +370,9 @@ def abstract_junk_reasons(abstracts: list[str | None], titles: list[str | None])
     word counts are computed for all of them at once, the rest per abstract."""
     if not abstracts:
         return []
-    a = pl.Series("a", abstracts, dtype=pl.String)
-    maybe = a.str.to_lowercase().str.contains_any(list(_BOT_MARKERS)).fill_null(False).to_list()
-    words = _word_counts(a)
+    series = pl.Series("a", abstracts, dtype=pl.String)
+    maybe = series.str.to_lowercase().str.contains_any(list(_BOT_MARKERS)).fill_null(False).to_list()
+    words = _word_counts(series)
     title_words = _word_counts(pl.Series("t", titles, dtype=pl.String))
     return [
         abstract_junk_reason(a, t, markers=m, words=w, title_words=tw)
