@@ -762,7 +762,6 @@ _SIZE_SLASH_BEFORE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[BM]/$|[\w.-]\d+(?:\
 _SIZE_SLASH_AFTER_RE = re.compile(r"[BM](?![\w]|\.\w|/[A-Za-z])")
 
 
-
 def _add_resolution(out: list, s: int, e: int, value: float, rm: re.Match) -> None:
     """A resolution "<value>x<rm.group(1)>": one mention when square, else one per side."""
     v2 = _parse_number(rm.group(1))
@@ -1307,12 +1306,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if pm:
         c.end = pm.end()
         c.unit = "pp"
-        if _IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before) or text[c.num_start - 1:c.num_start] == "+":
-            c.kind = "improvement"
-        elif _pp_is_loss(text, c, before):
-            c.kind = "other"
-        else:
-            c.kind = "improvement"
+        gain = (_IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before)
+                or text[c.num_start - 1:c.num_start] == "+")
+        c.kind = "other" if not gain and _pp_is_loss(text, c, before) else "improvement"  # gains unless a loss is said
         return True
     if "." not in raw and _GPU_COUNT_AFTER_RE.match(text, c.end):
         c.unit, c.kind = "count", "count"  # "8 or 32 A800 GPUs"
