@@ -49,6 +49,9 @@ def run_job(landing: Path, warehouse: Path) -> dict:
     """Run the main job in-process; return wall time and per-step seconds."""
     os.environ["PAPERLAKE_LANDING"] = str(landing)
     os.environ["PAPERLAKE_WAREHOUSE"] = str(warehouse)
+    from paperlake import gx
+
+    gx.start_worker()  # as `paperlake run`: GX imports in its worker while Dagster imports here
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -62,7 +65,7 @@ def run_job(landing: Path, warehouse: Path) -> dict:
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("PAPERLAKE_BENCH_LOG_LEVEL", "ERROR")}}}},
             raise_on_error=False,
         )
         wall = time.perf_counter() - t0

@@ -53,6 +53,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     _apply_locations(args)
     prepare_dagster_home()
     start = time.perf_counter()
+    from paperlake import gx
+
+    gx.start_worker()  # Great Expectations imports in its own process while Dagster imports here
     import dagster as dg
 
     from pipelines.definitions import defs

@@ -9,6 +9,8 @@ any BI reader can open them.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,46 @@ _TABLE_CONFIG = {
     # assets process only the rows that changed since the version they last consumed.
     "delta.enableChangeDataFeed": "true",
 }
+
+
+class _ReadCache:
+    """Frames read in this process, keyed by (path, table id, version, columns): a Delta
+    version never changes, so a hit is exact. Gold and silver assets of one in-process run
+    read the same small tables again and again; large frames are never kept (memory)."""
+
+    def __init__(self, max_bytes: int = 256 << 20, max_frame_bytes: int = 64 << 20) -> None:
+        self.max_bytes, self.max_frame_bytes = max_bytes, max_frame_bytes
+        self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> pl.DataFrame | None:
+        with self._lock:
+            df = self._frames.get(key)
+            if df is not None:
+                self._frames.move_to_end(key)
+            return df
+
+    def put(self, key: tuple, df: pl.DataFrame) -> None:
+        size = df.estimated_size()
+        if size > self.max_frame_bytes:
+            return
+        with self._lock:
+            if key in self._frames:
+                return
+            self._frames[key] = df
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, old = self._frames.popitem(last=False)
+                self._bytes -= old.estimated_size()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._frames.clear()
+            self._bytes = 0
+
+
+READ_CACHE = _ReadCache()
 
 
 @dataclass(frozen=True)
@@ -105,12 +147,18 @@ class DeltaStore:
         """Read a table (or an older version of it). Raises TableNotFoundError if absent."""
         if not self.exists(table):
             raise TableNotFoundError(f"no Delta table at {self.path(table)}")
+        dtab = self.table(table)
         if as_of is not None:
-            dtab = self.table(table)
             dtab.load_as_version(as_of)
-            version = dtab.version()
-        df = pl.read_delta(str(self.path(table)), version=version, columns=list(columns) if columns else None)
-        return df.drop(ROW_HASH, strict=False) if columns is None else df
+        elif version is not None:
+            dtab.load_as_version(version)
+        key = (str(self.path(table)), dtab.metadata().id, dtab.version(), tuple(columns) if columns else None)
+        df = READ_CACHE.get(key)
+        if df is None:
+            df = pl.read_delta(dtab, columns=list(columns) if columns else None)
+            df = df.drop(ROW_HASH, strict=False) if columns is None else df
+            READ_CACHE.put(key, df)
+        return df.clone()  # callers may modify their frame in place
 
     def _has_columns(self, table: str, columns: Sequence[str]) -> bool:
         """The table exists with exactly these columns (any order)."""

@@ -1,18 +1,29 @@
 """Great Expectations 1.x validation of Polars frames (Dagster-free).
 
 GX has no Polars backend, so the columns a suite needs are converted to pandas. Above
-``max_rows`` a deterministic sample is validated and the metadata says so; the key
-expectations (non-null, unique) are then also evaluated on every row with Polars, so a
-duplicate or missing key outside the sample still fails the suite. Importing
-``great_expectations`` costs seconds: it happens once per process, while the parse
-workers run when there are any (:func:`warm_up`).
+``max_rows`` GX validates a deterministic sample and the metadata says so; every expectation
+used here (non-null, unique, ranges, sets, compound keys, row count) is then also evaluated
+on every row with Polars, so a bad row outside the sample still fails the suite.
+
+Importing ``great_expectations`` costs about 4 s. :class:`Worker` runs the suites in a
+separate process (``python -m paperlake.gx``) started early, so the import happens on the
+other core while this process imports Dagster, plans and parses; frames travel as Arrow IPC
+files. :func:`validate` runs a suite in this process (GX imported once per process).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
 from collections.abc import Sequence
+from itertools import count
 
 import polars as pl
 
@@ -20,6 +31,8 @@ from paperlake.quality import CheckOutcome
 
 # An expectation is (GX class name, kwargs), e.g. ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}).
 Expectation = tuple[str, dict]
+# Above this many rows GX judges a sample; Polars re-checks every expectation it can express on all rows.
+MAX_ROWS = 50_000
 
 
 @functools.cache
@@ -37,20 +50,25 @@ def _context():
 
 
 def warm_up() -> None:
-    """Import GX now (e.g. while worker processes parse, so the import is off the critical path)."""
+    """Import GX in this process now."""
     _context()
 
 
-def validate(
-    df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *, max_rows: int = 250_000
-) -> CheckOutcome:
-    gx, batch_def = _context()
+def _frame(df: pl.DataFrame, expectations: Sequence[Expectation],
+           max_rows: int) -> tuple[pl.DataFrame, bool, list[Expectation]]:
+    """The columns the suite reads, a deterministic sample of ``max_rows`` rows above that, and
+    the expectations GX judges on it (table-level ones then go to Polars alone)."""
     columns = sorted({e[1][k] for e in expectations for k in ("column", "column_A", "column_B") if k in e[1]}
                      | {c for e in expectations for c in e[1].get("column_list", [])})
     frame = df.select(columns) if columns else df.select(pl.first()) if df.width else df
-    sampled = frame.height > max_rows
-    if sampled:
-        frame = frame.sample(n=max_rows, seed=0)
+    if frame.height > max_rows:
+        return frame.sample(n=max_rows, seed=0), True, [e for e in expectations if e[0] not in _TABLE_LEVEL]
+    return frame, False, list(expectations)
+
+
+def run_suite(frame: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation]) -> tuple[bool, list[dict]]:
+    """Validate ``frame`` with GX in this process: (suite passed, one JSON-safe row per expectation)."""
+    gx, batch_def = _context()
     suite = gx.ExpectationSuite(name=suite_name)
     for name, kwargs in expectations:
         suite.add_expectation(getattr(gx.expectations, name)(**kwargs))
@@ -68,11 +86,17 @@ def validate(
                 "examples": (r.result.get("partial_unexpected_list") or [])[:3],
             }
         )
+    # The same rows whichever process ran the suite (numpy scalars, timestamps -> JSON values).
+    return bool(result.success), json.loads(json.dumps(rows, default=str))
+
+
+def _outcome(df: pl.DataFrame, frame: pl.DataFrame, sampled: bool, suite_name: str,
+             expectations: Sequence[Expectation], success: bool, rows: list[dict]) -> CheckOutcome:
     if sampled:
-        rows += _full_table_key_checks(df, expectations)
+        rows = rows + _full_table_checks(df, expectations)
     failed = [r for r in rows if not r["success"]]
     return CheckOutcome(
-        passed=bool(result.success) and not failed,
+        passed=success and not failed,
         metadata={
             "suite": suite_name,
             "expectations": len(rows),
@@ -85,20 +109,122 @@ def validate(
     )
 
 
+def validate(
+    df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *, max_rows: int = MAX_ROWS
+) -> CheckOutcome:
+    """Run a suite in this process."""
+    frame, sampled, judged = _frame(df, expectations, max_rows)
+    return _outcome(df, frame, sampled, suite_name, expectations, *run_suite(frame, suite_name, judged))
+
+
+class Worker:
+    """GX in a child process: one JSON request per line on its stdin, one reply per line on its
+    stdout; frames go through Arrow IPC files in a private temp folder. Started with
+    fork+exec (no Delta handle crosses it). If the worker dies, suites run in this process."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.mkdtemp(prefix="paperlake-gx-")
+        self._ids = count()
+        self._lock = threading.Lock()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "paperlake.gx"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+        )
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def validate(self, df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *,
+                 max_rows: int = MAX_ROWS) -> CheckOutcome:
+        frame, sampled, judged = _frame(df, expectations, max_rows)
+        with self._lock:
+            path = os.path.join(self._dir, f"{next(self._ids)}.arrow")
+            frame.write_ipc(path, compression="uncompressed")
+            try:
+                self._proc.stdin.write(json.dumps({"path": path, "suite": suite_name,
+                                                   "expectations": list(map(list, judged))}) + "\n")
+                self._proc.stdin.flush()
+                reply = json.loads(self._proc.stdout.readline() or "null")
+            except (BrokenPipeError, OSError, ValueError):
+                reply = None
+            finally:
+                os.unlink(path)
+        if not reply or "error" in reply:
+            if reply:  # an error inside GX: raise it here, as an in-process run would
+                raise RuntimeError(f"GX suite {suite_name} failed in the worker: {reply['error']}")
+            return validate(df, suite_name, expectations, max_rows=max_rows)  # the worker is gone
+        return _outcome(df, frame, sampled, suite_name, expectations, reply["success"], reply["rows"])
+
+    def close(self) -> None:
+        if self.alive():
+            try:
+                self._proc.stdin.close()
+                self._proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self._proc.kill()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+_worker: Worker | None = None
+
+
+def start_worker() -> Worker:
+    """The process-wide GX worker (started on first call; returns at once, GX imports over there)."""
+    global _worker
+    if _worker is None or not _worker.alive():
+        _worker = Worker()
+        atexit.register(_worker.close)
+    return _worker
+
+
+def serve() -> None:
+    """The worker's loop: import GX, then answer requests until stdin closes."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    sys.stdout = sys.stderr  # only replies go to the parent's pipe
+    _context()
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            success, rows = run_suite(pl.read_ipc(req["path"]), req["suite"],
+                                      [(name, kwargs) for name, kwargs in req["expectations"]])
+            reply = {"success": success, "rows": rows}
+        except Exception as exc:  # report, keep serving
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+def _between(c: str, kw: dict) -> pl.Expr:
+    col, bad = pl.col(c), pl.lit(False)
+    if kw.get("min_value") is not None:
+        bad = bad | (col <= kw["min_value"] if kw.get("strict_min") else col < kw["min_value"])
+    if kw.get("max_value") is not None:
+        bad = bad | (col >= kw["max_value"] if kw.get("strict_max") else col > kw["max_value"])
+    return bad.fill_null(False).sum()
+
+
+# Unexpected-row counts over every row, as GX counts them (nulls are not unexpected for ranges/sets).
 _FULL_TABLE = {
-    "ExpectColumnValuesToNotBeNull": lambda c: pl.col(c).is_null().sum(),
-    "ExpectColumnValuesToBeUnique": lambda c: pl.col(c).drop_nulls().is_duplicated().sum(),
+    "ExpectColumnValuesToNotBeNull": lambda kw: pl.col(kw["column"]).is_null().sum(),
+    "ExpectColumnValuesToBeUnique": lambda kw: pl.col(kw["column"]).drop_nulls().is_duplicated().sum(),
+    "ExpectColumnValuesToBeBetween": lambda kw: _between(kw["column"], kw),
+    "ExpectColumnValuesToBeInSet": lambda kw: (~pl.col(kw["column"]).is_in(list(kw["value_set"]))).fill_null(False).sum(),
+    "ExpectCompoundColumnsToBeUnique": lambda kw: pl.struct(kw["column_list"]).is_duplicated().sum(),
+    "ExpectTableRowCountToEqual": lambda kw: (pl.len() != kw["value"]).cast(pl.UInt32),
 }
+# Judged on the whole table, never on a sample.
+_TABLE_LEVEL = {"ExpectTableRowCountToEqual"}
 
 
-def _full_table_key_checks(df: pl.DataFrame, expectations: Sequence[Expectation]) -> list[dict]:
-    """Non-null and unique expectations over every row (vectorised), beside a sampled GX run."""
-    todo = [(name, kw["column"]) for name, kw in expectations if name in _FULL_TABLE and "column" in kw]
+def _full_table_checks(df: pl.DataFrame, expectations: Sequence[Expectation]) -> list[dict]:
+    """Every expectation Polars can express, over every row (vectorised), beside a sampled GX run."""
+    todo = [(name, kw) for name, kw in expectations if name in _FULL_TABLE]
     if not todo:
         return []
-    counts = df.select(_FULL_TABLE[n](c).alias(str(i)) for i, (n, c) in enumerate(todo)).row(0)
-    return [{"expectation": f"{n} (polars, all {df.height} rows)", "column": c, "success": k == 0,
-             "unexpected": int(k), "observed": None, "examples": []} for (n, c), k in zip(todo, counts)]
+    counts = df.select(_FULL_TABLE[n](kw).alias(str(i)) for i, (n, kw) in enumerate(todo)).row(0)
+    return [{"expectation": f"{n} (polars, all {df.height} rows)", "column": kw.get("column") or kw.get("column_list"),
+             "success": k == 0, "unexpected": int(k), "observed": None, "examples": []}
+            for (n, kw), k in zip(todo, counts)]
 
 
 def _markdown(rows: list[dict]) -> str:
@@ -107,3 +233,7 @@ def _markdown(rows: list[dict]) -> str:
         extra = r["observed"] if r["observed"] is not None else r["examples"]
         lines.append(f"| {r['expectation']} | {r['column']} | {'✅' if r['success'] else '❌'} | {r['unexpected']} | {extra} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    serve()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -47,15 +48,27 @@ class LandingZoneResource(dg.ConfigurableResource):
 
 
 class GreatExpectationsResource(dg.ConfigurableResource):
-    """Runs GX 1.x suites in-process (GX is imported once per process)."""
+    """Runs GX 1.x suites. ``auto``: in this process when GX is already imported here (the
+    multiprocess executor's fork server preloads it), else in one GX worker process per run
+    process, started early so GX imports on the other core (see paperlake.gx.Worker)."""
 
-    max_rows: int = 250_000
+    max_rows: int = gx.MAX_ROWS
+    mode: str = "auto"  # auto | worker | inprocess
+
+    def _worker(self) -> gx.Worker | None:
+        if self.mode == "inprocess" or (self.mode == "auto" and "great_expectations" in sys.modules):
+            return None
+        return gx.start_worker()
 
     def warm_up(self) -> None:
-        gx.warm_up()
+        """Start the GX import (in the worker: returns at once)."""
+        if self._worker() is None:
+            gx.warm_up()
 
     def validate(self, df: pl.DataFrame, suite_name: str, expectations: list[gx.Expectation]) -> CheckOutcome:
-        return gx.validate(df, suite_name, expectations, max_rows=self.max_rows)
+        worker = self._worker()
+        run = worker.validate if worker is not None else gx.validate
+        return run(df, suite_name, expectations, max_rows=self.max_rows)
 
 
 class TaxonomyResource(dg.ConfigurableResource):

@@ -44,3 +44,21 @@ def test_whole_truth_upsert_with_a_null_key_merges_the_whole_frame(tmp_path):
     store.upsert("silver/y", pl.DataFrame({"k": ["a", None], "v": [1, 2]}), ["k"])
     out = store.upsert("silver/y", pl.DataFrame({"k": ["a"], "v": [1]}), ["k"])
     assert out.committed and store.read("silver/y").rows() == [("a", 1)]  # the null-key row is gone
+
+
+def test_cached_reads_follow_versions_and_recreated_tables(tmp_path):
+    store = DeltaStore(tmp_path)
+    store.replace("gold/x", pl.DataFrame({"k": ["a"], "v": [1]}), ["k"])
+    first = store.read("gold/x")
+    first.insert_column(0, pl.Series("scratch", [0]))  # a caller's in-place change stays its own
+    assert store.read("gold/x").rows() == [("a", 1)]
+    store.replace("gold/x", pl.DataFrame({"k": ["a", "b"], "v": [1, 2]}), ["k"])
+    assert sorted(store.read("gold/x").rows()) == [("a", 1), ("b", 2)]
+    assert store.read("gold/x", version=0).rows() == [("a", 1)]
+    assert store.read("gold/x", ["k"]).height == 2
+    # The same path and version, but a new table: never the old table's cached rows.
+    import shutil
+
+    shutil.rmtree(store.path("gold/x"))
+    store.replace("gold/x", pl.DataFrame({"k": ["z"], "v": [26]}), ["k"])
+    assert store.read("gold/x").rows() == [("z", 26)]

@@ -25,3 +25,59 @@ def test_sampled_frame_still_catches_a_duplicate_key_outside_the_sample():
     assert "polars, all 5000 rows" in out.metadata["results"]
     clean = gx.validate(df.with_columns(pl.Series("id", [f"k{i}" for i in range(5000)])), "t", SUITE, max_rows=100)
     assert clean.passed
+
+
+MIXED = pl.DataFrame({
+    "id": ["a", "b", "b", None, "e", "f"],
+    "n": [0, 5, -1, None, 11, 3],
+    "x": [0.5, 0.0, 1.0, 0.2, None, 1.5],
+    "kind": ["p", "q", "z", None, "p", "p"],
+    "t": ["u", "v", "v", "w", "w", "w"],
+})
+MIXED_SUITE = [
+    ("ExpectColumnValuesToNotBeNull", {"column": "id"}),
+    ("ExpectColumnValuesToBeUnique", {"column": "id"}),
+    ("ExpectColumnValuesToBeBetween", {"column": "n", "min_value": 0, "max_value": 10}),
+    ("ExpectColumnValuesToBeBetween", {"column": "x", "min_value": 0, "max_value": 1, "strict_min": True}),
+    ("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": ["p", "q"]}),
+    ("ExpectCompoundColumnsToBeUnique", {"column_list": ["id", "t"]}),
+    ("ExpectTableRowCountToEqual", {"value": 6}),
+]
+
+
+def test_polars_counts_unexpected_rows_as_gx_does():
+    """The all-rows Polars re-check must agree with GX row for row (here GX sees every row)."""
+    _, gx_rows = gx.run_suite(MIXED, "t", MIXED_SUITE)
+    polars_rows = gx._full_table_checks(MIXED, MIXED_SUITE)
+    assert [r["success"] for r in polars_rows] == [r["success"] for r in gx_rows]
+    gx_unexpected = [r["unexpected"] for r in gx_rows]
+    assert [r["unexpected"] for r in polars_rows][:-1] == gx_unexpected[:-1]  # row count: GX has no count
+    assert gx_unexpected[:-1] == [1, 2, 2, 2, 1, 2]
+
+
+def test_sampled_frame_catches_any_bad_row_outside_the_sample():
+    n = 5000
+    base = pl.DataFrame({"id": [f"k{i}" for i in range(n)], "n": [1] * n, "x": [0.5] * n, "kind": ["p"] * n,
+                         "t": ["u"] * n})
+    assert gx.validate(base, "t", MIXED_SUITE[:-1], max_rows=100).passed
+    for column, value in (("n", 99), ("x", 0.0), ("kind", "zz")):
+        bad = base.with_columns(pl.when(pl.int_range(n) == 4321).then(pl.lit(value)).otherwise(pl.col(column)).alias(column))
+        out = gx.validate(bad, "t", MIXED_SUITE[:-1], max_rows=100)
+        assert out.metadata["sampled"] and not out.passed, column
+    # A table-level expectation is judged on the whole table, not on the sample.
+    rows = gx.validate(base, "t", [("ExpectTableRowCountToEqual", {"value": n})], max_rows=100)
+    assert rows.passed and rows.metadata["rows_validated"] == 100
+
+
+def test_worker_process_gives_the_in_process_outcome():
+    worker = gx.Worker()
+    try:
+        for df, suite, max_rows in ((MIXED, MIXED_SUITE, 100), (MIXED, MIXED_SUITE, 3)):
+            assert worker.validate(df, "t", suite, max_rows=max_rows) == gx.validate(df, "t", suite, max_rows=max_rows)
+        worker._proc.kill()
+        worker._proc.wait()
+        # A dead worker: the suite runs in this process instead, with the same outcome.
+        assert worker.validate(MIXED, "t", MIXED_SUITE) == gx.validate(MIXED, "t", MIXED_SUITE)
+        assert not worker.alive()
+    finally:
+        worker.close()
