@@ -38,7 +38,7 @@ class _ReadCache:
     version never changes, so a hit is exact. Gold and silver assets of one in-process run
     read the same small tables again and again; large frames are never kept (memory)."""
 
-    def __init__(self, max_bytes: int = 256 << 20, max_frame_bytes: int = 64 << 20) -> None:
+    def __init__(self, max_bytes: int = 128 << 20, max_frame_bytes: int = 32 << 20) -> None:
         self.max_bytes, self.max_frame_bytes = max_bytes, max_frame_bytes
         self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
         self._bytes = 0
