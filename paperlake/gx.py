@@ -179,8 +179,9 @@ def start_worker() -> Worker:
 
 def serve() -> None:
     """The worker's loop: import GX, then answer requests until stdin closes."""
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
-    sys.stdout = sys.stderr  # only replies go to the parent's pipe
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # only replies go to the parent's pipe: any other output (even native) to stderr
+    sys.stdout = sys.stderr
     _context()
     for line in sys.stdin:
         req = json.loads(line)
