@@ -31,12 +31,17 @@ What it reports
   robotics, vision, audio, safety...; abstracts stored in the file because those dumps are not in
   shared/fixtures) -- labelled from title + abstract BEFORE the tagger ran on them, split by
   sha1(title) parity into "tune" (--blind4-errors) and "lockbox" (aggregate only);
-* cross-validation pools dev gold + fixture papers + even RSS items + the blind3 and blind4 tune
-  halves (RSS odd items, blind2 and the blind3/blind4 lockboxes never enter it);
+* a sixth blind set (tests/data/topic_labels_blind5.json): 64 papers -- 32 seed-dump papers
+  in none of the sets above + 32 recent HF-papers JSON-feed items (abstracts stored in the file) --
+  labelled from title + abstract BEFORE the tagger ran on them, split by sha1(title) parity into
+  "tune" (--blind5-errors) and "lockbox" (aggregate only);
+* cross-validation pools dev gold + fixture papers + even RSS items + the blind3, blind4 and blind5
+  tune halves (RSS odd items, blind2 and the blind3/blind4/blind5 lockboxes never enter it);
 * v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
   logistic-regression keep/drop decision over the tune data only (dev-gold look split + fixtures
   + even RSS + blind3/blind4 tune halves; the dev-gold lockbox is left out so it stays honest),
-  then a fit on all of it printed as the [selector] block to paste, and the out-of-fold Platt fit
+  then a fit on all of it printed as the [selector] block to paste (its threshold is the one with
+  the best out-of-fold F1, not an in-sample pick), and the out-of-fold Platt fit
   for [calibration]; the v1.2 rule grid CV is still printed (selector switched off) for comparison;
 * throughput on 50k synthetic rows (dev-gold papers replicated).
 """
@@ -315,18 +320,28 @@ def load_blind3_papers(split: str | None = None) -> list[dict]:
 BLIND4 = ROOT / "tests" / "data" / "topic_labels_blind4.json"
 
 
-def load_blind4_papers(split: str | None = None) -> list[dict]:
+def load_blind4_papers(split: str | None = None, path: Path = BLIND4, prefix: str = "b4") -> list[dict]:
     """Blind4 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
-    if not BLIND4.exists():
+    if not path.exists():
         return []
-    labels = json.loads(BLIND4.read_text())
+    labels = json.loads(path.read_text())
     want = {lab["title"] for lab in labels if "abstract" not in lab}
     abstracts = _parsed_abstracts([SEEDS, FIXTURES], want) if want else {}
-    return [{"id": f"b4-{i:03d}", "title": lab["title"],
+    return [{"id": f"{prefix}-{i:03d}", "title": lab["title"],
              "abstract": lab.get("abstract", abstracts.get(lab["title"], "")),
              "topics": lab["topics"], "split": lab["split"], "source": lab["source"],
              "niche": not lab["source"].startswith("github:")}
             for i, lab in enumerate(labels) if split is None or lab["split"] == split]
+
+
+# Sixth set (tests/data/topic_labels_blind5.json): see the module docstring. Same format as
+# blind4 (feed items carry their abstract; seed-dump papers are joined to shared/seeds).
+BLIND5 = ROOT / "tests" / "data" / "topic_labels_blind5.json"
+
+
+def load_blind5_papers(split: str | None = None) -> list[dict]:
+    """Blind5 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
+    return load_blind4_papers(split, BLIND5, "b5")
 
 
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
@@ -419,7 +434,8 @@ def cross_validate(tax: Taxonomy, gold: list[dict], fx: list[dict], k: int = 5, 
                "fixtures": {g["id"] for g in fx if g["id"].startswith("fx")},
                "RSS even": {g["id"] for g in fx if g["id"].startswith("rss")},
                "b3 tune": {g["id"] for g in fx if g["id"].startswith("b3")},
-               "b4 tune": {g["id"] for g in fx if g["id"].startswith("b4")}}
+               "b4 tune": {g["id"] for g in fx if g["id"].startswith("b4")},
+               "b5 tune": {g["id"] for g in fx if g["id"].startswith("b5")}}
     ids = sorted(gmap)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(ids))
@@ -497,7 +513,7 @@ def _selector_of(tax: Taxonomy, w: np.ndarray, threshold: float) -> Selector:
 
 
 def _source(pid: str) -> str:
-    for prefix, name in (("b3-", "b3 tune"), ("b4-", "b4 tune"), ("fx", "fixtures"), ("rss", "RSS even")):
+    for prefix, name in (("b3-", "b3 tune"), ("b4-", "b4 tune"), ("b5-", "b5 tune"), ("fx", "fixtures"), ("rss", "RSS even")):
         if pid.startswith(prefix):
             return name
     return "dev look"
@@ -520,6 +536,7 @@ def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> N
     df = frame(records)
     fold_of = {r["id"]: int(hashlib.md5(r["id"].encode()).hexdigest(), 16) % k for r in records}
     oof: dict[str, set[str]] = {}
+    oof_at: dict[float, dict[str, set[str]]] = {t: {} for t in SELECTOR_THRESHOLDS}
     oof_rows = []
     for f in range(k):
         w = _fit_selector(z[fold != f], y[fold != f], nt)
@@ -532,6 +549,8 @@ def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> N
         thr = max(SELECTOR_THRESHOLDS, key=lambda t: _scores(
             {i: v for i, v in predict(df.filter(pl.col("paper_id").is_in(sorted(train))), taxed(t)).items()},
             {i: gmap[i] for i in train})["micro_f1"])
+        for t in SELECTOR_THRESHOLDS:  # out-of-fold predictions at every fixed threshold
+            oof_at[t].update(predict(df.filter(pl.col("paper_id").is_in(test)), taxed(t)))
         sel = select_topics(df.filter(pl.col("paper_id").is_in(test)), taxed(thr))
         for pid, topic, ev, rank in sel.iter_rows():
             oof.setdefault(pid, set()).add(topic)
@@ -545,9 +564,13 @@ def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> N
     for g, keep in groups.items():
         print(f"   {g:9s} {_fmt(_scores({i: oof[i] for i in keep}, {i: gmap[i] for i in keep}))}")
     print(f"   {'all':9s} {_fmt(_scores(oof, gmap))}")
+    # the printed threshold is the one with the best OUT-OF-FOLD F1 (an in-sample pick on
+    # the fit's own training data favours admitting more topics); ties go to the higher one
+    oof_f1 = {t: _scores(oof_at[t], gmap)["micro_f1"] for t in SELECTOR_THRESHOLDS}
+    print("   out-of-fold micro-F1 at a fixed threshold: "
+          + ", ".join(f"{t}: {v:.4f}" for t, v in oof_f1.items()))
+    thr = max(SELECTOR_THRESHOLDS, key=lambda t: (round(oof_f1[t], 4), t))
     w = _fit_selector(z, y, nt)
-    thr = max(SELECTOR_THRESHOLDS, key=lambda t: _scores(
-        predict(df, dataclasses.replace(tax, selector=_selector_of(tax, w, t))), gmap)["micro_f1"])
     print(f"[selector] fitted on all {len(records)} tune papers ({len(y)} candidates), threshold {thr}:")
     print(f"threshold = {thr}\nbias = {w[0]:.3f}")
     nf = len(SELECTOR_FEATURES)
@@ -620,6 +643,7 @@ def main() -> None:
     ap.add_argument("--rss-errors", action="store_true", help="errors on the even RSS items only")
     ap.add_argument("--blind3-errors", action="store_true", help="errors on the blind3 tune half only")
     ap.add_argument("--blind4-errors", action="store_true", help="errors on the blind4 tune half only")
+    ap.add_argument("--blind5-errors", action="store_true", help="errors on the blind5 tune half only")
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -661,12 +685,23 @@ def main() -> None:
         report(tax, b4_lock, "blind4 lockbox half (labelled blind; errors NEVER printed)")
         for niche, name in ((True, "seed dumps"), (False, "out of niche")):
             report(tax, [r for r in b4_lock if r["niche"] == niche], f"   blind4 lockbox, {name}")
+    b5_tune = load_blind5_papers("tune")
+    if b5_tune:
+        b5_lock = load_blind5_papers("lockbox")
+        report(tax, b5_tune + b5_lock, "blind5 papers, all (labelled blind; aggregate only)")
+        report(tax, b5_tune, "blind5 tune half (labelled blind; errors inspected)", errors=args.blind5_errors)
+        for niche, name in ((True, "seed dumps"), (False, "out of niche")):
+            report(tax, [r for r in b5_tune if r["niche"] == niche], f"   blind5 tune, {name}")
+        report(tax, b5_lock, "blind5 lockbox half (labelled blind; errors NEVER printed)")
+        for niche, name in ((True, "seed dumps"), (False, "out of niche")):
+            report(tax, [r for r in b5_lock if r["niche"] == niche], f"   blind5 lockbox, {name}")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")
     if not args.no_cv:
         rss_even = [r for r in load_rss_papers() if int(r["id"][3:]) % 2 == 0]
-        tune = fx + rss_even + load_blind3_papers("tune") + load_blind4_papers("tune")
+        tune = (fx + rss_even + load_blind3_papers("tune") + load_blind4_papers("tune")
+                + load_blind5_papers("tune"))
         print("--- v1.2 rule (selector switched off): grid CV of the [scoring] numbers ---")
         cross_validate(dataclasses.replace(tax, selector=None), gold, tune)
         # the dev-gold lockbox stays out of the selector's training data

@@ -379,6 +379,8 @@ def test_blind3_labels_are_valid():
         ("load_blind3_papers", 80, 0.72),
         # blind4: v1.2.0 tune 0.775 / lockbox 0.714; v1.3.0 0.793 / 0.725
         ("load_blind4_papers", 50, 0.70),
+        # blind5 (all 64): v1.3.0 0.770 (tune 0.778 / lockbox 0.760)
+        ("load_blind5_papers", 60, 0.74),
     ],
 )
 def test_blind_set_floor(loader, min_papers, floor):
@@ -464,6 +466,7 @@ def test_scores_ranked_like_evidence():
 # --- v1.3 learned selector ---------------------------------------------------------------
 
 BLIND4 = Path(__file__).resolve().parent / "data" / "topic_labels_blind4.json"
+BLIND5 = Path(__file__).resolve().parent / "data" / "topic_labels_blind5.json"
 
 
 def _with_selector(tmp_path, **repl):
@@ -552,8 +555,9 @@ def test_bad_selector_config_rejected(tmp_path, edit):
         load_taxonomy(cfg)
 
 
-def test_blind4_labels_are_valid():
-    labels = json.loads(BLIND4.read_text())
+@pytest.mark.parametrize("path", [BLIND4, BLIND5], ids=["blind4", "blind5"])
+def test_blind_labels_are_valid(path):
+    labels = json.loads(path.read_text())
     assert len(labels) >= 50
     titles = [lab["title"] for lab in labels]
     assert len(set(titles)) == len(titles)
@@ -569,8 +573,10 @@ def test_blind4_labels_are_valid():
     assert min(halves.values()) >= 20, halves
     # disjoint from every other labelled set
     others = set()
-    for name in ("topic_labels_blind2.json", "topic_labels_blind3.json"):
-        others |= {lab["title"].lower() for lab in json.loads((BLIND4.parent / name).read_text())}
+    for name in ("topic_labels_blind2.json", "topic_labels_blind3.json", "topic_labels_blind4.json",
+                 "topic_labels_blind5.json"):
+        if name != path.name:
+            others |= {lab["title"].lower() for lab in json.loads((path.parent / name).read_text())}
     if GOLD.exists():
         others |= {" ".join(g["title"].split()).lower() for g in json.loads(GOLD.read_text())}
     cv = _cv_module()
