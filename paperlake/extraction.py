@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.2.0"
+EXTRACTOR_VERSION = "metrics-1.3.0"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -164,6 +164,8 @@ _QUAL_PATTERNS = [
         "up to",
         ("up", "as"),
     ),
+    # "no more than", "not more than", "no greater than": an upper bound
+    (_ci(r"\b(?:no|not)\s+(?:more|greater|higher|larger)\s+than\s*\$?$"), "less than", ("than",)),
     (_ci(r"(?:\bmore\s+than|\bat\s+least|\bno\s+less\s+than)\s*\$?$"), "more than", ("than", "least")),
     (
         _ci(r"(?:\bover|\bexceed(?:s|ed|ing)?|\babove|>|\\geq|≥|\$>\$)\s*\$?$"),
@@ -227,10 +229,13 @@ _WORD_OR_DASH = re.compile(r"[\w-]")
 # the main regex then starts with capitals and digits only, which `re` skips to quickly. Matches of the two never
 # overlap (each is a whole token), so their union is what one regex over all keys finds.
 _LOWER_KEYS = [k for k in _BENCH_INDEX if k[0].islower()]
+# A numeric subset/resolution suffix belongs to the name: "ImageNet-256", "HealthBench-500" (group 3).
 _LEXICON_TOKEN_RE = re.compile(
-    r"(" + _trie_regex([k for k in _BENCH_INDEX if not k[0].islower()]) + r")(\+?)[.,/]*(?![\w+./-])"
+    r"(" + _trie_regex([k for k in _BENCH_INDEX if not k[0].islower()]) + r")(\+?)(-\d+[kK]?)?[.,/]*(?![\w+./-])"
 )
-_LEXICON_LOWER_RE = re.compile(r"(" + _trie_regex(_LOWER_KEYS) + r")(\+?)[.,/]*(?![\w+./-])") if _LOWER_KEYS else None
+_LEXICON_LOWER_RE = (
+    re.compile(r"(" + _trie_regex(_LOWER_KEYS) + r")(\+?)(-\d+[kK]?)?[.,/]*(?![\w+./-])") if _LOWER_KEYS else None
+)
 _LOWER_KEY_PREFIXES = tuple(sorted({k[:4] for k in _LOWER_KEYS}))
 
 
@@ -261,9 +266,16 @@ def _lexicon_benchmarks(text: str) -> list[tuple[int, int, str]]:
         s = m.start()
         if s > 0 and text[s - 1] in "+./" and _inside_token(text, s):
             continue
-        key, plus = m.group(1, 2)
+        key, plus, num = m.group(1, 2, 3)
         tok = key + plus
+        if num and plus:
+            continue
         for tail, name in _BENCH_INDEX[key]:
+            if num:
+                if tail is None:
+                    out.append((s, s + len(tok) + len(num), tok + num))
+                    break
+                continue
             if tail is None:
                 if not plus:
                     out.append((s, s + len(tok), tok))
@@ -286,10 +298,13 @@ _WSD_RUN_RE = re.compile(r"[\w\s-]*")
 # names built like benchmark names ("WebWalkerQA", "VisCog-Bench", "SpatialGenEval", "MT-Bench-101")
 # (the token-start lookbehind sits after the first character so that `re` can skip ahead to capitals)
 _SUFFIX_BENCH_RE = re.compile(
-    r"([A-Z](?<![\w./-].)[A-Za-z0-9]*[-]?(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|VQA|Gym))(?:-v?\d+(?:\.\d+)?)?(?![\w/-])"
+    r"([A-Z](?<![\w./-].)[A-Za-z0-9]*[-]?(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|VQA|Gym)(?:-v?\d+(?:\.\d+)?)?"
+    r"|[A-Z](?<![\w./-].)[A-Za-z0-9]*(?:-[A-Za-z0-9]+)+\sBench)(?![\w/-])"  # or a hyphenated name + " Bench"
 )
 _BENCH_SUFFIX_GUARD_RE = re.compile(r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?![a-z])")
 _NAME_CHAR_RE = re.compile(r"[A-Za-z0-9-]")
+# task acronyms built like benchmark names
+_GENERIC_TASK_NAMES = {"VQA", "KBQA", "ODQA", "LFQA", "VideoQA", "TableQA", "DocQA"}
 _APPOSITION_GUARD_RE = re.compile(r",\s+(?:an?|the)\s")
 # "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
 _APPOSITIVE_BENCH_RE = re.compile(
@@ -368,8 +383,6 @@ _OTHER_AFTER = _ci(
     r"^\s*(?:[\w-]+\s+){0,3}?(?:loss|losses|drop|drops|degradation|degrade|penalty|penalties|gap|decline|worse)\b"
     r"|^[\s$]*(?:CL|C\.L\.|confidence)\b"
 )
-_SCORE_AFTER = _ci(r"^\s*(?:on|in)\b|^[\s\w-]{0,20}?\b(?:accuracy|success\s+rates?|win\s+rates?|pass@\d+|score|scores|"
-    r"agreement|precision|recall|F1|exact\s+match|BLEU|ROUGE)\b")
 _IMP_BEFORE = _Guarded(
     _ci(r"\b(?:outperform\w*|improv\w*|surpass\w*|boost\w*|exceed\w*|beat\w*|gain\w*|increas\w*|enhanc\w*|rais\w*|"
         r"better|margin|lead\w*|ahead)\b[^;]{0,140}?\b(?:by|of)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|"
@@ -393,7 +406,7 @@ _RED_BEFORE = _Guarded(
     ),
 )
 _SPEED_BEFORE = _Guarded(
-    _ci(r"\b(?:speed\w*\s+up|accelerat\w*|speedups?\s+of|speed-?up\s+(?:ratio\s+)?of)\b[^.;]{0,40}?(?:\bby\s+)?"
+    _ci(r"\b(?:speed\w*\s+up|accelerat\w*|speed-?ups?\s+(?:ratio\s+)?(?:of|reach\w*|at|to))\b[^.;]{0,40}?(?:\bby\s+)?"
         r"(?:up\s+to\s+|over\s+|about\s+|around\s+|approximately\s+|~\s*)?$"),
     ("speed", "accelerat"),
 )
@@ -402,9 +415,6 @@ _OTHER_BEFORE = _Guarded(
         r"(?:\bby|\bof|\bto)?\s*(?:only\s+|less\s+than\s+|about\s+|under\s+)?$"),
     ("loss", "drop", "degrad", "penalt", "gap", "declin", "decrease"),
 )
-_SCORE_BEFORE = _ci(r"\b(?:accuracy|score|scores|rate|rates|achiev\w*|attain\w*|reach\w*|obtain\w*|yield\w*|get\w*|record\w*|"
-    r"of|at|with|from|to|vs\.?|versus|and|solv\w*|pass@\d+|F1|BLEU|ROUGE\S*|EM)\s*(?:an?\s+)?(?:of\s+)?"
-    r"(?:up\s+to\s+|over\s+|about\s+|around\s+|approximately\s+|nearly\s+|~\s*)?[(]?$")
 _X_REDUCTION = _ci(r"\b(?:compress\w*|reduc\w*|smaller|fewer|less|lower|cheaper|memory|cost|costs|storage|energy|saving|"
     r"savings|shrink\w*|footprint|size|parameters)\b")
 
@@ -601,11 +611,24 @@ _RX_CLASSIFY_PCT_X_6 = _Guarded(
 )
 _RX_CLASSIFY_PCT_X_7 = _ci(r"^[\s\w-]{0,12}?\b(?:lower|less|fewer)\b")
 _RX_CLASSIFY_PCT_X_8 = _ci(r"^\s*(?:of\s+(?:the\s+)?cases)")
-_RX_CLASSIFY_PCT_X_9 = _ci(r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:error|hallucination|perplexity|WER|loss)")
+_CLAUSE_JOIN_RE = re.compile(r"\s(?:and|while|whereas|but|or)\s")
+_RX_CLASSIFY_PCT_X_9 = _ci(
+    r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:[\w-]+\s+)?(?:error|hallucination|perplexity|WER|loss)"
+    # "a 27% relative reduction in WER", "a 12% decrease of the hallucination rate": fewer errors are a gain
+    r"|^[\s\w-]{0,25}?\b(?:reductions?|decreases?|drops?|declines?)\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+)?"
+    r"(?:errors?|hallucinations?|perplexity|WER|CER|toxicity|bias|violations?|failures?|mistakes?|attack\s+success)"
+)
 _RX_CLASSIFY_PCT_X_10 = _ci(
     r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting|"
     r"perplexity|PPL|WER|CER|FID)"
 )
+# a number with its unit ("40%", "2.3x", "1.5 points"): a cue before it belongs to that number, not to a later one
+_UNIT_NUMBER_RE = re.compile(r"\d(?:\s?(?:\\?%|[x×](?![\w-])|times\b|-?fold\b|pp\b|points?\b))")
+# "with 73.5% accuracy": a metric noun right after the percentage makes it a result, not a share used
+_METRIC_NOUN_AFTER_RE = _ci(
+    r"^\s*(?:[\w-]+\s+)?(?:accuracy|success\s+rates?|win\s+rates?|pass@\d+|F1|exact\s+match|BLEU|ROUGE\S*|precision|recall)\b"
+)
+_WEAK_RED_BEFORE_RE = _ci(r"\b(?:using|uses|use|requiring|requires|only|just|with)\s+(?:only\s+|just\s+)?$")
 # "a 7000x slowdown", "750 times the computational cost": an increase of a cost, not a speed-up or a saving
 _X_OTHER_AFTER_RE = _ci(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:slow-?downs?|slower|overheads?|more\s+expensive|costlier|more\s+costly)\b"
@@ -668,6 +691,9 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
     after = text[c.end:c.end + 50]
     if c.unit == "x":
+        cm = _CLAUSE_JOIN_RE.search(after)
+        if cm is not None:
+            after = after[:cm.start()]
         if c.range_start is not None:
             before = text[max(sent_start, c.range_start - 150):c.range_start]  # "by a factor of 2-4x"
         if _X_OTHER_AFTER_RE.match(after):
@@ -689,6 +715,9 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     lm = _PCT_LIST_AFTER_RE.match(after)
     if lm is not None:  # "7.8% and 2.0% improvements": a listed number shares the cue after the list
         after = text[c.end + lm.end():c.end + lm.end() + 50]
+    cm = _CLAUSE_JOIN_RE.search(after)
+    if cm is not None:  # "by 40-60% and increases throughput": a cue after a conjunction is the next clause's
+        after = after[:cm.start()]
     if _IMP_BY_METRIC_RE.search(before):
         return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
     if _FROM_TO_PCT_BEFORE_RE.search(before) or (
@@ -726,21 +755,39 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         and not _RECALL_VERB_BEFORE_RE.search(before[-40:])
     ):
         return "other"
+    # a cue before the number counts only within its own clause: "memory is reduced by 2.3x while accuracy
+    # increases by 1.2%" -> the cues after the last number with a unit are tried first
+    last = None
+    for last in _UNIT_NUMBER_RE.finditer(before):
+        pass
+    if last is not None:
+        kind = _before_cue_kind(before[last.end():], after)
+        if kind is not None:
+            return kind
+    kind = _before_cue_kind(before, after)
+    if kind is not None:
+        return kind
+    return "improvement" if text[c.start:c.start + 1] == "+" else "score"
+
+
+def _before_cue_kind(before: str, after: str) -> str | None:
+    """Kind given by a cue word before a percentage (None when there is none)."""
     if _SPEED_BEFORE.search(before):
         return "speedup"
-    if _OTHER_BEFORE.search(before):
+    om = _OTHER_BEFORE.search(before)
+    if om is not None:
+        if _RX_CLASSIFY_PCT_X_10.search(before, max(0, om.start() - 40), om.start() + 1):
+            return "improvement"  # "the hallucination rate drops by 12%": fewer errors are a gain
         return "other"
     if _RED_BEFORE.search(before):
         if _RX_CLASSIFY_PCT_X_10.search(before[-60:]):
             return "improvement"
+        if _WEAK_RED_BEFORE_RE.search(before[-30:]) and _METRIC_NOUN_AFTER_RE.match(after):
+            return "score"  # "with 73.5% accuracy"
         return "reduction"
     if _IMP_BEFORE.search(before):
         return "improvement"
-    if text[c.start:c.start + 1] == "+":
-        return "improvement"
-    if _SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before):
-        return "score"
-    return "score"
+    return None
 
 
 _RX_CANDIDATES_1 = re.compile(r"[\s-]?(?:seconds?|secs?|s)\b")
@@ -803,6 +850,8 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
             glued_size = True  # model sizes listed with slashes: "Qwen2.5-1.5B/7B/32B"
         elif p == "/" and _PCT_SLASH_BEFORE_RE.search(text, max(0, s - 12), s) and _PCT_SLASH_AFTER_RE.match(text, m.end()):
             pass  # percentages listed with slashes: "a 2.7%/4.3% accuracy boost"
+        elif p == "=" and _VAR_ASSIGN_BEFORE_RE.search(text, max(0, s - 12), s):
+            pass  # a parameter setting glued to its variable: "R=2", "p=4"
         elif p in "_/@#=^&|" or p.isdigit():
             continue
         if p == "." and p2.isalnum():
@@ -1092,7 +1141,7 @@ _RX_RESOLVE_16 = _ci(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}
 # points that are a shortfall, not a gain: "lagging behind X by 32 points", "1.81 points from FP16"
 _PP_GAP_BEFORE_RE = _ci(r"\b(?:lag\w*|behind|trail\w*|below|short\s+of|worse|underperform\w*)\b[^.;]{0,40}$")
 _PP_GAP_AFTER_RE = _ci(r"^\s*(?:from|away\s+from|behind|below|short\s+of|lower|worse|less)\b")
-_RX_RESOLVE_17 = re.compile(r"\s+out\s+of\s+(?:the\s+)?\d[\d,]*")
+_RX_RESOLVE_17 = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(\d[\d,]*)(?![\d.%])")
 _RX_RESOLVE_18 = _ci(r"speed-?up\s+(?:ratio\s+)?(?:of\s+)?(?:up\s+to\s+|about\s+|around\s+)?$")
 _RX_RESOLVE_19 = _ci(r"^\s*(?:\w+\s+){0,1}(?:improvement|gain|higher|better|increase)\b")
 _RX_RESOLVE_20 = _ci(r"\b(?:by|outperform\w*|surpass\w*|improv\w*)\s+(?:at\s+least\s+|up\s+to\s+|over\s+|about\s+)?$")
@@ -1105,6 +1154,8 @@ _RX_RESOLVE_26 = re.compile(r"\d\s*%?\s+(?:vs\.?|versus)\s*$")
 
 
 _BARE_TOKENS_AFTER_RE = re.compile(r"\s+tokens?\b")
+_CV_FOLD_RE = _ci(r"[\s-]?fold\s+(?:stratified\s+)?(?:cross[\s-]?validat\w*|CV)\b")
+_RATE_AFTER_RE = _ci(r"\s*(?:tokens?|tok|samples?|images?|frames?|queries|requests)\s*(?:per\s+second|/\s?s(?:ec)?\b|/second)")
 _MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
 
 
@@ -1132,6 +1183,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             c.kind = "data_size"
         return True
     if u == "x":
+        if _CV_FOLD_RE.match(text[c.num_end:c.num_end + 40]):
+            c.unit, c.kind, c.setup = "count", "count", True  # "5-fold cross-validation": folds of the setup
+            return True
         c.kind = _classify_pct_x(text, c, sent_start)
         return True
     if u == "scale":
@@ -1182,6 +1236,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
                 data = gnoun in EXAMPLE_NOUNS or _is_data_items(text, gnoun, c.value, sent_start, c.num_start, gend)
                 c.unit, c.kind = ("examples", "data_size") if data else ("count", "count")
                 return True
+        dm = _SCALE_DATA_AFTER_RE.match(text[c.end:c.end + 40])
+        if dm is not None and not (c.num_start and (text[c.num_start - 1] == "-" or text[c.num_start - 1].isalpha())):
+            # "1.2B word corpora", "5M documents of web text": an amount of text, not a parameter count
+            c.unit = "tokens" if dm.group(1).lower().startswith(("word", "corp", "text")) else "examples"
+            c.kind = "data_size"
+            return True
         if letter in ("b",) or word == "billion":
             c.unit, c.kind = "params", "model_size"
             return True
@@ -1313,6 +1373,11 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if "." not in raw and _GPU_COUNT_AFTER_RE.match(text, c.end):
         c.unit, c.kind = "count", "count"  # "8 or 32 A800 GPUs"
         return True
+    rm = _RATE_AFTER_RE.match(text[c.end:c.end + 30]) if "/" in text or "per" in text[c.end:c.end + 30] else None
+    if rm is not None:
+        c.end += rm.end()
+        c.unit, c.kind = "other", "score"  # "40 tokens per second", "1,200 tokens/s": a throughput reached
+        return True
     tk = _BARE_TOKENS_AFTER_RE.match(text, c.end)
     if tk is not None and "." not in raw:
         c.end = tk.end()
@@ -1320,9 +1385,16 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.kind = _tokens_kind(text, c, sent_start) if c.value >= 100 else "count"
         return True
     noun, nend = _head_noun(text, c.end, generic=True)
+    va = _VAR_ASSIGN_BEFORE_RE.search(text, max(0, c.num_start - 12), c.num_start) if noun is None else None
+    if va is not None and not _CORRELATION_BEFORE_RE.search(before[-40:]):
+        # a parameter setting "R=2", "p = 4", "K = 30": a setup value (a count for K/N)
+        counted = "." not in raw and text[va.start()] in "KkNn"
+        c.unit, c.kind = ("count", "count") if counted else ("other", "other")
+        c.setup = True
+        return True
     if noun is None:
         om = _RX_RESOLVE_17.match(text[c.end:c.end + 30])
-        if om:
+        if om and "." not in raw and c.value <= _parse_number(om.group(1)):  # "42 of the 50 tasks"
             noun, _ = _head_noun(text, c.end + om.end())
             c.unit = "languages" if noun and noun.startswith("language") else "count"
             c.kind = "count"
@@ -1393,6 +1465,9 @@ def _in_math(text: str, end: int) -> bool:
     return close >= 0 and _MATH_CHARS_RE.search(text, end, close) is not None
 
 
+# a one-letter variable (optionally subscripted) set to the number: "R=2", "p = 4", "$k=5$", "T_{max}=8"
+_VAR_ASSIGN_BEFORE_RE = re.compile(r"(?<![\w\\.@-])[A-Za-z](?:_\{?\w{1,4}\}?)?\s*=\s*\$?\s*$")
+_CORRELATION_BEFORE_RE = _ci(r"correlat|pearson|spearman|kendall|agreement")
 _VAR_BOUND_BEFORE_RE = re.compile(
     r"(?:(?<![\w\\])[A-Za-z]\w{0,3}|\})[\s$]*(?:[<>]=?|[≤≥]|\\(?:l(?:eq|t|esssim)|g(?:eq|t|trsim)))[\s$]*$"
 )
@@ -1403,6 +1478,8 @@ _CLAUSE_WORDS = {
 _COMPARISON_BEFORE_RE = re.compile(r"(?:(?<![\w~])(?:[<>]=?|[≤≥≈~])|\\(?:lesssim|gtrsim|leq|geq|simeq|approx|sim|lt|gt))[\s$]*(?:\\[ ,;]\s*)*$")
 
 
+# a scaled number followed (within two words) by a unit of text: "1.2B word corpora", "5M web documents"
+_SCALE_DATA_AFTER_RE = _ci(r"[\s-]+(?:[a-z][\w-]*\s+)?(words?|corpus|corpora|texts|documents?|web\s?pages?|sentences?)\b")
 _DATASET_CONTEXT_RE = _ci(
     r"\b(?:dataset|benchmark|corpus|corpora|collection|test\s?bed|suite)s?\b[^.;]{0,80}?"
     r"\b(?:compris\w*|consist\w*|contain\w*|includ\w*|featur\w*|with|of|totall?ing|cover\w*|involv\w*)\b"
@@ -1422,6 +1499,8 @@ def _is_data_items(text: str, noun: str, value: float, sent_start: int, num_star
         return False  # "2,500 language pairs" counts languages
     if (noun in EXAMPLE_NOUNS or head == "pairs") and value >= 10000:
         return True
+    if head in _DATA_ITEM_NOUNS and value >= 1e6:
+        return True  # "1.2 million words", "3M files": millions of items are data
     if value < 100:
         return False
     itemish = head in _DATA_ITEM_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS)
@@ -1471,8 +1550,14 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         start = g.start()
         while start > 0 and _NAME_CHAR_RE.match(text, start - 1):
             start -= 1
+        if start > 1 and text[start - 1] == " " and _NAME_CHAR_RE.match(text, start - 2):
+            start -= 1  # "All-Angles Bench": the name may be one space-separated run longer
+            while start > 0 and _NAME_CHAR_RE.match(text, start - 1):
+                start -= 1
         for m in _SUFFIX_BENCH_RE.finditer(text, start):
             s, e = m.span(1)
+            if m.group(1) in _GENERIC_TASK_NAMES:
+                continue  # "3D VQA data": a task, not a benchmark
             if not any(s < fe and fs < e for fs, fe in found):
                 found[(s, e)] = m.group(1)
     if kw >= 0 and _APPOSITION_GUARD_RE.search(text):
@@ -1688,8 +1773,10 @@ _PARALLEL_BY_GAP_RE = _ci(
     r"\s*(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)(?:(?:its|the|their|our)\s+)?(?:[\w-]+\s+){0,4}?"
     r"by\s+(?:up\s+to\s+|about\s+|over\s+|nearly\s+|around\s+)?[+]?"
 )
+# "by 35% over A and 6% over B", "a 0.7%/0.8% gain": the gap between two listed numbers of one phrase
 _LIST_GAP_RE = re.compile(
-    r"^(?:\s+(?:on|for|in|with|of)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$"
+    r"^(?:\s+(?:on|for|in|with|of|over|than|against|across)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$"
+    r"|^/$"
 )
 
 

@@ -2,10 +2,12 @@
 
     .venv/bin/python scripts/eval_metrics_blind.py              # aggregate scores
     .venv/bin/python scripts/eval_metrics_blind.py --errors     # + per-mention errors of the TUNE half only
+    .venv/bin/python scripts/eval_metrics_blind.py --errors --errors-set lockbox3_tune   # or dev / tune / lockbox3_tune
     .venv/bin/python scripts/eval_metrics_blind.py --module /tmp/x/extraction_orig.py   # another extractor copy
 
-The lockbox splits ("lockbox", "lockbox2") are only ever reported in aggregate (their per-paper
-errors are never printed). "blind" is all labelled blind records together.
+The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in aggregate (their
+per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
+(errors may be inspected) and "lockbox3" (aggregate only). "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from paperlake.evaluation import load_gold, score_metrics
 
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
+# sets whose per-mention errors may be printed; lockbox splits are aggregate-only
+INSPECTABLE = ("dev", "tune", "lockbox3_tune")
 
 
 def _extractor(module_path: str | None):
@@ -38,7 +42,7 @@ def _extractor(module_path: str | None):
 
 def _line(name: str, r: dict) -> str:
     return (
-        f"{name:<9} F1 {r['f1']:.3f}  P {r['precision']:.3f}  R {r['recall']:.3f} | value {r['value_accuracy']:.3f}"
+        f"{name:<13} F1 {r['f1']:.3f}  P {r['precision']:.3f}  R {r['recall']:.3f} | value {r['value_accuracy']:.3f}"
         f"  kind {r['kind_accuracy']:.3f}  bench {r['benchmark_accuracy']:.3f} | papers {r['n_papers']}"
         f"  pred {r['n_pred']}  gold {r['n_gold']}  matched {r['n_matched']}  unlocated {r['n_gold_unlocated']}"
     )
@@ -47,7 +51,9 @@ def _line(name: str, r: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--module", help="path of an extraction.py copy to score instead of paperlake.extraction")
-    ap.add_argument("--errors", action="store_true", help="print per-mention errors of the tune half")
+    ap.add_argument("--errors", action="store_true", help="print per-mention errors of one inspectable set (--errors-set, default: tune)")
+    ap.add_argument("--errors-set", default="tune", choices=sorted(INSPECTABLE),
+                    help="which inspectable set --errors prints (never a lockbox split)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     extract = _extractor(args.module)
@@ -59,15 +65,20 @@ def main() -> None:
     sets["lockbox"] = [r for r in blind if r.get("split") == "lockbox"]
     # batch 4: a second lockbox labelled before the metrics-1.2.0 changes (aggregate only)
     sets["lockbox2"] = [r for r in blind if r.get("split") == "lockbox2"]
+    # batch 5: labelled before the metrics-1.3.0 changes, split by sha1(title) parity
+    sets["lockbox3_tune"] = [r for r in blind if r.get("split") == "lockbox3_tune"]
+    sets["lockbox3"] = [r for r in blind if r.get("split") == "lockbox3"]
+    sets["lockbox3_all"] = sets["lockbox3_tune"] + sets["lockbox3"]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
         pred = {r["id"]: extract(r["abstract"]) for r in recs}
-        res = score_metrics(pred, recs, details=(name == "tune"))
+        show = args.errors and name == args.errors_set and name in INSPECTABLE
+        res = score_metrics(pred, recs, details=show)
         errs = res.pop("errors", [])
         results[name] = res
         print(_line(name, res))
-        if name == "tune" and args.errors:
+        if show:
             for e in errs:
                 if e["type"] == "mismatch":
                     p, g = e["pred"], e["gold"]
