@@ -65,7 +65,7 @@ def run_job(landing: Path, warehouse: Path) -> dict:
         result = job.execute_in_process(
             instance=instance,
             partition_key=partition,
-            run_config={"loggers": {"console": {"config": {"log_level": os.environ.get("PAPERLAKE_BENCH_LOG_LEVEL", "ERROR")}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
             raise_on_error=False,
         )
         wall = time.perf_counter() - t0

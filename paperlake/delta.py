@@ -64,11 +64,6 @@ class _ReadCache:
                 _, old = self._frames.popitem(last=False)
                 self._bytes -= old.estimated_size()
 
-    def clear(self) -> None:
-        with self._lock:
-            self._frames.clear()
-            self._bytes = 0
-
 
 READ_CACHE = _ReadCache()
 

@@ -352,9 +352,9 @@ def test_secondary_focus_gate(tmp_path):
 BLIND3 = Path(__file__).resolve().parent / "data" / "topic_labels_blind3.json"
 
 
-def test_blind3_labels_are_valid():
-    labels = json.loads(BLIND3.read_text())
-    assert len(labels) >= 80
+def _assert_valid_blind_labels(labels: list[dict], min_labels: int, min_half: int) -> list[str]:
+    """Shared checks of a blind label file: size, unique titles, 1-4 known topics, both halves."""
+    assert len(labels) >= min_labels
     titles = [lab["title"] for lab in labels]
     assert len(set(titles)) == len(titles)
     for lab in labels:
@@ -363,7 +363,13 @@ def test_blind3_labels_are_valid():
         assert len(set(lab["topics"])) == len(lab["topics"])
         assert lab["split"] in {"tune", "lockbox"}
     halves = {s: sum(lab["split"] == s for lab in labels) for s in ("tune", "lockbox")}
-    assert min(halves.values()) >= 40, halves
+    assert min(halves.values()) >= min_half, halves
+    return titles
+
+
+def test_blind3_labels_are_valid():
+    labels = json.loads(BLIND3.read_text())
+    titles = _assert_valid_blind_labels(labels, 80, 40)
     # disjoint from the other labelled sets
     blind2 = json.loads((BLIND3.parent / "topic_labels_blind2.json").read_text())
     assert not set(titles) & {lab["title"] for lab in blind2}
@@ -558,19 +564,12 @@ def test_bad_selector_config_rejected(tmp_path, edit):
 @pytest.mark.parametrize("path", [BLIND4, BLIND5], ids=["blind4", "blind5"])
 def test_blind_labels_are_valid(path):
     labels = json.loads(path.read_text())
-    assert len(labels) >= 50
-    titles = [lab["title"] for lab in labels]
-    assert len(set(titles)) == len(titles)
+    titles = _assert_valid_blind_labels(labels, 50, 20)
     for lab in labels:
-        assert lab["title"] and lab["source"] and 1 <= len(lab["topics"]) <= 4
-        assert set(lab["topics"]) <= SPEC_TOPICS and len(set(lab["topics"])) == len(lab["topics"])
-        assert lab["split"] in {"tune", "lockbox"}
         if lab["source"].startswith("github:"):  # feed items outside shared/: abstract stored
             assert len(lab.get("abstract", "").split()) >= 40
     n_out = sum(lab["source"].startswith("github:") for lab in labels)
     assert 0.4 <= n_out / len(labels) <= 0.6  # about half out of niche
-    halves = {s: sum(lab["split"] == s for lab in labels) for s in ("tune", "lockbox")}
-    assert min(halves.values()) >= 20, halves
     # disjoint from every other labelled set
     others = set()
     for name in ("topic_labels_blind2.json", "topic_labels_blind3.json", "topic_labels_blind4.json",
