@@ -75,30 +75,43 @@ THREADED_MIN_PAPERS = 5_000  # topic tagging runs in threads (no start-up cost) 
 class Increment:
     """Which papers a derived table must (re)process since it last consumed silver/papers."""
 
-    paper_ids: pl.DataFrame | None  # None: everything (first run, new taxonomy/extractor, rewritten source)
+    # Latest image (``columns`` + ``_deleted``) of every paper changed since, read from the change
+    # data feed; None: everything (first run, new taxonomy/extractor, rewritten source).
+    changed: pl.DataFrame | None
+    columns: list[str]
     source_version: int
 
-    def split(self, store, table: str, papers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(papers to process, rows of `table` to keep as they are)."""
-        if self.paper_ids is None:
-            return papers, pl.DataFrame(schema=catalog.TABLES[table].schema)
-        kept = store.read(table).join(self.paper_ids, on="paper_id", how="anti")
-        return papers.join(self.paper_ids, on="paper_id", how="semi"), kept
+    @property
+    def full(self) -> bool:
+        return self.changed is None
 
-    def write_args(self, new_rows: pl.DataFrame) -> dict:
-        if self.paper_ids is None:
+    def split(self, store, table: str) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+        """(papers to process, rows of `table` to keep as they are, whether `table` has no row
+        of a changed paper, so the new rows can be appended instead of MERGEd)."""
+        if self.changed is None:
+            return store.read(PAPERS, self.columns), pl.DataFrame(schema=catalog.TABLES[table].schema), False
+        stored = store.read(table)
+        kept = stored.join(self.changed.select("paper_id"), on="paper_id", how="anti")
+        todo = self.changed.filter(~pl.col("_deleted")).select(self.columns)
+        return todo, kept, kept.height == stored.height
+
+    def write_args(self, new_rows: pl.DataFrame, append: bool) -> dict:
+        if self.changed is None:
             return {"delete_scope": "all"}
-        ids = self.paper_ids["paper_id"].to_list()
+        if append:
+            return {"changes": new_rows, "delete_scope": None, "new_keys_only": True}
+        ids = self.changed["paper_id"].to_list()
         return {"changes": new_rows, "delete_scope": in_predicate("t.paper_id", ids) if ids else None}
 
 
-def increment_since_last_run(store, table: str, version_key: str, version: str) -> Increment:
-    """Papers changed since `table` last consumed silver/papers, or None for a full pass."""
+def increment_since_last_run(store, table: str, version_key: str, version: str, columns: list[str]) -> Increment:
+    """Papers changed since `table` last consumed silver/papers (their ``columns``), or a full pass."""
     source_version = store.version(PAPERS)
     last = store.latest_commit_with(table, SOURCE_VERSION)
     if not last or last.get(version_key) != version:
-        return Increment(None, source_version)
-    return Increment(store.changed_keys(PAPERS, int(last[SOURCE_VERSION]), ["paper_id"]), source_version)
+        return Increment(None, columns, source_version)
+    return Increment(store.changes_since(PAPERS, int(last[SOURCE_VERSION]), ["paper_id"], columns), columns,
+                     source_version)
 
 
 # Paper columns the gold aggregates need (not the abstract).
@@ -130,6 +143,10 @@ class IdentityStep:
     paper_delete_scope: str | None = "all"
     listing_changes: pl.DataFrame | None = None
     feature_changes: pl.DataFrame | None = None  # None: write `features` whole
+    # The changes hold only keys new to their table: append them (one commit, no MERGE scan).
+    papers_append: bool = False
+    listings_append: bool = False
+    features_append: bool = False
 
 
 def _papers_from(listings: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
@@ -165,11 +182,13 @@ def _stored_features(store) -> pl.DataFrame | None:
 
 
 def _features_after(stored: pl.DataFrame | None, listings: pl.DataFrame, new: pl.DataFrame):
-    """(features table as it will be, rows to MERGE or None to rewrite it whole)."""
+    """(features table as it will be, rows to MERGE or None to rewrite it whole, whether those
+    rows are all new keys)."""
     if stored is None:
-        return _features_to_delta(identity.identity_features(listings)), None
+        return _features_to_delta(identity.identity_features(listings)), None, False
     added = _features_to_delta(identity.identity_features(new))
-    return pl.concat([stored.join(added, on="listing_id", how="anti"), added]), added
+    kept = stored.join(added, on="listing_id", how="anti")
+    return pl.concat([kept, added]), added, kept.height == stored.height
 
 
 def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
@@ -190,11 +209,12 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
 
     new = listings.join(existing, on="listing_id", how="anti")
     stored = _stored_features(store)
-    features, feature_changes = _features_after(stored, listings, new)
+    features, feature_changes, features_append = _features_after(stored, listings, new)
     if new.is_empty():
         papers = store.read(PAPERS)
         return IdentityStep("unchanged", papers, existing, 0, 0, features=features, paper_changes=papers.clear(),
-                            paper_delete_scope=None, listing_changes=existing.clear(), feature_changes=feature_changes)
+                            paper_delete_scope=None, listing_changes=existing.clear(), feature_changes=feature_changes,
+                            features_append=features_append)
     known = listings.join(existing.select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"),
                           on="listing_id")
     known_features = None if stored is None else _features_from_delta(stored)
@@ -204,11 +224,16 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     old_ids = existing.join(result, on="listing_id", how="semi").select("paper_id")
     affected = pl.concat([result.select("paper_id"), old_ids]).unique()
     rebuilt = _papers_from(listings, final.join(affected, on="paper_id", how="semi"))
-    papers = pl.concat([store.read(PAPERS).join(affected, on="paper_id", how="anti"), rebuilt])
+    stored_papers = store.read(PAPERS)
+    kept_papers = stored_papers.join(affected, on="paper_id", how="anti")
+    papers_append = kept_papers.height == stored_papers.height
     return IdentityStep(
-        "incremental", papers, final, result.height, rebuilt.height, features=features,
-        paper_changes=rebuilt, paper_delete_scope=in_predicate("t.paper_id", affected["paper_id"].to_list()),
-        listing_changes=changed_rows, feature_changes=feature_changes,
+        "incremental", pl.concat([kept_papers, rebuilt]), final, result.height, rebuilt.height, features=features,
+        paper_changes=rebuilt,
+        paper_delete_scope=None if papers_append else in_predicate("t.paper_id", affected["paper_id"].to_list()),
+        listing_changes=changed_rows, feature_changes=feature_changes, papers_append=papers_append,
+        listings_append=existing.join(changed_rows, on="listing_id", how="semi").is_empty(),
+        features_append=features_append,
     )
 
 
@@ -259,11 +284,11 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     stats = {"identity_mode": step.mode, "listings_assigned": step.assigned, "papers_rebuilt": step.rebuilt}
     yield from publish_group(context, store, [
         TableWrite(PAPERS, papers, keys=["paper_id"], checks=PAPERS_CHECKS, outcomes=papers_outcomes,
-                   changes=step.paper_changes, delete_scope=step.paper_delete_scope,
+                   changes=step.paper_changes, delete_scope=step.paper_delete_scope, new_keys_only=step.papers_append,
                    extra_metadata={"listings": listings.height, "papers": papers.height, **stats}),
         TableWrite(PAPER_LISTINGS, paper_listings, keys=["listing_id"], checks=PAPER_LISTINGS_CHECKS,
                    outcomes=pl_outcomes, changes=step.listing_changes,
-                   delete_scope="all" if step.listing_changes is None else None,
+                   delete_scope="all" if step.listing_changes is None else None, new_keys_only=step.listings_append,
                    extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts()), **stats}),
         TableWrite(IDENTITY_FEATURES, step.features, keys=["listing_id"], checks=FEATURES_CHECKS,
                    outcomes={CheckNames.FEATURES_COVER_LISTINGS: quality.CheckOutcome(
@@ -272,6 +297,7 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                        and step.features.join(listings, on="listing_id", how="anti").is_empty(),
                        metadata={"features": step.features.height, "listings": listings.height})},
                    changes=step.feature_changes, delete_scope="all" if step.feature_changes is None else None,
+                   new_keys_only=step.features_append,
                    commit_versions={FEATURES_VERSION: identity.features_version()}),
     ])
 
@@ -286,13 +312,14 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     """Multi-label topic tags from the versioned taxonomy config."""
     store = warehouse.store()
     tax = taxonomy.load()
-    inc = increment_since_last_run(store, PAPER_TOPICS, "taxonomy_version", tax.version)
-    papers = store.read(PAPERS, ["paper_id", "title", "abstract"])
-    todo, kept = inc.split(store, PAPER_TOPICS, papers)
+    inc = increment_since_last_run(store, PAPER_TOPICS, "taxonomy_version", tax.version,
+                                   ["paper_id", "title", "abstract"])
+    todo, kept, append = inc.split(store, PAPER_TOPICS)
+    papers = store.read(PAPERS, ["paper_id"])
     new = catalog.PAPER_TOPICS.conform(
         map_frame(lambda df: tagging.tag_papers(df, tax), todo, min_rows=THREADED_MIN_PAPERS, threads=True))
     topics = pl.concat([kept, new])
-    context.log.info(f"tagging {todo.height} of {papers.height} papers ({'full' if inc.paper_ids is None else 'incremental'})")
+    context.log.info(f"tagging {todo.height} of {papers.height} papers ({'full' if inc.full else 'incremental'})")
     per_paper = papers.select("paper_id").join(topics.group_by("paper_id").len(), on="paper_id", how="left")
     bad = per_paper.filter(~pl.col("len").fill_null(0).is_between(1, 4))
     outcomes = {
@@ -312,7 +339,7 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     }
     dist = topics.group_by("topic").len().sort("len", descending=True)
     return publish(context, store, PAPER_TOPICS, topics, keys=["paper_id", "topic"], checks=TOPICS_CHECKS,
-                   outcomes=outcomes, **inc.write_args(new),
+                   outcomes=outcomes, **inc.write_args(new, append),
                    commit_versions={"taxonomy_version": tax.version, SOURCE_VERSION: str(inc.source_version)},
                    extra_metadata={"taxonomy_version": tax.version, "papers_tagged": todo.height,
                                    "topic_counts": dg.MetadataValue.json(dist.to_dicts())})
@@ -327,9 +354,10 @@ def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                   great_expectations: GreatExpectationsResource):
     """Quantitative mentions (value, unit, kind, metric, benchmark) extracted from abstracts."""
     store = warehouse.store()
-    inc = increment_since_last_run(store, PAPER_METRICS, "extractor_version", extraction.EXTRACTOR_VERSION)
-    papers = store.read(PAPERS, ["paper_id", "abstract"])
-    todo, kept = inc.split(store, PAPER_METRICS, papers)
+    inc = increment_since_last_run(store, PAPER_METRICS, "extractor_version", extraction.EXTRACTOR_VERSION,
+                                   ["paper_id", "abstract"])
+    todo, kept, append = inc.split(store, PAPER_METRICS)
+    papers = store.read(PAPERS, ["paper_id"])
     abstracts = todo.filter(pl.col("abstract").is_not_null()).select("paper_id", "abstract")
     new = catalog.PAPER_METRICS.conform(map_frame(extraction.extract_metrics, abstracts, min_rows=PARALLEL_MIN_PAPERS))
     metrics = pl.concat([kept, new])
@@ -342,12 +370,13 @@ def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             ("ExpectColumnValuesToBeBetween", {"column": "span_start", "min_value": 0}),
             ("ExpectCompoundColumnsToBeUnique", {"column_list": ["paper_id", "span_start"]}),
         ]),
-        CheckNames.METRICS_SPANS: quality.spans_verbatim(metrics, papers),
+        # Kept rows were verified when written and their papers have not changed since.
+        CheckNames.METRICS_SPANS: quality.spans_verbatim(new, todo, scope="all rows" if inc.full else "rows written this run"),
         CheckNames.METRICS_REFERENTIAL: quality.referential(metrics, papers, "paper_id", PAPERS),
     }
     kinds = metrics.group_by("kind").len().sort("len", descending=True)
     return publish(context, store, PAPER_METRICS, metrics, keys=["paper_id", "span_start"], checks=METRICS_CHECKS,
-                   outcomes=outcomes, **inc.write_args(new),
+                   outcomes=outcomes, **inc.write_args(new, append),
                    commit_versions={SOURCE_VERSION: str(inc.source_version)},
                    extra_metadata={"papers_processed": todo.height,
                                    "papers_with_metrics": metrics["paper_id"].n_unique(),

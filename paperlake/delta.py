@@ -311,21 +311,43 @@ class DeltaStore:
 
         Returns None when the feed cannot answer (table rewritten, feed missing): do a full pass.
         """
+        changes = self.changes_since(table, since_version, keys, columns=keys)
+        return None if changes is None else changes.select(list(keys))
+
+    def changes_since(self, table: str, since_version: int, keys: Sequence[str],
+                      columns: Sequence[str] | None = None) -> pl.DataFrame | None:
+        """One row per key inserted, updated or deleted after ``since_version``: its latest image
+        (``columns``, default all) and ``_deleted`` (its last change removed it). Read from the
+        change data feed, i.e. only the files those commits wrote: O(change), not O(table).
+
+        Returns None when the feed cannot answer (a commit other than MERGE or append, feed
+        missing): do a full pass.
+        """
         if not self.exists(table):
             return None
+        key_list = list(keys)
         dtab = self.table(table)
+        schema = pl.from_arrow(pa.schema(dtab.schema().to_arrow()).empty_table())
+        cols = [c for c in dict.fromkeys([*key_list, *(columns or schema.columns)]) if c != ROW_HASH]
         current = dtab.version()
         if since_version >= current:
-            return pl.DataFrame(schema={k: pl.String for k in keys})
+            return schema.select(cols).with_columns(pl.lit(False).alias("_deleted"))
         ops = [h for h in dtab.history() if since_version < h["version"] <= current]
-        if len(ops) != current - since_version or any(h["operation"] != "MERGE" for h in ops):
+        readable = all(h["operation"] == "MERGE" or (h["operation"] == "WRITE"
+                       and h.get("operationParameters", {}).get("mode") == "Append") for h in ops)
+        if len(ops) != current - since_version or not readable:
             return None
         try:
-            reader = dtab.load_cdf(starting_version=since_version + 1, columns=list(keys))
+            reader = dtab.load_cdf(starting_version=since_version + 1, columns=[*cols, "_change_type", "_commit_version"])
             changes = pl.from_arrow(pa.RecordBatchReader.from_stream(reader).read_all())
         except Exception:
             return None
-        return changes.select(list(keys)).unique()
+        latest = (
+            changes.filter(pl.col("_change_type") != "update_preimage")
+            .sort("_commit_version")
+            .unique(subset=key_list, keep="last", maintain_order=True)
+        )
+        return latest.select(*cols, (pl.col("_change_type") == "delete").alias("_deleted"))
 
     def count(self, table: str) -> int:
         return pl.scan_delta(str(self.path(table))).select(pl.len()).collect().item()

@@ -781,10 +781,11 @@ def assign_papers(
     """Assign every listing to a paper.
 
     listings: listing_id, title, abstract, arxiv_id, published_at, first_seen (extra
-    columns are ignored).  known: listings already assigned (same columns + paper_id), or
-    None.  Returns listing_id, paper_id, match_rule, similarity, matched_listing_id for
-    every row of ``listings`` -- plus, in incremental mode, the rows of ``known`` whose
-    paper_id changed because the batch merged/upgraded their paper (upsert by listing_id).
+    columns are ignored).  known: listings already assigned (same columns + paper_id and,
+    ideally, their match_rule / similarity / matched_listing_id), or None.  Returns
+    listing_id, paper_id, match_rule, similarity, matched_listing_id for every row of
+    ``listings`` -- plus, in incremental mode, the rows of ``known`` whose paper_id (or
+    explanation, when given) changed because of the batch (upsert by listing_id).
 
     known_features: :func:`identity_features` of (ideally all) known listings, as stored by
     the caller.  With them the cost of an incremental call grows with the batch and the
@@ -898,11 +899,16 @@ def _assign_incremental(
         ue = idx.verify(idx.candidate_docs(None, counts2), same_docs=sdocs)
         edges = idx.unit_edges_to_listing_edges(ue, allowed=sub)
     cl = _cluster(sub, edges)
-    res = _explain(cl).drop("row")
-    old = sub_known.select("listing_id", pl.col("paper_id").alias("old_pid"))
+    res = _explain(cl).drop("row").select(list(OUTPUT_SCHEMA))
+    # Known rows come back when their paper or its explanation changed (a batch listing can
+    # become the paper's first member, so the formerly "new" one is now the duplicate).
+    compared = [c for c in OUTPUT_SCHEMA if c != "listing_id" and c in known.columns]
+    old = known.join(sub_known.select("listing_id"), on="listing_id", how="semi").select(
+        "listing_id", pl.lit(True).alias("_known"), *[pl.col(c).cast(OUTPUT_SCHEMA[c]).alias(f"_old_{c}") for c in compared])
     res = res.join(old, on="listing_id", how="left")
-    res = res.filter(pl.col("old_pid").is_null() | (pl.col("old_pid") != pl.col("paper_id")))
-    return res.drop("old_pid").sort("listing_id").select(list(OUTPUT_SCHEMA))
+    changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"_old_{c}")) for c in compared])
+    res = res.filter(pl.col("_known").is_null() | changed)
+    return res.sort("listing_id").select(list(OUTPUT_SCHEMA))
 
 
 # --------------------------------------------------------------------------------------

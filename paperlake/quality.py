@@ -39,8 +39,9 @@ def referential(child: pl.DataFrame, parent: pl.DataFrame, key: str, parent_name
     )
 
 
-def spans_verbatim(metrics: pl.DataFrame, papers: pl.DataFrame) -> CheckOutcome:
-    """``abstract[span_start:span_end] == mention`` for every metric row."""
+def spans_verbatim(metrics: pl.DataFrame, papers: pl.DataFrame, scope: str = "all rows") -> CheckOutcome:
+    """``abstract[span_start:span_end] == mention`` for every metric row (``scope`` says which
+    rows ``metrics`` holds: metadata)."""
     joined = metrics.select("paper_id", "mention", "span_start", "span_end").join(
         papers.select("paper_id", "abstract"), on="paper_id", how="left"
     )
@@ -54,7 +55,8 @@ def spans_verbatim(metrics: pl.DataFrame, papers: pl.DataFrame) -> CheckOutcome:
     )
     return CheckOutcome(
         passed=bad.height == 0,
-        metadata={"mentions": metrics.height, "bad_spans": bad.height, "examples": _sample(bad.drop("abstract"))},
+        metadata={"mentions": metrics.height, "scope": scope, "bad_spans": bad.height,
+                  "examples": _sample(bad.drop("abstract"))},
         description="abstract[span_start:span_end] == mention",
     )
 

@@ -197,6 +197,20 @@ def test_incremental_equals_batch():
     assert state.join(last, on="listing_id").equals(full.join(last, on="listing_id"))
 
 
+def test_incremental_batch_listing_that_precedes_a_known_one_takes_over_new():
+    """A re-listed dump with the page date of the original (same first_seen, smaller listing_id):
+    the batch listing becomes the paper's first member, so the known one is returned as the
+    duplicate -- the same explanations as one full pass (exactly one "new" per paper)."""
+    t0 = dt.datetime(2024, 1, 1, tzinfo=UTC)
+    df = _listings([{"listing_id": "b", "title": "Deep Widgets", "first_seen": t0},
+                    {"listing_id": "a", "title": "Deep Widgets", "first_seen": t0}])
+    first = assign_papers(df.head(1))
+    upd = assign_papers(df.tail(1), known=first.join(df, on="listing_id"))
+    state = _upsert(first, upd)
+    assert state.equals(assign_papers(df))
+    assert dict(zip(state["listing_id"], state["match_rule"])) == {"a": "new", "b": "title"}
+
+
 def test_incremental_upgrade_to_arxiv_reassigns_known():
     df = _listings([{"title": "Deep Widgets"}, {"title": "deep widgets!", "arxiv_id": "2402.00042v2"}])
     first = assign_papers(df.head(1))
