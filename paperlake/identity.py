@@ -57,7 +57,7 @@ import polars as pl
 
 from paperlake.parsing.normalize import IRREGULAR_SPACE
 
-IDENTITY_VERSION = "identity-2"  # 2: densification fixed (was an int64 overflow)
+IDENTITY_VERSION = "identity-3"  # 2: densification fixed (int64 overflow); 3: incremental re-explains known rows
 
 UTC_TS = pl.Datetime("us", "UTC")
 
