@@ -32,7 +32,7 @@ from paperlake.quality import CheckOutcome
 # An expectation is (GX class name, kwargs), e.g. ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}).
 Expectation = tuple[str, dict]
 # Above this many rows GX judges a sample; Polars re-checks every expectation it can express on all rows.
-MAX_ROWS = 50_000
+MAX_ROWS = 20_000
 
 
 @functools.cache
