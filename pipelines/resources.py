@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Literal
 
 import dagster as dg
 import polars as pl
@@ -53,7 +54,7 @@ class GreatExpectationsResource(dg.ConfigurableResource):
     process, started early so GX imports on the other core (see paperlake.gx.Worker)."""
 
     max_rows: int = gx.MAX_ROWS
-    mode: str = "auto"  # auto | worker | inprocess
+    mode: Literal["auto", "worker", "inprocess"] = "auto"
 
     def _worker(self) -> gx.Worker | None:
         if self.mode == "inprocess" or (self.mode == "auto" and "great_expectations" in sys.modules):

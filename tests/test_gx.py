@@ -81,3 +81,16 @@ def test_worker_process_gives_the_in_process_outcome():
         assert not worker.alive()
     finally:
         worker.close()
+
+
+def test_resource_mode_is_validated_and_inprocess_needs_no_worker(monkeypatch):
+    import pydantic
+    import pytest
+
+    from pipelines.resources import GreatExpectationsResource
+
+    with pytest.raises(pydantic.ValidationError):
+        GreatExpectationsResource(mode="in-process")
+    monkeypatch.setattr(gx, "start_worker", lambda: pytest.fail("inprocess mode started a worker"))
+    res = GreatExpectationsResource(mode="inprocess")
+    assert res.validate(MIXED, "t", MIXED_SUITE) == gx.validate(MIXED, "t", MIXED_SUITE)
