@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.0"
+EXTRACTOR_VERSION = "metrics-1.3.1"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -1159,6 +1159,14 @@ _RATE_AFTER_RE = _ci(r"\s*(?:tokens?|tok|samples?|images?|frames?|queries|reques
 _MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
 
 
+def _points_kind(text: str, c, before: str) -> str:
+    """Kind of a score difference in points, glued ("3.5pp") or spaced ("3.5 points"): a gain
+    unless a loss is said and no gain cue is ("drops 2.1pp ... but gains 3.2pp")."""
+    gain = (_IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before)
+            or text[c.num_start - 1:c.num_start] == "+")
+    return "other" if not gain and _pp_is_loss(text, c, before) else "improvement"
+
+
 def _pp_is_loss(text: str, c: _Cand, before: str) -> bool:
     """A difference in points that is a drop or a shortfall (kind other) rather than a gain."""
     after = text[c.end:c.end + 40]
@@ -1281,8 +1289,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.unit, c.kind = ("examples", "data_size") if data else ("count", "count")
         return True
     if u == "pp":  # glued "3.5pp" (spaced "3.5 pp" / "points" are handled with the bare numbers)
-        loss = _pp_is_loss(text, c, before)
-        c.kind = "other" if loss else "improvement"  # points are score differences: gains unless a loss is said
+        c.kind = _points_kind(text, c, before)
         return True
     if u == "bits":
         c.kind = "other"
@@ -1366,9 +1373,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if pm:
         c.end = pm.end()
         c.unit = "pp"
-        gain = (_IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before)
-                or text[c.num_start - 1:c.num_start] == "+")
-        c.kind = "other" if not gain and _pp_is_loss(text, c, before) else "improvement"  # gains unless a loss is said
+        c.kind = _points_kind(text, c, before)
         return True
     if "." not in raw and _GPU_COUNT_AFTER_RE.match(text, c.end):
         c.unit, c.kind = "count", "count"  # "8 or 32 A800 GPUs"

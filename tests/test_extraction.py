@@ -550,3 +550,12 @@ def test_lockbox3_floor():
     assert res["value_accuracy"] >= 0.98, res
     assert res["kind_accuracy"] >= 0.90, res
     assert res["benchmark_accuracy"] >= 0.85, res
+
+
+def test_points_glued_or_spaced_get_the_same_kind():
+    # metrics-1.3.1: a gain cue beside a loss cue in one sentence decided spaced "points" but not glued "pp"
+    for glued, spaced in (("It drops 2.1pp in accuracy but gains 3.2pp on GSM8K.",
+                           "It drops 2.1 points in accuracy but gains 3.2 points on GSM8K."),
+                          ("a loss of 0.5pp compared to an improvement of 4.1pp",
+                           "a loss of 0.5 points compared to an improvement of 4.1 points")):
+        assert [k for _, k in _mk(glued)] == [k for _, k in _mk(spaced)] == ["other", "improvement"]
