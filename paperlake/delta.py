@@ -332,7 +332,7 @@ class DeltaStore:
         current = dtab.version()
         if since_version >= current:
             return schema.select(cols).with_columns(pl.lit(False).alias("_deleted"))
-        ops = [h for h in dtab.history() if since_version < h["version"] <= current]
+        ops = [h for h in dtab.history(current - since_version) if since_version < h["version"] <= current]
         readable = all(h["operation"] == "MERGE" or (h["operation"] == "WRITE"
                        and h.get("operationParameters", {}).get("mode") == "Append") for h in ops)
         if len(ops) != current - since_version or not readable:
