@@ -306,14 +306,6 @@ class DeltaStore:
             return {}
         return next((h for h in self.table(table).history(search) if key in h), {})
 
-    def changed_keys(self, table: str, since_version: int, keys: Sequence[str]) -> pl.DataFrame | None:
-        """Keys inserted, updated or deleted after ``since_version`` (from the change data feed).
-
-        Returns None when the feed cannot answer (table rewritten, feed missing): do a full pass.
-        """
-        changes = self.changes_since(table, since_version, keys, columns=keys)
-        return None if changes is None else changes.select(list(keys))
-
     def changes_since(self, table: str, since_version: int, keys: Sequence[str],
                       columns: Sequence[str] | None = None) -> pl.DataFrame | None:
         """One row per key inserted, updated or deleted after ``since_version``: its latest image

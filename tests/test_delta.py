@@ -33,8 +33,8 @@ def test_whole_truth_upsert_merges_only_the_differences(tmp_path):
     assert (out.committed, out.inserted, out.updated, out.deleted, out.rows) == (True, 1, 1, 1, 1000)
     assert store.read("silver/x").sort("k").equals(new.sort("k"))
     # the change data feed holds exactly the three changed keys, with no helper column
-    changes = store.changed_keys("silver/x", first.version, ["k"])
-    assert sorted(changes["k"]) == ["k3", "k7", "new"]
+    changes = store.changes_since("silver/x", first.version, ["k"], ["k"])
+    assert sorted(changes["k"]) == ["k3", "k7", "new"] and changes["_deleted"].sum() == 1
     assert store.read("silver/x").columns == ["k", "v"]
     assert store.history("silver/x", 1)[0]["dagster_run_id"] == "r2"
 
