@@ -4,7 +4,8 @@ Each step runs in its own process (so the job's peak memory is its own): generat
 corpus of dumps, measure the I/O floor (read every dump and write its lines once as a
 Delta table), run the full Dagster job in-process into a fresh warehouse (per-stage wall
 time from Dagster's step stats), then land one more dump of the same corpus (250 listings,
-some re-listing papers already in the warehouse) and time the incremental run. With ``--baseline`` the hand-written reference pipeline
+some re-listing papers already in the warehouse) and time the incremental run. With
+``--baseline`` the hand-written reference pipeline
 (``scripts/baseline_pipeline.py``: plain Python, pandas, datasketch, regex) runs on the same
 corpus in the same bench, so the ratio is measured side by side.
 """
