@@ -686,14 +686,19 @@ _OF_AFTER_RE = re.compile(r"\s*of\b")
 _RECALL_VERB_BEFORE_RE = _ci(r"\b(?:detect|identif|solv|answer|pass|correct|recogni|classif|catch|flag)\w*\b[^.;]{0,25}$")
 
 
+def _own_clause(after: str) -> str:
+    """The text after a number up to the next clause ("by 40-60% and increases throughput": a cue
+    after the conjunction is the next clause's)."""
+    cm = _CLAUSE_JOIN_RE.search(after)
+    return after if cm is None else after[:cm.start()]
+
+
 def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     before = text[max(sent_start, c.num_start - 150):c.num_start]
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
     after = text[c.end:c.end + 50]
     if c.unit == "x":
-        cm = _CLAUSE_JOIN_RE.search(after)
-        if cm is not None:
-            after = after[:cm.start()]
+        after = _own_clause(after)
         if c.range_start is not None:
             before = text[max(sent_start, c.range_start - 150):c.range_start]  # "by a factor of 2-4x"
         if _X_OTHER_AFTER_RE.match(after):
@@ -715,9 +720,7 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     lm = _PCT_LIST_AFTER_RE.match(after)
     if lm is not None:  # "7.8% and 2.0% improvements": a listed number shares the cue after the list
         after = text[c.end + lm.end():c.end + lm.end() + 50]
-    cm = _CLAUSE_JOIN_RE.search(after)
-    if cm is not None:  # "by 40-60% and increases throughput": a cue after a conjunction is the next clause's
-        after = after[:cm.start()]
+    after = _own_clause(after)
     if _IMP_BY_METRIC_RE.search(before):
         return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
     if _FROM_TO_PCT_BEFORE_RE.search(before) or (
@@ -1159,7 +1162,7 @@ _RATE_AFTER_RE = _ci(r"\s*(?:tokens?|tok|samples?|images?|frames?|queries|reques
 _MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
 
 
-def _points_kind(text: str, c, before: str) -> str:
+def _points_kind(text: str, c: _Cand, before: str) -> str:
     """Kind of a score difference in points, glued ("3.5pp") or spaced ("3.5 points"): a gain
     unless a loss is said and no gain cue is ("drops 2.1pp ... but gains 3.2pp")."""
     gain = (_IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before)
@@ -1378,7 +1381,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if "." not in raw and _GPU_COUNT_AFTER_RE.match(text, c.end):
         c.unit, c.kind = "count", "count"  # "8 or 32 A800 GPUs"
         return True
-    rm = _RATE_AFTER_RE.match(text[c.end:c.end + 30]) if "/" in text or "per" in text[c.end:c.end + 30] else None
+    window = text[c.end:c.end + 30]
+    rm = _RATE_AFTER_RE.match(window) if "/" in window or "per" in window else None
     if rm is not None:
         c.end += rm.end()
         c.unit, c.kind = "other", "score"  # "40 tokens per second", "1,200 tokens/s": a throughput reached

@@ -623,6 +623,12 @@ def report(tax: Taxonomy, records: list[dict], label: str, errors: bool = False)
     return s
 
 
+def report_by_niche(tax: Taxonomy, records: list[dict], label: str) -> None:
+    """Aggregate scores of the seed-dump and the out-of-niche papers of a set, separately."""
+    for niche, name in ((True, "seed dumps"), (False, "out of niche")):
+        report(tax, [r for r in records if r["niche"] == niche], f"   {label}, {name}")
+
+
 def throughput(tax: Taxonomy, gold: list[dict], n: int = 50_000) -> None:
     base = frame(gold)
     reps = n // base.height + 1
@@ -683,18 +689,15 @@ def main() -> None:
         report(tax, b4_tune, "blind4 tune half (labelled blind; errors inspected)", errors=args.blind4_errors)
         b4_lock = load_blind4_papers("lockbox")
         report(tax, b4_lock, "blind4 lockbox half (labelled blind; errors NEVER printed)")
-        for niche, name in ((True, "seed dumps"), (False, "out of niche")):
-            report(tax, [r for r in b4_lock if r["niche"] == niche], f"   blind4 lockbox, {name}")
+        report_by_niche(tax, b4_lock, "blind4 lockbox")
     b5_tune = load_blind5_papers("tune")
     if b5_tune:
         b5_lock = load_blind5_papers("lockbox")
         report(tax, b5_tune + b5_lock, "blind5 papers, all (labelled blind; aggregate only)")
         report(tax, b5_tune, "blind5 tune half (labelled blind; errors inspected)", errors=args.blind5_errors)
-        for niche, name in ((True, "seed dumps"), (False, "out of niche")):
-            report(tax, [r for r in b5_tune if r["niche"] == niche], f"   blind5 tune, {name}")
+        report_by_niche(tax, b5_tune, "blind5 tune")
         report(tax, b5_lock, "blind5 lockbox half (labelled blind; errors NEVER printed)")
-        for niche, name in ((True, "seed dumps"), (False, "out of niche")):
-            report(tax, [r for r in b5_lock if r["niche"] == niche], f"   blind5 lockbox, {name}")
+        report_by_niche(tax, b5_lock, "blind5 lockbox")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")
