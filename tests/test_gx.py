@@ -1,8 +1,14 @@
 """GX suites on Polars frames: sampled above max_rows, keys still checked on every row."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import polars as pl
 
 from paperlake import gx
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SUITE = [("ExpectColumnValuesToBeUnique", {"column": "id"}), ("ExpectColumnValuesToNotBeNull", {"column": "id"}),
          ("ExpectColumnValuesToBeBetween", {"column": "n", "min_value": 0})]
@@ -94,3 +100,15 @@ def test_resource_mode_is_validated_and_inprocess_needs_no_worker(monkeypatch):
     monkeypatch.setattr(gx, "start_worker", lambda: pytest.fail("inprocess mode started a worker"))
     res = GreatExpectationsResource(mode="inprocess")
     assert res.validate(MIXED, "t", MIXED_SUITE) == gx.validate(MIXED, "t", MIXED_SUITE)
+
+
+def test_worker_defers_scipy_until_first_use():
+    # In a fresh interpreter: deferred modules are not executed by import, and work on first use.
+    code = (
+        "import sys; from paperlake import gx; gx._defer_imports(('scipy.stats',));"
+        "from scipy import stats;"  # how GX imports it
+        "assert 'scipy.stats._stats_py' not in sys.modules, 'loaded at import';"
+        "assert stats.norm.cdf(0.0) == 0.5 and 'scipy.stats._stats_py' in sys.modules; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "ok"
