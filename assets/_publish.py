@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import dagster as dg
 import polars as pl
 
-from paperlake import versions
+from paperlake import gx, versions
 from paperlake.catalog import TABLES, column_description, table_description
-from paperlake.delta import DeltaStore
+from paperlake.delta import DeltaStore, ReplacePlan
 from paperlake.ops import writer_pool
 from paperlake.quality import CheckOutcome
 
@@ -95,7 +95,7 @@ class TableWrite:
     df: pl.DataFrame
     keys: Sequence[str]
     checks: Sequence[Check]
-    outcomes: Mapping[str, CheckOutcome]
+    outcomes: Mapping[str, CheckOutcome | gx.Pending]
     delete_scope: str | None = "all"
     extra_metadata: Mapping[str, object] | None = None
     commit_versions: Mapping[str, str] | None = None
@@ -103,6 +103,10 @@ class TableWrite:
     changes: pl.DataFrame | None = None
     new_keys_only: bool = False  # see DeltaStore.upsert
     replace: bool = False  # whole-table truth nothing reads incrementally: see DeltaStore.replace
+
+    def outcome(self, name: str) -> CheckOutcome:
+        o = self.outcomes[name]
+        return o.result() if isinstance(o, gx.Pending) else o
 
     def check_results(self) -> list[dg.AssetCheckResult]:
         missing = {c.name for c in self.checks} - set(self.outcomes)
@@ -112,22 +116,23 @@ class TableWrite:
             dg.AssetCheckResult(
                 asset_key=dg.AssetKey(self.table.split("/")),
                 check_name=c.name,
-                passed=self.outcomes[c.name].passed,
+                passed=self.outcome(c.name).passed,
                 severity=c.severity,
-                metadata=self.outcomes[c.name].metadata,
-                description=self.outcomes[c.name].description or c.description,
+                metadata=self.outcome(c.name).metadata,
+                description=self.outcome(c.name).description or c.description,
             )
             for c in self.checks
         ]
 
     def blocking_failures(self) -> list[str]:
-        return [f"{self.table}:{c.name}" for c in self.checks if c.blocking and not self.outcomes[c.name].passed]
+        return [f"{self.table}:{c.name}" for c in self.checks if c.blocking and not self.outcome(c.name).passed]
 
 
 def publish_group(
     context: dg.AssetExecutionContext, store: DeltaStore, writes: Sequence[TableWrite]
 ) -> list[dg.MaterializeResult]:
     """Publish tables that belong together (one multi-asset): all of them, or none."""
+    plans: dict[str, ReplacePlan] = {w.table: store.prepare_replace(w.table, w.df, w.keys) for w in writes if w.replace}
     blocked = [f for w in writes for f in w.blocking_failures()]
     if blocked:
         context.log.error(f"not published, blocking checks failed: {blocked}")
@@ -148,7 +153,8 @@ def publish_group(
             commit_meta = {"dagster_run_id": context.run.run_id, "dagster_asset_key": w.table,
                            **versions.all_versions(), **(w.commit_versions or {})}
             if w.replace:
-                out = store.replace(w.table, w.df, w.keys, metadata=commit_meta, description=table_description(w.table))
+                out = store.replace(w.table, w.df, w.keys, metadata=commit_meta, description=table_description(w.table),
+                                    plan=plans[w.table])
             else:
                 out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta,
                                    delete_scope=w.delete_scope, description=table_description(w.table),

@@ -124,7 +124,7 @@ def bronze_ingest(
     )
     unknown = raw.filter(pl.col("format").is_in(["unknown", "empty", "binary"]))
     raw_outcomes = {
-        CheckNames.RAW_DUMPS_SUITE: gx.validate(all_raw, "bronze_raw_dumps", [
+        CheckNames.RAW_DUMPS_SUITE: gx.submit(all_raw, "bronze_raw_dumps", [
             ("ExpectColumnValuesToNotBeNull", {"column": "dump_id"}),
             ("ExpectColumnValuesToBeUnique", {"column": "dump_id"}),
             ("ExpectColumnValuesToBeBetween", {"column": "byte_size", "min_value": 0}),
@@ -149,7 +149,7 @@ def bronze_ingest(
     per_dump = listings.group_by("dump_id").len()
     mismatch = raw.join(per_dump, on="dump_id", how="left").filter(pl.col("n_listings") != pl.col("len").fill_null(0))
     listing_outcomes = {
-        CheckNames.LISTINGS_SUITE: gx.validate(listings, "bronze_listings", [
+        CheckNames.LISTINGS_SUITE: gx.submit(listings, "bronze_listings", [
             ("ExpectColumnValuesToNotBeNull", {"column": "listing_id"}),
             ("ExpectColumnValuesToBeUnique", {"column": "listing_id"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "title"}),
@@ -162,7 +162,7 @@ def bronze_ingest(
         ),
     }
     quarantine_outcomes = {
-        CheckNames.QUARANTINE_SUITE: gx.validate(quarantine, "bronze_quarantine", [
+        CheckNames.QUARANTINE_SUITE: gx.submit(quarantine, "bronze_quarantine", [
             ("ExpectColumnValuesToBeUnique", {"column": "quarantine_id"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "reason"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "dump_id"}),

@@ -53,7 +53,7 @@ def topic_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                            store.read(PAPERS, PAPER_HEADER), store.read(PAPER_TOPICS))
     bad = df.filter((pl.col("new_papers") > pl.col("papers")) | (pl.col("papers") > pl.col("period_papers")))
     outcomes = {
-        CheckNames.TRENDS_SUITE: great_expectations.validate(df, "gold_topic_trends", [
+        CheckNames.TRENDS_SUITE: great_expectations.submit(df, "gold_topic_trends", [
             ("ExpectColumnValuesToBeBetween", {"column": "share", "min_value": 0, "max_value": 1}),
             ("ExpectCompoundColumnsToBeUnique", {"column_list": ["topic", "period_start"]}),
             ("ExpectColumnValuesToBeBetween", {"column": "new_papers", "min_value": 0}),
@@ -73,7 +73,7 @@ def benchmark_results(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     papers = store.read(PAPERS, PAPER_HEADER)
     df = gold.benchmark_results(store.read(PAPER_METRICS), papers)
     outcomes = {
-        CheckNames.BENCHMARKS_SUITE: great_expectations.validate(df, "gold_benchmark_results", [
+        CheckNames.BENCHMARKS_SUITE: great_expectations.submit(df, "gold_benchmark_results", [
             ("ExpectColumnValuesToNotBeNull", {"column": "benchmark"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "value"}),
             ("ExpectColumnValuesToBeBetween", {"column": "rank", "min_value": 1}),
@@ -94,7 +94,7 @@ def paper_catalog(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     papers = store.read(PAPERS, [c for c in catalog.PAPERS.schema if c != "abstract"])  # not the abstracts
     df = gold.paper_catalog(papers, store.read(PAPER_TOPICS), store.read(PAPER_METRICS))
     outcomes = {
-        CheckNames.CATALOG_SUITE: great_expectations.validate(df, "gold_paper_catalog", [
+        CheckNames.CATALOG_SUITE: great_expectations.submit(df, "gold_paper_catalog", [
             ("ExpectColumnValuesToBeUnique", {"column": "paper_id"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "title"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "primary_topic"}),

@@ -223,7 +223,7 @@ def _make_asset(spec: GoldTable) -> dg.AssetsDefinition:
         store = warehouse.store()
         df = build(spec.table.name, store)
         outcomes = {
-            checks[0].name: great_expectations.validate(df, spec.table.name.replace("/", "_"), list(spec.expectations)),
+            checks[0].name: great_expectations.submit(df, spec.table.name.replace("/", "_"), list(spec.expectations)),
             checks[1].name: _plain_types(df),
             **{c.name: fn(df, store) for c, fn in spec.polars_checks},
         }

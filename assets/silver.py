@@ -257,7 +257,7 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     gx = great_expectations
     no_abstract = papers.filter(pl.col("abstract").fill_null("").str.len_chars() == 0).height
     papers_outcomes = {
-        CheckNames.PAPERS_SUITE: gx.validate(papers, "silver_papers", [
+        CheckNames.PAPERS_SUITE: gx.submit(papers, "silver_papers", [
             ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}),
             ("ExpectColumnValuesToBeUnique", {"column": "paper_id"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "title"}),
@@ -269,7 +269,7 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         CheckNames.PAPERS_ABSTRACTS: quality.share_below("papers without abstract", no_abstract, papers.height, 0.05),
     }
     pl_outcomes = {
-        CheckNames.PAPER_LISTINGS_SUITE: gx.validate(paper_listings, "silver_paper_listings", [
+        CheckNames.PAPER_LISTINGS_SUITE: gx.submit(paper_listings, "silver_paper_listings", [
             ("ExpectColumnValuesToBeUnique", {"column": "listing_id"}),
             ("ExpectColumnValuesToNotBeNull", {"column": "paper_id"}),
             ("ExpectColumnValuesToBeInSet", {"column": "match_rule", "value_set": MATCH_RULES}),
@@ -323,7 +323,7 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     per_paper = papers.select("paper_id").join(topics.group_by("paper_id").len(), on="paper_id", how="left")
     bad = per_paper.filter(~pl.col("len").fill_null(0).is_between(1, 4))
     outcomes = {
-        CheckNames.TOPICS_SUITE: great_expectations.validate(topics, "silver_paper_topics", [
+        CheckNames.TOPICS_SUITE: great_expectations.submit(topics, "silver_paper_topics", [
             ("ExpectColumnValuesToBeInSet", {"column": "topic", "value_set": list(tax.topics)}),
             ("ExpectColumnValuesToBeBetween", {"column": "score", "min_value": 0, "max_value": 1,
                                                "strict_min": True}),
@@ -363,7 +363,7 @@ def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     metrics = pl.concat([kept, new])
     context.log.info(f"extracting from {todo.height} of {papers.height} papers")
     outcomes = {
-        CheckNames.METRICS_SUITE: great_expectations.validate(metrics, "silver_paper_metrics", [
+        CheckNames.METRICS_SUITE: great_expectations.submit(metrics, "silver_paper_metrics", [
             ("ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": UNITS}),
             ("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": KINDS}),
             ("ExpectColumnValuesToNotBeNull", {"column": "value"}),

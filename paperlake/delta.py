@@ -79,6 +79,20 @@ class WriteOutcome:
     deleted: int = 0
 
 
+@dataclass(frozen=True)
+class ReplacePlan:
+    """What :meth:`DeltaStore.replace` would change: ``df`` with its row hashes, change counts;
+    ``fresh`` when the table does not exist yet (or lacks columns)."""
+
+    table: str
+    df: pl.DataFrame
+    keys: tuple[str, ...]
+    fresh: bool = False
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
 def with_row_hash(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     """Add ``row_hash``: a change-detection hash of the non-key columns."""
     payload = [c for c in df.columns if c not in keys and c != ROW_HASH]
@@ -270,6 +284,17 @@ class DeltaStore:
         return WriteOutcome(table, self.version(table), True, df.height, inserted=m["num_target_rows_inserted"],
                             updated=m["num_target_rows_updated"], deleted=m["num_target_rows_deleted"])
 
+    def prepare_replace(self, table: str, df: pl.DataFrame, keys: Sequence[str]) -> "ReplacePlan":
+        """The read-and-compare half of :meth:`replace` (commits nothing)."""
+        df = with_row_hash(df, keys)
+        if not self._has_columns(table, df.columns):
+            return ReplacePlan(table, df, tuple(keys), fresh=True)
+        old = self.read(table, [*keys, ROW_HASH])
+        upserts, gone = _row_changes(old, df, keys)
+        inserted = upserts.join(old, on=list(keys), how="anti", nulls_equal=True).height
+        return ReplacePlan(table, df, tuple(keys), inserted=inserted, updated=upserts.height - inserted,
+                           deleted=gone.height)
+
     def replace(
         self,
         table: str,
@@ -278,27 +303,25 @@ class DeltaStore:
         *,
         metadata: Mapping[str, object] | None = None,
         description: str | None = None,
+        plan: "ReplacePlan | None" = None,
     ) -> WriteOutcome:
         """Make ``df`` the whole table: compare row hashes with the current version and, when any
         row was inserted, updated or deleted, overwrite it in one commit (else commit nothing).
+        ``plan``: from :meth:`prepare_replace` of the same frame (done while checks ran).
 
         For small derived tables that nothing reads incrementally (gold): a MERGE joins against
         every row and rewrites the touched files, seconds where an overwrite takes milliseconds.
         Re-runs stay idempotent and every version stays readable (time travel).
         """
-        df = with_row_hash(df, keys)
-        if not self._has_columns(table, df.columns):
-            return self.upsert(table, df, keys, metadata=metadata, description=description)
-        old = self.read(table, [*keys, ROW_HASH])
-        upserts, gone = _row_changes(old, df, keys)
-        if upserts.is_empty() and gone.is_empty():
-            return WriteOutcome(table, self.version(table), False, df.height)
-        inserted = upserts.join(old, on=list(keys), how="anti", nulls_equal=True).height
-        updated, deleted = upserts.height - inserted, gone.height
-        write_deltalake(str(self.path(table)), df.to_arrow(), mode="overwrite",
+        plan = plan or self.prepare_replace(table, df, keys)
+        if plan.fresh:
+            return self.upsert(table, plan.df, keys, metadata=metadata, description=description)
+        if not (plan.inserted or plan.updated or plan.deleted):
+            return WriteOutcome(table, self.version(table), False, plan.df.height)
+        write_deltalake(str(self.path(table)), plan.df.to_arrow(), mode="overwrite",
                         commit_properties=CommitProperties(custom_metadata=_stringify(metadata or {})))
-        return WriteOutcome(table, self.version(table), True, df.height, inserted=inserted, updated=updated,
-                            deleted=deleted)
+        return WriteOutcome(table, self.version(table), True, plan.df.height, inserted=plan.inserted,
+                            updated=plan.updated, deleted=plan.deleted)
 
     def latest_commit_with(self, table: str, key: str, search: int = 100) -> dict:
         """The newest commit (of the last ``search``) whose custom metadata has ``key``, else {}."""

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Sequence
 from itertools import count
 
@@ -118,15 +119,43 @@ def validate(
     return _outcome(df, frame, sampled, suite_name, expectations, *run_suite(frame, suite_name, judged))
 
 
+class Pending:
+    """A suite's outcome, or (from :meth:`Worker.submit`) a suite still running in the worker:
+    :meth:`result` waits for it."""
+
+    def __init__(self, outcome: CheckOutcome | None = None, *, worker: "Worker | None" = None,
+                 path: str | None = None, args: tuple | None = None) -> None:
+        self._outcome, self._worker, self.path, self._args = outcome, worker, path, args
+        self.reply: dict | None = None
+        self.replied = outcome is not None
+
+    def result(self) -> CheckOutcome:
+        if self._outcome is None:
+            self._worker._await(self)
+            df, frame, sampled, suite_name, expectations, max_rows = self._args
+            reply = self.reply
+            if not reply or "error" in reply:
+                if reply:  # an error inside GX: raise it here, as an in-process run would
+                    raise RuntimeError(f"GX suite {suite_name} failed in the worker: {reply['error']}")
+                self._outcome = validate(df, suite_name, expectations, max_rows=max_rows)  # the worker is gone
+            else:
+                self._outcome = _outcome(df, frame, sampled, suite_name, expectations, reply["success"], reply["rows"])
+            self._args = None
+        return self._outcome
+
+
 class Worker:
-    """GX in a child process: one JSON request per line on its stdin, one reply per line on its
-    stdout; frames go through Arrow IPC files in a private temp folder. Started with
-    fork+exec (no Delta handle crosses it). If the worker dies, suites run in this process."""
+    """GX in a child process: one JSON request per line on its stdin, one reply per line (in
+    order) on its stdout; frames go through Arrow IPC files in a private temp folder. Started
+    with fork+exec (no Delta handle crosses it). :meth:`submit` returns at once, so the caller
+    keeps working while the suite runs on the other core. If the worker dies, suites run in
+    this process."""
 
     def __init__(self) -> None:
         self._dir = tempfile.mkdtemp(prefix="paperlake-gx-")
         self._ids = count()
         self._lock = threading.Lock()
+        self._queue: deque[Pending] = deque()  # submitted, reply not read yet
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "paperlake.gx"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
@@ -135,26 +164,40 @@ class Worker:
     def alive(self) -> bool:
         return self._proc.poll() is None
 
-    def validate(self, df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *,
-                 max_rows: int = MAX_ROWS) -> CheckOutcome:
+    def submit(self, df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *,
+               max_rows: int = MAX_ROWS) -> Pending:
         frame, sampled, judged = _frame(df, expectations, max_rows)
         with self._lock:
             path = os.path.join(self._dir, f"{next(self._ids)}.arrow")
             frame.write_ipc(path, compression="uncompressed")
+            pending = Pending(worker=self, path=path, args=(df, frame, sampled, suite_name, expectations, max_rows))
             try:
                 self._proc.stdin.write(json.dumps({"path": path, "suite": suite_name,
                                                    "expectations": list(map(list, judged))}) + "\n")
                 self._proc.stdin.flush()
-                reply = json.loads(self._proc.stdout.readline() or "null")
+                self._queue.append(pending)
             except (BrokenPipeError, OSError, ValueError):
-                reply = None
-            finally:
-                os.unlink(path)
-        if not reply or "error" in reply:
-            if reply:  # an error inside GX: raise it here, as an in-process run would
-                raise RuntimeError(f"GX suite {suite_name} failed in the worker: {reply['error']}")
-            return validate(df, suite_name, expectations, max_rows=max_rows)  # the worker is gone
-        return _outcome(df, frame, sampled, suite_name, expectations, reply["success"], reply["rows"])
+                self._settle(pending, None)
+        return pending
+
+    def _settle(self, pending: Pending, reply: dict | None) -> None:
+        pending.reply, pending.replied = reply, True
+        os.unlink(pending.path)
+
+    def _await(self, pending: Pending) -> None:
+        """Read replies in submission order until ``pending`` has its own."""
+        with self._lock:
+            while not pending.replied:
+                head = self._queue.popleft()
+                try:
+                    reply = json.loads(self._proc.stdout.readline() or "null")
+                except (OSError, ValueError):
+                    reply = None
+                self._settle(head, reply)
+
+    def validate(self, df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *,
+                 max_rows: int = MAX_ROWS) -> CheckOutcome:
+        return self.submit(df, suite_name, expectations, max_rows=max_rows).result()
 
     def close(self) -> None:
         if self.alive():

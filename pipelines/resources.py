@@ -66,10 +66,15 @@ class GreatExpectationsResource(dg.ConfigurableResource):
         if self._worker() is None:
             gx.warm_up()
 
-    def validate(self, df: pl.DataFrame, suite_name: str, expectations: list[gx.Expectation]) -> CheckOutcome:
+    def submit(self, df: pl.DataFrame, suite_name: str, expectations: list[gx.Expectation]) -> gx.Pending:
+        """Start the suite; with a worker it runs on the other core while the caller goes on."""
         worker = self._worker()
-        run = worker.validate if worker is not None else gx.validate
-        return run(df, suite_name, expectations, max_rows=self.max_rows)
+        if worker is None:
+            return gx.Pending(gx.validate(df, suite_name, expectations, max_rows=self.max_rows))
+        return worker.submit(df, suite_name, expectations, max_rows=self.max_rows)
+
+    def validate(self, df: pl.DataFrame, suite_name: str, expectations: list[gx.Expectation]) -> CheckOutcome:
+        return self.submit(df, suite_name, expectations).result()
 
 
 class TaxonomyResource(dg.ConfigurableResource):

@@ -12,7 +12,11 @@ def test_replace_commits_only_changes_and_keeps_history(tmp_path):
     assert first.committed and first.inserted == 3
     again = store.replace("gold/x", df.sample(fraction=1.0, shuffle=True, seed=1), ["k"])
     assert not again.committed and store.version("gold/x") == first.version  # same rows, any order
-    changed = store.replace("gold/x", pl.DataFrame({"k": ["a", "c"], "v": [9, 4]}), ["k"], metadata={"dagster_run_id": "r2"})
+    new = pl.DataFrame({"k": ["a", "c"], "v": [9, 4]})
+    plan = store.prepare_replace("gold/x", new, ["k"])  # compares, commits nothing
+    assert (plan.fresh, plan.inserted, plan.updated, plan.deleted) == (False, 1, 1, 2)
+    assert store.version("gold/x") == first.version
+    changed = store.replace("gold/x", new, ["k"], metadata={"dagster_run_id": "r2"}, plan=plan)
     assert (changed.committed, changed.inserted, changed.updated, changed.deleted) == (True, 1, 1, 2)
     assert sorted(store.read("gold/x").rows()) == [("a", 9), ("c", 4)]
     assert sorted(store.read("gold/x", version=first.version).rows(), key=str) == sorted(df.rows(), key=str)

@@ -89,6 +89,27 @@ def test_worker_process_gives_the_in_process_outcome():
         worker.close()
 
 
+def test_submitted_suites_run_while_the_caller_goes_on_and_resolve_in_any_order():
+    worker = gx.Worker()
+    good = MIXED.filter(pl.col("id").is_not_null()).unique("id")
+    cases = [(MIXED, MIXED_SUITE, 100), (good, SUITE[:2], 100), (MIXED, MIXED_SUITE, 3)]
+    try:
+        pending = [worker.submit(df, f"t{i}", suite, max_rows=m) for i, (df, suite, m) in enumerate(cases)]
+        assert len(worker._queue) == 3  # all three submitted before any reply was read
+        for i in reversed(range(3)):  # the last one first: earlier replies are kept for theirs
+            df, suite, m = cases[i]
+            assert pending[i].result() == gx.validate(df, f"t{i}", suite, max_rows=m)
+        assert not pending[0].result().passed and pending[1].result().passed
+        # Suites still outstanding when the worker dies get their outcome all the same.
+        late = [worker.submit(MIXED, "late", MIXED_SUITE) for _ in range(2)]
+        worker._proc.kill()
+        worker._proc.wait()
+        assert [p.result() for p in late] == [gx.validate(MIXED, "late", MIXED_SUITE)] * 2
+        assert not list(Path(worker._dir).iterdir())  # every frame file is gone
+    finally:
+        worker.close()
+
+
 def test_resource_mode_is_validated_and_inprocess_needs_no_worker(monkeypatch):
     import pydantic
     import pytest
