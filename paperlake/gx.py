@@ -5,10 +5,13 @@ GX has no Polars backend, so the columns a suite needs are converted to pandas. 
 used here (non-null, unique, ranges, sets, compound keys, row count) is then also evaluated
 on every row with Polars, so a bad row outside the sample still fails the suite.
 
-Importing ``great_expectations`` costs about 4 s. :class:`Worker` runs the suites in a
-separate process (``python -m paperlake.gx``) started early, so the import happens on the
-other core while this process imports Dagster, plans and parses; frames travel as Arrow IPC
-files. :func:`validate` runs a suite in this process (GX imported once per process).
+Importing ``great_expectations`` costs about 3 s (2-2.5 s in the worker, which defers the
+scipy modules GX imports but never uses here). :class:`Worker` runs the suites in a separate
+process (``python -m paperlake.gx``) started early, so the import happens on the other core
+while this process imports Dagster, plans and parses; frames travel as Arrow IPC files, and
+:meth:`Worker.submit` returns at once (a :class:`Pending`), so a step goes on with its other
+checks and its write preparation while GX runs. :func:`validate` runs a suite in this process
+(GX imported once per process).
 """
 
 from __future__ import annotations
