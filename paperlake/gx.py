@@ -5,13 +5,13 @@ GX has no Polars backend, so the columns a suite needs are converted to pandas. 
 used here (non-null, unique, ranges, sets, compound keys, row count) is then also evaluated
 on every row with Polars, so a bad row outside the sample still fails the suite.
 
-Importing ``great_expectations`` costs about 3 s (2-2.5 s in the worker, which defers the
-scipy modules GX imports but never uses here). :class:`Worker` runs the suites in a separate
-process (``python -m paperlake.gx``) started early, so the import happens on the other core
-while this process imports Dagster, plans and parses; frames travel as Arrow IPC files, and
-:meth:`Worker.submit` returns at once (a :class:`Pending`), so a step goes on with its other
-checks and its write preparation while GX runs. :func:`validate` runs a suite in this process
-(GX imported once per process).
+Importing ``great_expectations`` costs about 3 s (about 2 s in the worker, which defers the
+scipy modules GX imports but never uses here and keeps its optional SQL backends out).
+:class:`Worker` runs the suites in a separate process (``python -m paperlake.gx``) started
+early, so the import happens on the other core while this process imports Dagster, plans and
+parses; frames travel as Arrow IPC files, and :meth:`Worker.submit` returns at once (a
+:class:`Pending`), so a step goes on with its other checks and its write preparation while GX
+runs. :func:`validate` runs a suite in this process (GX imported once per process).
 """
 
 from __future__ import annotations
@@ -226,6 +226,9 @@ def start_worker() -> Worker:
 
 # Imported by GX at import time but not used by the expectations here: ~0.8 of GX's ~3 s import.
 _DEFERRED_MODULES = ("scipy.stats", "scipy.spatial")
+# SQL backends GX imports when they are installed (Dagster's Postgres storage brings them); the
+# worker validates pandas frames only, and GX treats a missing backend as not installed (~0.2 s).
+_BLOCKED_MODULES = ("sqlalchemy", "psycopg2")
 
 
 def _defer_imports(names: Sequence[str] = _DEFERRED_MODULES) -> None:
@@ -245,12 +248,19 @@ def _defer_imports(names: Sequence[str] = _DEFERRED_MODULES) -> None:
         setattr(sys.modules[parent], child, module)
 
 
+def _block_imports(names: Sequence[str] = _BLOCKED_MODULES) -> None:
+    """Make ``import name`` raise ImportError in this process (only in the worker)."""
+    for name in names:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def serve() -> None:
     """The worker's loop: import GX, then answer requests until stdin closes."""
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # only replies go to the parent's pipe: any other output (even native) to stderr
     sys.stdout = sys.stderr
     _defer_imports()
+    _block_imports()
     _context()
     for line in sys.stdin:
         req = json.loads(line)

@@ -133,3 +133,14 @@ def test_worker_defers_scipy_until_first_use():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_worker_runs_suites_without_the_sql_backends_gx_would_import():
+    code = (
+        "import sys; from paperlake import gx; gx._defer_imports(); gx._block_imports(); import polars as pl;"
+        "ok, rows = gx.run_suite(pl.DataFrame({'a': [1, None]}), 's', [('ExpectColumnValuesToNotBeNull', {'column': 'a'})]);"
+        "assert sys.modules['sqlalchemy'] is None and sys.modules['psycopg2'] is None;"
+        "print(ok, rows[0]['unexpected'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False 1"
