@@ -30,8 +30,9 @@ class CheckNames:
     pool="serving/duckdb",
     description=(
         "<warehouse>/serving.duckdb: every gold table in schema `gold` (plus the data dictionary in schema "
-        "`meta`) for Superset, Metabase, notebooks and `paperlake sql`. Rebuilt in a temp file and moved "
-        "into place atomically (os.replace)."
+        "`meta`) for Superset, Metabase, notebooks and `paperlake sql`. Written as a temp file and moved "
+        "into place atomically (os.replace): a copy of the previous file with only the changed gold rows "
+        "replaced, or rebuilt in full."
     ),
     check_specs=[
         dg.AssetCheckSpec(CheckNames.DUCKDB_COUNTS, asset=SERVING_DUCKDB, blocking=True,
@@ -46,11 +47,12 @@ def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     delta = serving.delta_row_counts(store, list(out.rows))
     duck = serving.duckdb_row_counts(out.path)
     diffs = serving.compare_counts(delta, duck)
-    context.log.info(f"{out.path}: {len(out.rows)} tables, {sum(out.rows.values())} rows, {out.bytes} bytes")
+    context.log.info(f"{out.path}: {out.mode} build, {len(out.rows)} tables, {sum(out.rows.values())} rows, "
+                     f"{out.bytes} bytes")
     table_md = "\n".join(
-        ["| table | rows (DuckDB) | rows (Delta) | Delta version |", "|---|---|---|---|"]
-        + [f"| {serving.sql_name(t)} | {duck.get(t, '-')} | {delta.get(t, '-')} | {out.delta_versions.get(t)} |"
-           for t in sorted(out.rows)]
+        ["| table | rows (DuckDB) | rows (Delta) | Delta version | this build |", "|---|---|---|---|---|"]
+        + [f"| {serving.sql_name(t)} | {duck.get(t, '-')} | {delta.get(t, '-')} | {out.delta_versions.get(t)} "
+           f"| {out.actions.get(t, '')} |" for t in sorted(out.rows)]
     )
     return dg.MaterializeResult(
         metadata={
@@ -62,6 +64,7 @@ def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             "table_count": len(out.rows),
             "dagster/row_count": sum(out.rows.values()),
             "bytes": out.bytes,
+            "build": out.mode,
             "published_at": out.published_at.isoformat(),
         },
         check_results=[

@@ -323,6 +323,23 @@ class DeltaStore:
         return WriteOutcome(table, self.version(table), True, plan.df.height, inserted=plan.inserted,
                             updated=plan.updated, deleted=plan.deleted)
 
+    def changed_keys(self, table: str, since_version: int, keys: Sequence[str],
+                     version: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        """(keys inserted or updated, keys deleted) between ``since_version`` and ``version``
+        (default: the current one), by key + ``row_hash``: works across overwrites too, reading
+        only those columns. None when the old version cannot be read (vacuumed) or a key is null.
+        """
+        cols = [*keys, ROW_HASH]
+        try:
+            old = self.read(table, cols, version=since_version)
+            new = self.read(table, cols, version=version)
+        except Exception:  # noqa: BLE001 - an unreadable old version means: compare everything
+            return None
+        if _has_null(old, keys) or _has_null(new, keys):
+            return None
+        upserts, gone = _row_changes(old, new, keys)
+        return upserts.select(keys), gone
+
     def latest_commit_with(self, table: str, key: str, search: int = 100) -> dict:
         """The newest commit (of the last ``search``) whose custom metadata has ``key``, else {}."""
         if not self.exists(table):

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from assets.serving import SERVING_DUCKDB
-from paperlake import cli, serving
+from paperlake import cli, delta, serving
 from paperlake.delta import DeltaStore
 
 MUST_SERVE = ["gold/topic_trends", "gold/benchmark_results", "gold/paper_catalog"]
@@ -31,6 +31,7 @@ def test_serving_asset_publishes_every_gold_table(warehouse):
     md = mats[SERVING_DUCKDB].metadata
     assert md["path"].value == str(serving.serving_path(wh))
     assert md["table_count"].value == len(serving.gold_tables()) >= 10
+    assert md["build"].value == "full"  # first run: nothing to update
     assert set(MUST_SERVE) <= set(serving.gold_tables(DeltaStore(wh)))
 
 
@@ -151,9 +152,88 @@ def test_failed_refresh_leaves_the_previous_file(warehouse, tmp_path, monkeypatc
 
     monkeypatch.setattr(serving, "bi_frame", flaky)
     with pytest.raises(RuntimeError):
-        serving.publish_duckdb(store, target)
+        serving.publish_duckdb(store, target, incremental=False)
     assert (os.stat(target).st_ino, target.read_bytes()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["serving.duckdb"]
+
+
+def _snapshot(path) -> dict:
+    """Every gold table's rows (sorted), the meta tables and the comments of a serving file."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'gold'").fetchall()]
+        out = {n: sorted(map(repr, con.execute(f'SELECT * FROM gold."{n}"').fetchall())) for n in names}
+        out["meta.tables"] = con.execute("SELECT table_name, key_columns, row_count, delta_version, delta_table_id "
+                                         "FROM meta.tables ORDER BY ALL").fetchall()
+        out["meta.columns"] = con.execute("SELECT * FROM meta.columns ORDER BY ALL").fetchall()
+        out["comments"] = con.execute("SELECT table_name, column_name, comment FROM duckdb_columns() "
+                                      "WHERE schema_name = 'gold' ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    return out
+
+
+def test_incremental_publish_equals_a_full_rebuild(warehouse, tmp_path):
+    import shutil
+
+    wh, _ = warehouse
+    shutil.copytree(wh, tmp_path / "wh")
+    store = DeltaStore(tmp_path / "wh")
+    target = tmp_path / "serving.duckdb"
+    assert serving.publish_duckdb(store, target).mode == "full"
+    unchanged = serving.publish_duckdb(store, target)
+    assert unchanged.mode == "incremental" and set(unchanged.actions.values()) == {"kept"}
+
+    # gold changes the way the assets make them: one row updated, one deleted, one inserted
+    catalog_df = store.read("gold/paper_catalog")
+    first, gone = catalog_df["paper_id"][0], catalog_df["paper_id"][1]
+    changed = pl.concat([
+        catalog_df.filter(pl.col("paper_id") != gone).with_columns(
+            pl.when(pl.col("paper_id") == first).then(pl.lit("A new title")).otherwise("title").alias("title")),
+        catalog_df.head(1).with_columns(pl.lit("p-new").alias("paper_id")),
+    ])
+    store.replace("gold/paper_catalog", changed, ["paper_id"])
+    # a table re-created from scratch (new Delta table id) is re-created in DuckDB too
+    trends = store.read("gold/topic_trends")
+    shutil.rmtree(store.path("gold/topic_trends"))
+    store.replace("gold/topic_trends", trends.head(3), ["topic", "period_start"])
+
+    out = serving.publish_duckdb(store, target)
+    assert out.mode == "incremental"
+    assert out.actions["gold/paper_catalog"] == "updated 3 rows"
+    assert out.actions["gold/topic_trends"] == "created"
+    assert out.rows["gold/paper_catalog"] == catalog_df.height + 1 - 1
+    full = serving.publish_duckdb(store, tmp_path / "full.duckdb", incremental=False)
+    assert full.mode == "full"
+    assert _snapshot(target) == _snapshot(tmp_path / "full.duckdb")
+
+    # more than MAX_CHANGED_SHARE of a table changed: re-created, same result
+    store.replace("gold/paper_catalog", changed.with_columns(pl.lit("x").alias("title")), ["paper_id"])
+    out = serving.publish_duckdb(store, target)
+    assert out.actions["gold/paper_catalog"] == "created"
+    serving.publish_duckdb(store, tmp_path / "full.duckdb", incremental=False)
+    assert _snapshot(target) == _snapshot(tmp_path / "full.duckdb")
+
+
+def test_publish_rebuilds_when_the_old_version_is_gone_or_the_dictionary_changed(warehouse, tmp_path, monkeypatch):
+    import shutil
+
+    wh, _ = warehouse
+    shutil.copytree(wh, tmp_path / "wh")
+    store = DeltaStore(tmp_path / "wh")
+    target = tmp_path / "serving.duckdb"
+    serving.publish_duckdb(store, target)
+    df = store.read("gold/paper_catalog")
+    store.replace("gold/paper_catalog", df.head(len(df) - 1), ["paper_id"])
+    store.table("gold/paper_catalog").vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
+    monkeypatch.setattr(delta, "READ_CACHE", delta._ReadCache())  # this process read it before the vacuum
+    out = serving.publish_duckdb(store, target)  # the recorded version's files are gone
+    assert out.mode == "incremental" and out.actions["gold/paper_catalog"] == "created"
+    assert serving.duckdb_row_counts(target)["gold/paper_catalog"] == len(df) - 1
+    monkeypatch.setattr(serving, "STORAGE_VERSION", "v1.1.0")  # any change of the signature
+    assert serving.publish_duckdb(store, target).mode == "full"
 
 
 def test_cli_sql_table_csv_json(warehouse, capsys):
