@@ -13,7 +13,7 @@ import polars as pl
 
 from assets._publish import Check, TableWrite, check_specs, publish_group, table_spec
 from paperlake import catalog, quality
-from paperlake.ingest import Dump, ingest
+from paperlake.ingest import CONTENT_COUNTS, Dump, ingest, with_content_counts
 from paperlake.ops import writer_pool
 from paperlake.versions import PARSER_VERSION
 from pipelines.landing import FILE_TAG, dump_key, dump_keys_of, dump_partitions, hash_cache, locate
@@ -48,7 +48,14 @@ QUARANTINE_CHECKS = [
 
 
 def _known_dumps(store) -> pl.DataFrame:
-    return store.read_or_empty(RAW_DUMPS, catalog.RAW_DUMPS.schema)
+    """bronze/raw_dumps as stored; a table written before the content counts existed gets them
+    counted once from bronze/listings (the next write stores them)."""
+    if not store.exists(RAW_DUMPS):
+        return pl.DataFrame(schema=catalog.RAW_DUMPS.schema)
+    stored = store.read(RAW_DUMPS)
+    if not set(CONTENT_COUNTS) <= set(stored.columns):
+        stored = with_content_counts(stored, store.read(LISTINGS, ["dump_id", "abstract", "abstract_flag", "arxiv_id"]))
+    return catalog.RAW_DUMPS.conform(stored)
 
 
 @dg.multi_asset(

@@ -163,7 +163,7 @@ GOLD_TABLES: list[GoldTable] = [
           _sum_matches("sum(new_papers) == silver/papers rows", "new_papers", lambda s: s.count(PAPERS)))],
     ),
     GoldTable(
-        DUMP_QUALITY, [RAW_DUMPS, LISTINGS, PAPER_LISTINGS],
+        DUMP_QUALITY, [RAW_DUMPS, PAPER_LISTINGS],
         [*_key_expectations(DUMP_QUALITY),
          ("ExpectColumnValuesToBeBetween", {"column": "quarantine_rate", "min_value": 0, "max_value": 1}),
          ("ExpectColumnValuesToBeBetween", {"column": "duplicate_rate", "min_value": 0, "max_value": 1})],
@@ -205,8 +205,7 @@ def build(table: str, store: DeltaStore) -> pl.DataFrame:
     if table == DAILY_ARRIVALS.name:
         return analytics.daily_arrivals(store.read(LISTINGS, LISTING_HEADER), store.read(PAPER_LISTINGS))
     if table == DUMP_QUALITY.name:
-        return analytics.dump_quality(store.read(RAW_DUMPS), store.read(LISTINGS, [*LISTING_HEADER, "abstract"]),
-                                      store.read(PAPER_LISTINGS))
+        return analytics.dump_quality(store.read(RAW_DUMPS), store.read(PAPER_LISTINGS, ["dump_id", "match_rule"]))
     if table == MERGE_DECISIONS.name:
         return analytics.merge_decisions(store.read(PAPER_LISTINGS), store.read(LISTINGS, LISTING_HEADER),
                                          store.read(PAPERS, PAPER_HEADER))

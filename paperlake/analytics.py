@@ -385,17 +385,13 @@ def daily_arrivals(listings: pl.DataFrame, paper_listings: pl.DataFrame) -> pl.D
     return DAILY_ARRIVALS.conform(out)
 
 
-def dump_quality(raw_dumps: pl.DataFrame, listings: pl.DataFrame, paper_listings: pl.DataFrame) -> pl.DataFrame:
-    """Per-dump parsing, dedup and content quality (one row per dump, ingest order)."""
+def dump_quality(raw_dumps: pl.DataFrame, paper_listings: pl.DataFrame) -> pl.DataFrame:
+    """Per-dump parsing, dedup and content quality (one row per dump, ingest order). Content
+    counts come from bronze/raw_dumps (counted at ingest), match rules from silver/paper_listings."""
     rule = pl.col("match_rule")
     per_listing = (
-        listings.select("listing_id", "dump_id", "abstract", "abstract_flag", "arxiv_id")
-        .join(paper_listings.select("listing_id", "match_rule"), on="listing_id", how="left")
-        .group_by("dump_id")
+        paper_listings.group_by("dump_id")
         .agg(
-            (pl.col("abstract").is_null() | (pl.col("abstract").str.strip_chars() == "")).sum().alias("missing_abstracts"),
-            pl.col("abstract_flag").is_not_null().sum().alias("flagged_abstracts"),
-            pl.col("arxiv_id").is_not_null().sum().alias("with_arxiv_id"),
             (rule == "new").sum().alias("new_papers"),
             (rule.is_not_null() & (rule != "new")).sum().alias("duplicate_listings"),
             (rule == "arxiv_id").sum().alias("dup_by_arxiv_id"),
@@ -405,7 +401,9 @@ def dump_quality(raw_dumps: pl.DataFrame, listings: pl.DataFrame, paper_listings
     )
     accounted = pl.col("units_listing") + pl.col("units_quarantine") + pl.col("units_furniture")
     out = (
-        raw_dumps.join(per_listing, on="dump_id", how="left")
+        raw_dumps.rename({"n_missing_abstracts": "missing_abstracts", "n_flagged_abstracts": "flagged_abstracts",
+                          "n_with_arxiv_id": "with_arxiv_id"})
+        .join(per_listing, on="dump_id", how="left")
         .with_columns(
             pl.col("n_listings").alias("listings"),
             pl.col("n_quarantined").alias("quarantined"),

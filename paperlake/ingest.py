@@ -137,13 +137,35 @@ def _ingest_groups(groups: list, ingested_at: dt.datetime, reference_date: dt.da
                 pl.lit("parse").alias("stage"),
             )
         )
+    listings = _concat(listing_frames, catalog.LISTINGS)
+    raw = pl.DataFrame(raw_rows, schema_overrides=catalog.RAW_DUMPS.schema) if raw_rows else None
     return BronzeBatch(
-        raw_dumps=catalog.RAW_DUMPS.conform(pl.DataFrame(raw_rows, schema_overrides=catalog.RAW_DUMPS.schema))
-        if raw_rows
+        raw_dumps=catalog.RAW_DUMPS.conform(with_content_counts(raw, listings))
+        if raw is not None
         else pl.DataFrame(schema=catalog.RAW_DUMPS.schema),
-        listings=_concat(listing_frames, catalog.LISTINGS),
+        listings=listings,
         quarantine=_concat(quarantine_frames, catalog.QUARANTINE),
     )
+
+
+CONTENT_COUNTS = ("n_missing_abstracts", "n_flagged_abstracts", "n_with_arxiv_id")
+
+
+def dump_content_counts(listings: pl.DataFrame) -> pl.DataFrame:
+    """Per dump_id: listings without an abstract, with a flagged abstract, with an arXiv id."""
+    return listings.group_by("dump_id").agg(
+        (pl.col("abstract").is_null() | (pl.col("abstract").str.strip_chars() == "")).sum().cast(pl.Int64)
+        .alias("n_missing_abstracts"),
+        pl.col("abstract_flag").is_not_null().sum().cast(pl.Int64).alias("n_flagged_abstracts"),
+        pl.col("arxiv_id").is_not_null().sum().cast(pl.Int64).alias("n_with_arxiv_id"),
+    )
+
+
+def with_content_counts(raw_dumps: pl.DataFrame, listings: pl.DataFrame) -> pl.DataFrame:
+    """``raw_dumps`` with :data:`CONTENT_COUNTS` counted from its ``listings`` (0 without any)."""
+    return raw_dumps.drop(CONTENT_COUNTS, strict=False).join(
+        dump_content_counts(listings), on="dump_id", how="left"
+    ).with_columns(pl.col(CONTENT_COUNTS).fill_null(0))
 
 
 def _concat(frames: list[pl.DataFrame], table: catalog.Table) -> pl.DataFrame:

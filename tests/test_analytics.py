@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from paperlake import analytics, catalog, serving
+from paperlake.ingest import CONTENT_COUNTS, with_content_counts
 
 UTC = dt.UTC
 
@@ -138,6 +139,7 @@ def test_daily_arrivals_and_dump_quality():
     })
     paper_listings = pl.DataFrame({
         "listing_id": ["a-0", "a-1", "b-0", "b-1", "b-2"],
+        "dump_id": ["a", "a", "b", "b", "b"],
         "paper_id": ["p1", "p2", "p1", "p3", "p3"],
         "match_rule": ["new", "new", "arxiv_id", "new", "near_duplicate"],
     })
@@ -153,7 +155,9 @@ def test_daily_arrivals_and_dump_quality():
         "units_total": [4, 5], "units_listing": [2, 3], "units_quarantine": [1, 0], "units_furniture": [1, 1],
         "n_listings": [2, 3], "n_quarantined": [1, 0], "parser_version": ["p", "p"],
     })
-    dq = analytics.dump_quality(raw, listings, paper_listings)
+    raw = with_content_counts(raw, listings)  # as ingest counts them
+    assert raw.select("dump_id", *CONTENT_COUNTS).rows() == [("a", 1, 0, 1), ("b", 1, 1, 1)]
+    dq = analytics.dump_quality(raw, paper_listings)
     a, b = dq.rows(named=True)
     assert (a["unit_coverage"], a["quarantine_rate"], a["missing_abstracts"], a["new_papers"]) == (1.0, 1 / 3, 1, 2)
     assert (b["unit_coverage"], b["duplicate_listings"], b["dup_by_arxiv_id"], b["dup_by_near_duplicate"]) == (

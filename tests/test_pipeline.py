@@ -163,3 +163,33 @@ def test_incremental_run_equals_full_rebuild(sample_run, tmp_path):
     assert inc.history("silver/identity_features", 1)[0]["operationParameters"]["mode"] == "Append"
     topics_run = inc.history("silver/paper_topics", 1)[0]
     assert int(topics_run["source_version"]) == inc.version("silver/papers")
+
+
+def test_raw_dumps_written_before_the_content_counts_get_them_on_the_next_run(sample_run, tmp_path):
+    from deltalake import write_deltalake
+
+    from paperlake.ingest import CONTENT_COUNTS, dump_content_counts
+
+    warehouse = tmp_path / "wh"
+    shutil.copytree(sample_run[0], warehouse)
+    store = DeltaStore(warehouse)
+    stored = store.read("bronze/raw_dumps").select("dump_id", *CONTENT_COUNTS).sort("dump_id")
+    assert stored.equals(dump_content_counts(store.read("bronze/listings")).sort("dump_id").select(stored.columns))
+    # the sample pages carry no arXiv ids and no empty abstracts: give some listings those
+    listings = pl.read_delta(str(store.path("bronze/listings")))
+    nth = pl.int_range(pl.len()) % 7
+    listings = listings.with_columns(pl.when(nth == 0).then(None).otherwise("abstract").alias("abstract"),
+                                     pl.when(nth == 1).then(pl.lit("2401.00001")).otherwise("arxiv_id").alias("arxiv_id"))
+    write_deltalake(str(store.path("bronze/listings")), listings.to_arrow(), mode="overwrite")
+    expected = dump_content_counts(listings).sort("dump_id")
+    assert expected["n_missing_abstracts"].min() > 0 and expected["n_with_arxiv_id"].min() > 0
+    legacy = pl.read_delta(str(store.path("bronze/raw_dumps"))).drop(CONTENT_COUNTS)
+    write_deltalake(str(store.path("bronze/raw_dumps")), legacy.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    assert not set(CONTENT_COUNTS) & set(store.read("bronze/raw_dumps").columns)
+
+    result = _materialize(SAMPLE_DUMPS, warehouse)
+    assert result.success
+    assert store.read("bronze/raw_dumps").select(expected.columns).sort("dump_id").equals(expected)
+    assert store.table("bronze/raw_dumps").protocol().min_reader_version == 1
+    quality = store.read("gold/dump_quality").sort("dump_id")
+    assert quality["missing_abstracts"].to_list() == expected["n_missing_abstracts"].to_list()
