@@ -46,10 +46,17 @@ def io_floor(landing: Path, target: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "bytes": nbytes, "lines": df.height}
 
 
-def run_job(landing: Path, warehouse: Path) -> dict:
-    """Run the main job in-process; return wall time and per-step seconds."""
+def run_job(landing: Path, warehouse: Path, dagster_home: Path | None = None) -> dict:
+    """Run the main job in-process; return wall time and per-step seconds. ``dagster_home``: a
+    SQLite instance there with the project's dagster.yaml, as `paperlake run` uses; None: an
+    in-memory instance (Dagster's event storage left out)."""
     os.environ["PAPERLAKE_LANDING"] = str(landing)
     os.environ["PAPERLAKE_WAREHOUSE"] = str(warehouse)
+    if dagster_home is not None:
+        from paperlake.cli import prepare_dagster_home
+
+        os.environ["DAGSTER_HOME"] = str(dagster_home)
+        prepare_dagster_home()
     from paperlake import gx
 
     gx.start_worker()  # as `paperlake run`: GX imports in its worker while Dagster imports here
@@ -60,7 +67,7 @@ def run_job(landing: Path, warehouse: Path) -> dict:
     from pipelines.landing import plan_landing_run
 
     job = defs.resolve_job_def(MAIN_JOB)
-    with dg.DagsterInstance.ephemeral() as instance:
+    with (dg.DagsterInstance.get() if dagster_home is not None else dg.DagsterInstance.ephemeral()) as instance:
         t0 = time.perf_counter()
         _keys, _new, partition = plan_landing_run(instance, landing, warehouse)  # as `paperlake run`
         result = job.execute_in_process(
@@ -162,14 +169,14 @@ def run_step(args: list[str]) -> dict:
         out = io_floor(Path(rest[0]), Path(rest[1]))
     elif mode == "job":
         with TreeRss() as tree:
-            out = run_job(Path(rest[0]), Path(rest[1]))
+            out = run_job(Path(rest[0]), Path(rest[1]), Path(rest[2]) if len(rest) > 2 else None)
         out["peak_tree_rss_mb"] = tree.peak
     else:
         raise ValueError(f"unknown bench step {mode}")
     return {**out, **_peak_rss()}
 
 
-def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> dict:
+def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False, instance: str = "sqlite") -> dict:
     from paperlake.synthetic import LISTINGS_PER_DUMP
 
     # One corpus of n + one dump: the full run gets the first n listings, the incremental run
@@ -183,14 +190,15 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> d
     held_out.parent.mkdir()
     shutil.move(newest, held_out)
     floor = _step("floor", str(landing), str(workdir / "floor"))
+    home = [str(workdir / "dagster_home")] if instance == "sqlite" else []  # one instance for both runs
     t0 = time.perf_counter()
-    full = _step("job", str(landing), str(workdir / "warehouse"))
+    full = _step("job", str(landing), str(workdir / "warehouse"), *home)
     full_process_s = time.perf_counter() - t0  # + interpreter start, imports, definitions load
     base = run_baseline(landing, workdir / "baseline") if baseline else None
 
     shutil.move(held_out, landing / newest.name)
     t0 = time.perf_counter()
-    incr = _step("job", str(landing), str(workdir / "warehouse"))
+    incr = _step("job", str(landing), str(workdir / "warehouse"), *home)
     incr_process_s = time.perf_counter() - t0
 
     papers = pl.scan_delta(str(workdir / "warehouse" / "silver" / "papers")).select(pl.len()).collect().item()
@@ -203,6 +211,7 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> d
                            "baseline_error": base["error"]}
     return {
         "listings": n,
+        "instance": instance,
         "papers": papers,
         "dumps": gen["dumps"] - 1,
         "generate_s": round(gen_s, 2),
@@ -224,10 +233,10 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False) -> d
     }
 
 
-def _child(n: int, keep: Path | None, baseline: bool = False) -> dict:
+def _child(n: int, keep: Path | None, baseline: bool = False, instance: str = "sqlite") -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"paperlake-bench-{n}-", dir=keep))
     try:
-        return bench_one(n, workdir, baseline=baseline)
+        return bench_one(n, workdir, baseline=baseline, instance=instance)
     except Exception as exc:  # one size failing must not lose the others' figures
         return {"listings": n, "error": str(exc)[-2000:]}
     finally:
@@ -256,6 +265,9 @@ def register(sub) -> None:
     p.add_argument("--keep", help="keep corpora and warehouses under this folder")
     p.add_argument("--baseline", action="store_true",
                    help="also run the hand-written reference pipeline (scripts/baseline_pipeline.py) on each corpus")
+    p.add_argument("--instance", choices=["sqlite", "ephemeral"], default="sqlite",
+                   help="Dagster instance of the timed runs: sqlite (as `paperlake run`: runs and events stored "
+                        "in SQLite, default) or ephemeral (in memory, Dagster's event storage left out)")
     p.set_defaults(func=cmd_bench)
 
 
@@ -266,7 +278,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         keep.mkdir(parents=True, exist_ok=True)
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"bench: {n} listings ...", flush=True)
-        rows.append(_child(n, keep, args.baseline))
+        rows.append(_child(n, keep, args.baseline, args.instance))
         print(json.dumps(rows[-1]), flush=True)
     print()
     print(format_table(rows))
@@ -278,5 +290,5 @@ def cmd_bench(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--step", nargs="+", required=True,
-                    help="generate N SEED OUT [PER_DUMP] | floor LANDING TARGET | job LANDING WAREHOUSE")
+                    help="generate N SEED OUT [PER_DUMP] | floor LANDING TARGET | job LANDING WAREHOUSE [DAGSTER_HOME]")
     print(json.dumps(run_step(ap.parse_args().step)))

@@ -19,3 +19,7 @@ def test_bench_reports_floor_full_incremental_and_baseline(tmp_path, capsys):
     assert row["baseline_s"] > 0 and row["speedup_vs_baseline"] == pytest.approx(row["baseline_s"] / row["full_run_s"], rel=0.02, abs=0.01)
     assert row["peak_rss_mb"] > 100 and row["peak_total_rss_mb"] >= 0.9 * row["peak_rss_mb"]
     assert "speedup_vs_baseline" in capsys.readouterr().out
+    # both timed runs stored their runs in one SQLite instance, as `paperlake run` does
+    [workdir] = (tmp_path / "keep").iterdir()
+    assert row["instance"] == "sqlite"
+    assert len(list((workdir / "dagster_home" / "history" / "runs").glob("*-*.db"))) == 2
