@@ -7,8 +7,9 @@ data-dictionary descriptions.
 
 Each publish writes a new file next to the target and moves it over it with ``os.replace``:
 readers see the old file or the new one, never a half-written one. The new file is a copy of the
-previous one with only the changed gold rows replaced, when it can be (see :func:`publish_duckdb`). Timestamps are stored as plain DuckDB
-``TIMESTAMP`` values in UTC (a ``TIMESTAMPTZ`` would need ``pytz`` in every BI client's Python).
+previous one with only the changed gold rows replaced, when it can be (see :func:`publish_duckdb`).
+Timestamps are stored as plain DuckDB ``TIMESTAMP`` values in UTC (a ``TIMESTAMPTZ`` would need
+``pytz`` in every BI client's Python).
 """
 
 from __future__ import annotations
