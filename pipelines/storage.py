@@ -6,7 +6,9 @@ events, ~2,200 engines. :class:`PooledSqliteEventLogStorage` keeps one engine pe
 life of the process (least recently used first out, at most ``MAX_ENGINES``), whose connections
 are pooled; everything else is Dagster's. dagster.yaml selects it through
 :class:`PaperlakeSqliteStorage` (same files, same layout as ``storage: sqlite``). The
-PostgreSQL profile (deploy/dagster-postgres.yaml) does not use this module.
+PostgreSQL profile (deploy/dagster-postgres.yaml) does not use this module. It subclasses
+Dagster internals of the pinned version (pyproject.toml); tests/test_storage.py fails if an
+upgrade changes them.
 """
 
 from __future__ import annotations
