@@ -246,7 +246,7 @@ def publish_duckdb(store: DeltaStore, path: str | Path | None = None, tables: Se
                 else:
                     if seen is not None:
                         con.execute(f"DROP TABLE {name}")
-                    df = bi_frame(pl.read_delta(str(store.path(table)), version=version))
+                    df = bi_frame(store.read(table, version=version))  # shared with _apply_changes' read
                     _create_table(con, table, df)
                     actions[table], rows[table] = "created", df.height
                 versions[table] = version
