@@ -57,9 +57,10 @@ def run_job(landing: Path, warehouse: Path, dagster_home: Path | None = None) ->
 
         os.environ["DAGSTER_HOME"] = str(dagster_home)
         prepare_dagster_home()
-    from paperlake import gx
+    from paperlake import gx, parallel
 
     gx.start_worker()  # as `paperlake run`: GX imports in its worker while Dagster imports here
+    parallel.start_pool()  # the parse / extraction workers start (and import) meanwhile too
     import dagster as dg
 
     from pipelines.definitions import defs

@@ -53,9 +53,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     _apply_locations(args)
     prepare_dagster_home()
     start = time.perf_counter()
-    from paperlake import gx
+    from paperlake import gx, parallel
 
     gx.start_worker()  # Great Expectations imports in its own process while Dagster imports here
+    parallel.start_pool()  # the parse / extraction workers start (and import) meanwhile too
     import dagster as dg
 
     from pipelines.definitions import defs

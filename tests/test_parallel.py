@@ -29,3 +29,38 @@ def test_map_frame_threads_tagging_equals_in_process():
     serial = tag_papers(papers, tax)
     threaded = map_frame(lambda df: tag_papers(df, tax), papers, min_rows=0, n_workers=2, threads=True)
     assert serial.height >= papers.height and threaded.equals(serial)
+
+
+def _worker_pid(_: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_one_warm_pool_serves_every_call():
+    from paperlake import parallel
+
+    pool = parallel.start_pool(2)
+    assert pool is not None and parallel.start_pool(2) is pool  # started once, then reused
+    first = set(parallel_map(_worker_pid, list(range(8)), n_workers=2))
+    second = set(parallel_map(_worker_pid, list(range(8)), n_workers=2))
+    assert len(first | second) <= 2  # the same two worker processes, no new spawn per call
+    assert parallel.start_pool(1) is None  # one worker: work runs in-process
+
+
+def test_a_dead_worker_falls_back_in_process_then_a_new_pool_starts():
+    import os
+    import signal
+    import time
+
+    from paperlake import parallel
+
+    pool = parallel.start_pool(2)
+    victim = next(iter(parallel_map(_worker_pid, [0, 1], n_workers=2)))
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not pool._broken and time.monotonic() < deadline:  # the executor notices the death
+        time.sleep(0.05)
+    assert parallel_map(abs, [-3, 2, -1, 0], n_workers=2) == [3, 2, 1, 0]  # broken pool: in-process
+    assert parallel.start_pool(2) is not pool
+    assert parallel_map(abs, [-5, 4], n_workers=2) == [5, 4]
