@@ -75,8 +75,6 @@ def start_pool(n_workers: int | None = None) -> ProcessPoolExecutor | None:
         if _pool is None or _pool_key != (os.getpid(), n):
             if _pool is not None and _pool_key[0] == os.getpid():
                 _pool.shutdown(wait=False, cancel_futures=True)
-            if _pool is None:
-                atexit.register(shutdown_pool)
             _pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_worker)
             _pool_key = (os.getpid(), n)
             for _ in range(n):  # the executor spawns a worker per pending task: start them all now
@@ -84,6 +82,7 @@ def start_pool(n_workers: int | None = None) -> ProcessPoolExecutor | None:
         return _pool
 
 
+@atexit.register
 def shutdown_pool() -> None:
     global _pool
     with _pool_lock:
