@@ -33,6 +33,9 @@ def test_project_instance_stores_runs_and_events_in_sqlite_through_pooled_engine
         files = sorted(p.name for p in (tmp_path / "history" / "runs").glob("*.db"))
         assert files == sorted([f"{first.run_id}.db", f"{second.run_id}.db", "index.db"])
         assert set(events._engines) == {first.run_id, second.run_id, "index"}  # noqa: SLF001
+        with events.run_connection(second.run_id) as conn:  # WAL (Dagster's), no fsync per commit (ours)
+            assert conn.execute(sa.text("PRAGMA journal_mode")).scalar_one() == "wal"
+            assert conn.execute(sa.text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
         stored = len(instance.all_logs(second.run_id))
     # every event is committed: a separate reader of the run's file sees them all
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'history' / 'runs' / (second.run_id + '.db')}")
