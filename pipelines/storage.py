@@ -51,7 +51,19 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._pid = os.getpid()
+        self._tables_seen: set[str] = set()
         super().__init__(base_dir, inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        """Asked before most asset-event writes, each time through a new engine: a table once
+        seen is remembered until a wipe (Dagster's lookup otherwise; it takes no lock, and
+        callers may hold the storage's connection lock)."""
+        if table_name in self._tables_seen:
+            return True
+        found = super().has_table(table_name)
+        if found:
+            self._tables_seen.add(table_name)
+        return found
 
     def _engine(self, shard: str) -> Engine:
         if self._pid != os.getpid():  # forked: the parent's connections are not ours to use or close
@@ -86,6 +98,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._dispose_engines()  # the run files are deleted: no connection may outlive them
+        self._tables_seen.clear()
         super().wipe()
 
     def dispose(self) -> None:

@@ -57,3 +57,18 @@ def test_engines_per_process_are_bounded_and_wipe_closes_them(tmp_path):
     with storage.run_connection("run-again") as conn:  # usable after a wipe
         assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
     storage.dispose()
+
+
+def test_table_lookups_are_remembered_once_found(tmp_path, monkeypatch):
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    storage = PooledSqliteEventLogStorage(str(tmp_path))
+    asked = []
+    real = SqliteEventLogStorage.has_table
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", lambda self, name: asked.append(name) or real(self, name))
+    assert all(storage.has_table("asset_check_executions") for _ in range(3))
+    assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
+    assert asked == ["asset_check_executions", "no_such_table", "no_such_table"]  # found: asked once
+    storage.wipe()
+    assert storage.has_table("asset_check_executions") and asked[-1] == "asset_check_executions"
+    storage.dispose()
