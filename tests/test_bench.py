@@ -11,11 +11,13 @@ from paperlake import cli
 def test_bench_reports_floor_full_incremental_and_baseline(tmp_path, capsys):
     pytest.importorskip("datasketch")
     out = tmp_path / "bench.json"
-    assert cli.main(["bench", "--sizes", "600", "--baseline", "--json", str(out), "--keep", str(tmp_path / "keep")]) == 0
+    assert cli.main(["bench", "--sizes", "600", "--baseline", "--json", str(out), "--keep", str(tmp_path / "keep"),
+                     "--incremental-repeats", "2"]) == 0
     [row] = json.loads(out.read_text())
     assert row["success"] and row["listings"] == 600 and 0 < row["papers"] < 600
     assert row["io_floor_s"] > 0 and row["full_run_process_s"] > row["full_run_s"] > row["io_floor_s"]
     assert row["incremental_run_s"] > 0 and row["stages_s"]["bronze_ingest"] > 0
+    assert len(row["incremental_runs_s"]) == 2 and row["incremental_run_s"] in row["incremental_runs_s"]
     assert row["baseline_s"] > 0 and row["speedup_vs_baseline"] == pytest.approx(row["baseline_s"] / row["full_run_s"], rel=0.02, abs=0.01)
     assert row["peak_rss_mb"] > 100 and row["peak_total_rss_mb"] >= 0.9 * row["peak_rss_mb"]
     assert "speedup_vs_baseline" in capsys.readouterr().out
@@ -23,3 +25,4 @@ def test_bench_reports_floor_full_incremental_and_baseline(tmp_path, capsys):
     [workdir] = (tmp_path / "keep").iterdir()
     assert row["instance"] == "sqlite"
     assert len(list((workdir / "dagster_home" / "history" / "runs").glob("*-*.db"))) == 2
+    assert not list(workdir.glob("incremental-*"))  # the repeats' copies are removed
