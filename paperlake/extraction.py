@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.1"
+EXTRACTOR_VERSION = "metrics-1.3.2"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -153,6 +153,10 @@ _UNIT_RE = re.compile(
 )
 
 _POINTS_RE = re.compile(r"(?:\s+[A-Za-z][\w-]*){0,3}?\s+(?:percentage\s+points?|points?|pp|pts)\b")
+# "<word> point(s)" that names a thing, not score points: "500 data points", "the 0.85 operating point"
+_NOT_SCORE_POINTS_RE = _ci(r"\b(?:data|operating|set|break|check|end|starting|focal|vantage|decision|turning|reference|"
+                           r"fixed|saddle|control|access|entry|floating|tipping|key|sample|time|grid|query|anchor|"
+                           r"way|touch|branch|cut-?off)\s+points?$")
 _PP_RE = re.compile(r"\s?(?:pp|pts)\b")
 _TOKENS_AFTER_RE = _ci(r"\s+(?:[A-Za-z][\w-]*\s+){0,2}?(tokens?|parameters?|params|weights)\b")
 
@@ -1373,6 +1377,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if len(between) > 2 or any(w.lower() in _CLAUSE_WORDS or w.lower().endswith("ly") for w in between):
             return False
     pm = _POINTS_RE.match(text, c.end) or _PP_RE.match(text, c.end)
+    if pm and _NOT_SCORE_POINTS_RE.search(pm.group()):
+        pm = None
     if pm:
         c.end = pm.end()
         c.unit = "pp"

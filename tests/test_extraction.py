@@ -346,6 +346,13 @@ def test_points_default_to_gain_but_shortfalls_are_other():
     assert _by_mention("It reaches 6.93 (1.81 points from FP16).")["1.81 points"]["kind"] == "other"
 
 
+def test_things_named_point_are_not_score_points():
+    ms = _by_mention("F1 = 0.77 at the recommended geq 0.85 operating point, from 500 data points.")
+    assert [m["unit"] for m in ms.values()] == ["score", "score", "count"]  # none of them in pp
+    assert _by_mention("A 1.5 point gain on MMLU.")["1.5 point"]["unit"] == "pp"
+    assert _by_mention("It gains 2.1 F1 points.")["2.1 F1 points"]["unit"] == "pp"
+
+
 def test_percent_word_is_a_percentage():
     m = _by_mention("The agent achieves 78.45 percent accuracy under the standard setting.")["78.45 percent"]
     assert m["unit"] == "%" and m["value"] == 78.45 and m["kind"] == "score"
