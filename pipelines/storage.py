@@ -6,7 +6,8 @@ events, ~2,200 engines. :class:`PooledSqliteEventLogStorage` keeps one engine pe
 life of the process (least recently used first out, at most ``MAX_ENGINES``), whose connections
 are pooled, and commit without an fsync each (``PRAGMA synchronous=NORMAL``: Dagster already keeps
 these files in WAL mode, where NORMAL never corrupts the database; a power cut can lose the
-last events, not the Delta tables). Everything else is Dagster's. dagster.yaml selects it through
+last events, not the Delta tables); tables it has found once are not looked up again (Dagster
+does so through a new engine before most asset-event writes). Everything else is Dagster's. dagster.yaml selects it through
 :class:`PaperlakeSqliteStorage` (same files, same layout as ``storage: sqlite``). The
 PostgreSQL profile (deploy/dagster-postgres.yaml) does not use this module. It subclasses
 Dagster internals of the pinned version (pyproject.toml); tests/test_storage.py fails if an
