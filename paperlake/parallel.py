@@ -17,6 +17,7 @@ import atexit
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -77,6 +78,10 @@ def start_pool(n_workers: int | None = None) -> ProcessPoolExecutor | None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             _pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_worker)
             _pool_key = (os.getpid(), n)
+            # A multiprocessing child (e.g. a step of Dagster's multiprocess executor) joins its
+            # child processes when it ends, before the executor's own exit hook: idle workers
+            # would keep it alive forever. This finalizer runs before that join.
+            multiprocessing.util.Finalize(None, shutdown_pool, exitpriority=100)
             for _ in range(n):  # the executor spawns a worker per pending task: start them all now
                 _pool.submit(_noop)
         return _pool

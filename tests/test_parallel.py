@@ -64,3 +64,21 @@ def test_a_dead_worker_falls_back_in_process_then_a_new_pool_starts():
     assert parallel_map(abs, [-3, 2, -1, 0], n_workers=2) == [3, 2, 1, 0]  # broken pool: in-process
     assert parallel.start_pool(2) is not pool
     assert parallel_map(abs, [-5, 4], n_workers=2) == [5, 4]
+
+
+def _uses_the_pool() -> None:
+    assert parallel_map(abs, [-1, -2, -3], n_workers=2) == [1, 2, 3]
+
+
+def test_a_multiprocessing_child_that_used_the_pool_exits():
+    # e.g. a step of Dagster's multiprocess executor: the child joins its children before the
+    # executor's exit hook runs, so the pool must be shut down by then, or the step never ends
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_uses_the_pool)
+    child.start()
+    child.join(timeout=60)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    assert not alive and child.exitcode == 0
