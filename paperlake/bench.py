@@ -196,7 +196,7 @@ def _incremental_runs(landing: Path, workdir: Path, home: list[str], repeats: in
         runs.append((out["seconds"], time.perf_counter() - t0, out))
         if not last:
             shutil.rmtree(target.parent, ignore_errors=True)
-    seconds, process_s, median = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+    _, process_s, median = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
     median = {**median, "all_seconds": [round(r[0], 2) for r in runs],
               "success": all(r[2]["success"] for r in runs)}
     return median, process_s

@@ -13,7 +13,6 @@ their own.
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import gc
 import multiprocessing
@@ -78,16 +77,15 @@ def start_pool(n_workers: int | None = None) -> ProcessPoolExecutor | None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             _pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_worker)
             _pool_key = (os.getpid(), n)
-            # A multiprocessing child (e.g. a step of Dagster's multiprocess executor) joins its
-            # child processes when it ends, before the executor's own exit hook: idle workers
-            # would keep it alive forever. This finalizer runs before that join.
+            # Runs at this process's exit (multiprocessing's own atexit hook), and in a
+            # multiprocessing child (e.g. a step of Dagster's multiprocess executor) before the
+            # child joins its child processes: idle workers would otherwise keep it alive forever.
             multiprocessing.util.Finalize(None, shutdown_pool, exitpriority=100)
             for _ in range(n):  # the executor spawns a worker per pending task: start them all now
                 _pool.submit(_noop)
         return _pool
 
 
-@atexit.register
 def shutdown_pool() -> None:
     global _pool
     with _pool_lock:
