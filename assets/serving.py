@@ -5,6 +5,7 @@ import datetime as dt
 
 import dagster as dg
 
+from assets._publish import CheckResult
 from paperlake import report, serving
 from pipelines.resources import WarehouseResource
 
@@ -68,9 +69,9 @@ def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResour
             "published_at": out.published_at.isoformat(),
         },
         check_results=[
-            dg.AssetCheckResult(check_name=CheckNames.DUCKDB_COUNTS, passed=not diffs,
+            CheckResult(check_name=CheckNames.DUCKDB_COUNTS, passed=not diffs,
                                 metadata={"tables": len(duck), "differences": ", ".join(diffs) or "none"}),
-            dg.AssetCheckResult(check_name=CheckNames.DUCKDB_TABLES, passed=not out.skipped,
+            CheckResult(check_name=CheckNames.DUCKDB_TABLES, passed=not out.skipped,
                                 metadata={"published": len(out.rows),
                                           "missing_delta_tables": ", ".join(out.skipped) or "none"}),
         ],
@@ -104,7 +105,7 @@ def report_html(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             "bytes": path.stat().st_size,
             "marks_per_chart": dg.MetadataValue.json(marks),
         },
-        check_results=[dg.AssetCheckResult(check_name=CheckNames.REPORT_CHARTS, passed=not empty,
+        check_results=[CheckResult(check_name=CheckNames.REPORT_CHARTS, passed=not empty,
                                            severity=dg.AssetCheckSeverity.WARN,
                                            metadata={"charts": len(marks), "empty": ", ".join(empty) or "none"})],
     )
