@@ -53,15 +53,12 @@ def run_job(landing: Path, warehouse: Path, dagster_home: Path | None = None) ->
     in-memory instance (Dagster's event storage left out)."""
     os.environ["PAPERLAKE_LANDING"] = str(landing)
     os.environ["PAPERLAKE_WAREHOUSE"] = str(warehouse)
-    if dagster_home is not None:
-        from paperlake.cli import prepare_dagster_home
+    from paperlake.cli import prepare_dagster_home, start_helper_processes
 
+    if dagster_home is not None:
         os.environ["DAGSTER_HOME"] = str(dagster_home)
         prepare_dagster_home()
-    from paperlake import gx, parallel
-
-    gx.start_worker()  # as `paperlake run`: GX imports in its worker while Dagster imports here
-    parallel.start_pool()  # the parse / extraction workers start (and import) meanwhile too
+    start_helper_processes()  # as `paperlake run`
     import dagster as dg
 
     from pipelines.definitions import defs

@@ -27,6 +27,15 @@ def prepare_dagster_home() -> Path:
     return home
 
 
+def start_helper_processes() -> None:
+    """Before importing Dagster: Great Expectations imports in its own process, and the parse /
+    extraction workers start (and import) meanwhile too."""
+    from paperlake import gx, parallel
+
+    gx.start_worker()
+    parallel.start_pool()
+
+
 def _apply_locations(args: argparse.Namespace) -> None:
     if getattr(args, "landing", None):
         os.environ[ENV_LANDING] = str(Path(args.landing).resolve())
@@ -53,10 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _apply_locations(args)
     prepare_dagster_home()
     start = time.perf_counter()
-    from paperlake import gx, parallel
-
-    gx.start_worker()  # Great Expectations imports in its own process while Dagster imports here
-    parallel.start_pool()  # the parse / extraction workers start (and import) meanwhile too
+    start_helper_processes()
     import dagster as dg
 
     from pipelines.definitions import defs
