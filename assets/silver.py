@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from assets._publish import Check, TableWrite, check_specs, publish, publish_group, table_kwargs, table_spec
-from paperlake import catalog, extraction, identity, quality, tagging
+from paperlake import catalog, extraction, frames, identity, quality, tagging
 from paperlake.delta import in_predicate
 from paperlake.ops import writer_pool
 from paperlake.parallel import map_frame
@@ -187,7 +187,7 @@ def _features_after(stored: pl.DataFrame | None, listings: pl.DataFrame, new: pl
     if stored is None:
         return _features_to_delta(identity.identity_features(listings)), None, False
     added = _features_to_delta(identity.identity_features(new))
-    kept = stored.join(added, on="listing_id", how="anti")
+    kept = frames.anti(stored, added, "listing_id")
     return pl.concat([kept, added]), added, kept.height == stored.height
 
 
@@ -215,17 +215,19 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
         return IdentityStep("unchanged", papers, existing, 0, 0, features=features, paper_changes=papers.clear(),
                             paper_delete_scope=None, listing_changes=existing.clear(), feature_changes=feature_changes,
                             features_append=features_append)
-    known = listings.join(existing.select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"),
-                          on="listing_id")
+    known = frames.semi(listings, existing, "listing_id")  # the listings' text is filtered, not gathered
+    known = known.with_columns(known.select("listing_id").join(
+        existing.select("listing_id", "paper_id", "match_rule", "similarity", "matched_listing_id"),
+        on="listing_id", how="left", maintain_order="left").drop("listing_id"))
     known_features = None if stored is None else _features_from_delta(stored)
     result = identity.assign_papers(new, known=known, known_features=known_features)
     changed_rows = _listing_rows(listings, result)
-    final = pl.concat([existing.join(changed_rows, on="listing_id", how="anti"), changed_rows])
+    final = pl.concat([frames.anti(existing, changed_rows, "listing_id"), changed_rows])
     old_ids = existing.join(result, on="listing_id", how="semi").select("paper_id")
     affected = pl.concat([result.select("paper_id"), old_ids]).unique()
     rebuilt = _papers_from(listings, final.join(affected, on="paper_id", how="semi"))
     stored_papers = store.read(PAPERS)
-    kept_papers = stored_papers.join(affected, on="paper_id", how="anti")
+    kept_papers = frames.anti(stored_papers, affected, "paper_id")
     papers_append = kept_papers.height == stored_papers.height
     return IdentityStep(
         "incremental", pl.concat([kept_papers, rebuilt]), final, result.height, rebuilt.height, features=features,

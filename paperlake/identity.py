@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from paperlake import frames
 from paperlake.parsing.normalize import IRREGULAR_SPACE
 
 IDENTITY_VERSION = "identity-3"  # 2: densification fixed (int64 overflow); 3: incremental re-explains known rows
@@ -830,51 +831,59 @@ def _assign_incremental(
     2. batch + all known listings of the touched papers are re-clustered (local index over
        them, same global bucket sizes); known rows whose paper_id changed are returned.
     """
+    # Warehouse-sized frames (known listings with their text, features with their band lists)
+    # are subset with frames.semi / frames.anti (filters), never gathered through a join.
     batch = _prepare(listings)
     bids = batch.select("listing_id")
     known = known.with_columns(pl.col("listing_id").cast(pl.String), pl.col("paper_id").cast(pl.String))
     # listings re-sent that are already known are re-evaluated as part of the batch
-    known = known.join(bids, on="listing_id", how="anti")
+    known = frames.anti(known, bids, "listing_id")
     known_ids = known.select("listing_id", "paper_id")
 
     if known_features is None:
         kf = _features_of(_prepare(known))
     else:
         kf = known_features.select(list(FEATURES_SCHEMA)).cast(FEATURES_SCHEMA)  # type: ignore[arg-type]
-        kf = kf.join(known_ids.select("listing_id"), on="listing_id", how="semi")
-        missing = known.join(kf.select("listing_id"), on="listing_id", how="anti")
+        kf = frames.semi(kf, known_ids, "listing_id")
+        # listing_id is unique on both sides: as many features as known listings = none missing
+        missing = known.clear() if kf.height == known.height else frames.anti(known, kf, "listing_id")
         if missing.height:
             kf = pl.concat([kf, _features_of(_prepare(missing))])
-    kf = kf.join(known_ids, on="listing_id", how="left")
+    kf = kf.with_columns(kf.select("listing_id").join(known_ids, on="listing_id", how="left",
+                                                      maintain_order="left")["paper_id"])
     bf = _features_of(batch)
 
     touched: set[str] = set()
     # arXiv and title joins against the known listings
     for key in ("axid", "tkey"):
-        hit = kf.join(bf.select(key).drop_nulls().unique(), on=key, how="semi")
+        hit = frames.semi(kf, bf[key].drop_nulls(), key)
         touched.update(hit["paper_id"].drop_nulls().to_list())
 
-    # (doc hash, band key) of every known and batch abstract: bucket sizes (distinct
-    # abstracts per band key, MAX_BUCKET rule) are those of known + batch, exactly as a
-    # batch run over everything would see -- counted only for the buckets we look at.
-    kex = kf.select("ahash", pl.col("bands").alias("k")).explode("k").drop_nulls("k")
+    # (doc hash, band key) of known and batch abstracts, for the band keys looked at: bucket
+    # sizes (distinct abstracts per band key, MAX_BUCKET rule) are those of known + batch,
+    # exactly as a batch run over everything would see.
     bex = bf.select("ahash", pl.col("bands").alias("k")).explode("k").drop_nulls("k")
 
-    def counts_for(keys: pl.Series) -> pl.DataFrame:
-        kk = pl.DataFrame({"k": keys}).unique()
-        both = pl.concat([kex.join(kk, on="k", how="semi"), bex.join(kk, on="k", how="semi")])
+    def known_bands(keys: pl.Series) -> pl.DataFrame:
+        return (kf.lazy().select("ahash", pl.col("bands").alias("k")).explode("k")
+                .filter(pl.col("k").is_in(keys.unique().implode())).collect())
+
+    def counts_for(keys: pl.Series, kex: pl.DataFrame | None = None) -> pl.DataFrame:
+        kex = known_bands(keys) if kex is None else kex
+        both = pl.concat([kex, bex.filter(pl.col("k").is_in(keys.unique().implode()))])
         return both.unique().group_by("k").agg(pl.len().cast(pl.UInt32).alias("cnt"))
 
     def prepared_known(lids: pl.DataFrame) -> pl.DataFrame:
-        rows = known.join(lids.select("listing_id").unique(), on="listing_id", how="semi")
+        rows = frames.semi(known, lids, "listing_id")
         return _prepare(rows).join(known_ids, on="listing_id", how="left")
 
     # near-duplicate candidates: known abstracts sharing a (non-boilerplate) bucket with a
     # batch abstract, or equal to one; all their listings form the local index.
-    counts1 = counts_for(bex["k"])
+    kex1 = known_bands(bex["k"])
+    counts1 = counts_for(bex["k"], kex1)
     valid1 = counts1.filter((pl.col("cnt") >= 2) & (pl.col("cnt") <= MAX_BUCKET)).select("k")
-    cand_hash = pl.concat([kex.join(valid1, on="k", how="semi").select("ahash"), bf.select("ahash").drop_nulls()])
-    k1 = prepared_known(kf.join(cand_hash.unique(), on="ahash", how="semi"))
+    cand_hash = pl.concat([kex1.join(valid1, on="k", how="semi").select("ahash"), bf.select("ahash").drop_nulls()])
+    k1 = prepared_known(frames.semi(kf, cand_hash, "ahash"))
     s1 = pl.concat([batch, k1.drop("paper_id")], how="vertical_relaxed").sort("listing_id")
     idx = _local_index(s1)
     if idx is not None:
@@ -903,7 +912,7 @@ def _assign_incremental(
     # Known rows come back when their paper or its explanation changed (a batch listing can
     # become the paper's first member, so the formerly "new" one is now the duplicate).
     compared = [c for c in OUTPUT_SCHEMA if c != "listing_id" and c in known.columns]
-    old = known.join(sub_known.select("listing_id"), on="listing_id", how="semi").select(
+    old = frames.semi(known, sub_known, "listing_id").select(
         "listing_id", pl.lit(True).alias("_known"), *[pl.col(c).cast(OUTPUT_SCHEMA[c]).alias(f"_old_{c}") for c in compared])
     res = res.join(old, on="listing_id", how="left")
     changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"_old_{c}")) for c in compared])
