@@ -146,6 +146,11 @@ class TableWrite:
         return [f"{self.table}:{c.name}" for c in self.checks if c.blocking and not self.outcome(c.name).passed]
 
 
+def _schema(w: TableWrite) -> Mapping[str, pl.DataType]:
+    """The table's documented schema (the audited frame may leave out a column it did not need)."""
+    return TABLES[w.table].schema if w.table in TABLES else w.df.schema
+
+
 def publish_group(
     context: dg.AssetExecutionContext, store: DeltaStore, writes: Sequence[TableWrite]
 ) -> list[dg.MaterializeResult]:
@@ -161,7 +166,7 @@ def publish_group(
     for w in writes:
         meta: dict[str, object] = {
             "delta_table": dg.MetadataValue.path(str(store.path(w.table))),
-            **({} if bulk else {"dagster/column_schema": column_schema(w.table, w.df.schema),
+            **({} if bulk else {"dagster/column_schema": column_schema(w.table, _schema(w)),
                                 "preview": dg.MetadataValue.md(_preview(w.df))}),
             **(w.extra_metadata or {}),
         }

@@ -103,6 +103,11 @@ def with_row_hash(df: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     return df.with_columns(pl.struct(exprs).hash(seed=42).reinterpret(signed=True).alias(ROW_HASH))
 
 
+def blank(column: str) -> pl.Expr:
+    """Null or the empty string."""
+    return pl.col(column).fill_null("").str.len_chars() == 0
+
+
 def _has_null(df: pl.DataFrame, columns: Sequence[str]) -> bool:
     return df.select(pl.any_horizontal(pl.col(list(columns)).is_null().any())).item()
 
@@ -384,6 +389,24 @@ class DeltaStore:
 
     def count(self, table: str) -> int:
         return pl.scan_delta(str(self.path(table))).select(pl.len()).collect().item()
+
+    def blank_count(self, table: str, column: str) -> int:
+        """Rows whose string ``column`` is null or empty. From the Delta log's file statistics when
+        they settle it (null counts are exact, and a file whose minimum is non-empty holds no empty
+        string), else by reading the column."""
+        files = pl.DataFrame(self.table(table).get_add_actions(flatten=True))
+        nulls, low = f"null_count.{column}", f"min.{column}"
+        if not files.is_empty() and {nulls, low, "num_records"} <= set(files.columns):
+            all_null = pl.col(nulls) == pl.col("num_records")  # such a file has no minimum
+            settled = pl.col(nulls).is_not_null() & (all_null | (pl.col(low).is_not_null() & (pl.col(low) != "")))
+            if files.select(settled.all()).item():
+                return int(files[nulls].sum())
+        return self.read(table, [column]).select(blank(column).sum()).item()
+
+    def rows_where(self, table: str, predicate: pl.Expr, columns: Sequence[str | pl.Expr]) -> pl.DataFrame:
+        """``columns`` of the rows matching ``predicate``: a filtered scan (Polars reads the other
+        columns only where the predicate's columns match)."""
+        return pl.scan_delta(str(self.path(table))).filter(predicate).select(list(columns)).collect()
 
     def history(self, table: str, limit: int | None = None) -> list[dict]:
         return self.table(table).history(limit)

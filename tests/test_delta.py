@@ -82,3 +82,16 @@ def test_changes_since_reads_latest_images_across_appends_and_merges(tmp_path):
     # an overwrite cannot be read as changes: the caller does a full pass
     store.replace("silver/c", pl.DataFrame({"k": ["z"], "v": [0]}), ["k"])
     assert store.changes_since("silver/c", first.version, ["k"]) is None
+
+
+def test_blank_count_from_file_statistics_or_by_reading(tmp_path, monkeypatch):
+    store = DeltaStore(tmp_path)
+    t = "silver/texts"
+    store.upsert(t, pl.DataFrame({"id": ["a", "b", "c"], "text": ["x", None, "yz"]}), ["id"])
+    store.upsert(t, pl.DataFrame({"id": ["d", "e"], "text": [None, None]}, schema={"id": pl.String, "text": pl.String}),
+                 ["id"], delete_scope=None, new_keys_only=True)  # a file of nulls only: no minimum
+    reads = []
+    monkeypatch.setattr(store, "read", lambda *a, **k: reads.append(a) or DeltaStore.read(store, *a, **k))
+    assert store.blank_count(t, "text") == 3 and reads == []  # settled by the statistics
+    store.upsert(t, pl.DataFrame({"id": ["f"], "text": [""]}), ["id"], delete_scope=None, new_keys_only=True)
+    assert store.blank_count(t, "text") == 4 and reads  # an empty string: counted by reading
