@@ -15,7 +15,7 @@ import polars as pl
 
 from paperlake import gx, versions
 from paperlake.catalog import TABLES, column_description, table_description
-from paperlake.delta import DeltaStore, ReplacePlan
+from paperlake.delta import DeltaStore, ReplacePlan, WriteOutcome
 from paperlake.ops import writer_pool
 from paperlake.quality import CheckOutcome
 
@@ -121,6 +121,7 @@ class TableWrite:
     changes: pl.DataFrame | None = None
     new_keys_only: bool = False  # see DeltaStore.upsert
     replace: bool = False  # whole-table truth nothing reads incrementally: see DeltaStore.replace
+    plan: ReplacePlan | None = None  # DeltaStore.prepare_replace of ``df``, when already made
 
     def outcome(self, name: str) -> CheckOutcome:
         o = self.outcomes[name]
@@ -151,37 +152,61 @@ def _schema(w: TableWrite) -> Mapping[str, pl.DataType]:
     return TABLES[w.table].schema if w.table in TABLES else w.df.schema
 
 
-def publish_group(
-    context: dg.AssetExecutionContext, store: DeltaStore, writes: Sequence[TableWrite]
-) -> list[dg.MaterializeResult]:
-    """Publish tables that belong together (one multi-asset): all of them, or none."""
-    plans: dict[str, ReplacePlan] = {w.table: store.prepare_replace(w.table, w.df, w.keys) for w in writes if w.replace}
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_group` did with one table: its write outcome, or the blocking check
+    failures (of any table of the group) that kept it unpublished."""
+
+    write: TableWrite
+    outcome: WriteOutcome | None
+    blocked: Sequence[str]
+
+
+def write_group(store: DeltaStore, writes: Sequence[TableWrite], run_id: str) -> list[Written]:
+    """The Delta half of :func:`publish_group`: all of the tables, or none when a blocking check
+    failed. Touches no Dagster context, so it may run in a thread."""
+    plans: dict[str, ReplacePlan] = {w.table: w.plan or store.prepare_replace(w.table, w.df, w.keys)
+                                     for w in writes if w.replace}
     blocked = [f for w in writes for f in w.blocking_failures()]
     if blocked:
-        context.log.error(f"not published, blocking checks failed: {blocked}")
+        return [Written(w, None, blocked) for w in writes]
+    written = []
+    for w in writes:
+        commit_meta = {"dagster_run_id": run_id, "dagster_asset_key": w.table,
+                       **versions.all_versions(), **(w.commit_versions or {})}
+        if w.replace:
+            out = store.replace(w.table, w.df, w.keys, metadata=commit_meta, description=table_description(w.table),
+                                plan=plans[w.table])
+        else:
+            out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta,
+                               delete_scope=w.delete_scope, description=table_description(w.table),
+                               new_keys_only=w.new_keys_only)
+        written.append(Written(w, out, []))
+    return written
+
+
+def report_group(context: dg.AssetExecutionContext, store: DeltaStore,
+                 written: Sequence[Written]) -> list[dg.MaterializeResult]:
+    """The Dagster half of :func:`publish_group`: log, and one MaterializeResult per table with
+    its metadata and check results."""
+    blocked = next((x.blocked for x in written if x.blocked), [])
+    if blocked:
+        context.log.error(f"not published, blocking checks failed: {list(blocked)}")
     # Dagster stores one materialization event per partition of a multi-partition run, each with
     # this metadata: keep it small then (the schema is on the definition either way).
     bulk = context.has_partition_key_range and len(context.partition_keys) > 1
     results = []
-    for w in writes:
+    for x in written:
+        w, out = x.write, x.outcome
         meta: dict[str, object] = {
             "delta_table": dg.MetadataValue.path(str(store.path(w.table))),
             **({} if bulk else {"dagster/column_schema": column_schema(w.table, _schema(w)),
                                 "preview": dg.MetadataValue.md(_preview(w.df))}),
             **(w.extra_metadata or {}),
         }
-        if blocked:
-            meta |= {"published": False, "blocked_by": ", ".join(blocked), "delta_version": store.version(w.table) or -1}
+        if out is None:
+            meta |= {"published": False, "blocked_by": ", ".join(x.blocked), "delta_version": store.version(w.table) or -1}
         else:
-            commit_meta = {"dagster_run_id": context.run.run_id, "dagster_asset_key": w.table,
-                           **versions.all_versions(), **(w.commit_versions or {})}
-            if w.replace:
-                out = store.replace(w.table, w.df, w.keys, metadata=commit_meta, description=table_description(w.table),
-                                    plan=plans[w.table])
-            else:
-                out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta,
-                                   delete_scope=w.delete_scope, description=table_description(w.table),
-                                   new_keys_only=w.new_keys_only)
             meta |= {
                 "published": True,
                 "delta_version": out.version,
@@ -198,6 +223,13 @@ def publish_group(
             dg.MaterializeResult(asset_key=dg.AssetKey(w.table.split("/")), metadata=meta, check_results=w.check_results())
         )
     return results
+
+
+def publish_group(
+    context: dg.AssetExecutionContext, store: DeltaStore, writes: Sequence[TableWrite]
+) -> list[dg.MaterializeResult]:
+    """Publish tables that belong together (one multi-asset): all of them, or none."""
+    return report_group(context, store, write_group(store, writes, context.run.run_id))
 
 
 def publish(context: dg.AssetExecutionContext, store: DeltaStore, table: str, df: pl.DataFrame, **kwargs) -> dg.MaterializeResult:

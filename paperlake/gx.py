@@ -114,12 +114,17 @@ def _outcome(df: pl.DataFrame, frame: pl.DataFrame, sampled: bool, suite_name: s
     )
 
 
+_IN_PROCESS = threading.Lock()  # GX's context is not thread-safe: one suite at a time per process
+
+
 def validate(
     df: pl.DataFrame, suite_name: str, expectations: Sequence[Expectation], *, max_rows: int = MAX_ROWS
 ) -> CheckOutcome:
-    """Run a suite in this process."""
+    """Run a suite in this process (from any thread)."""
     frame, sampled, judged = _frame(df, expectations, max_rows)
-    return _outcome(df, frame, sampled, suite_name, expectations, *run_suite(frame, suite_name, judged))
+    with _IN_PROCESS:
+        success, rows = run_suite(frame, suite_name, judged)
+    return _outcome(df, frame, sampled, suite_name, expectations, success, rows)
 
 
 class Pending:

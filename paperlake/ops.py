@@ -27,12 +27,18 @@ DEFAULT_RETENTION_HOURS = 168
 MIN_RETENTION_HOURS = 24
 
 
+# The gold tables are all written by one step (assets/gold.py).
+GOLD_POOL = "delta/gold"
+
+
 def writer_pool(table: str) -> str:
     """The Dagster concurrency pool of the step(s) that write ``table``.
 
     Every writer of a table (its asset, its maintenance op) claims this pool; dagster.yaml gives
     each pool one slot, so two writers of the same Delta table never commit concurrently.
     """
+    if table.startswith("gold/"):
+        return GOLD_POOL
     for group in _WRITER_GROUPS:
         if table in group:
             table = group[0]

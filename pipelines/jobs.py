@@ -2,7 +2,8 @@
 
 Executors:
 - UI runs (ad-hoc materializations, `paperlake_job`, the daily `gold_refresh_job`) run steps in
-  parallel processes: silver topics/metrics and the gold tables proceed side by side. The fork
+  parallel processes: silver topics and metrics proceed side by side (the gold tables are one
+  step that builds two at a time in threads). The fork
   server imports the code location and Great Expectations once, so a step does not pay the ~5 s
   GX import again.
 - `ingest_dump_job` (one run per landed dump, launched by the sensor) runs in-process: its steps

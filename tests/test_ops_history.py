@@ -114,3 +114,4 @@ def test_every_table_has_a_maintenance_job_in_its_writer_pool():
         assert WRITER_POOLS[table] == ops.writer_pool(table)  # the asset and its maintenance share a pool
     assert ops.writer_pool("bronze/listings") == ops.writer_pool("bronze/raw_dumps") == "delta/bronze/raw_dumps"
     assert ops.writer_pool("silver/paper_topics") == "delta/silver/paper_topics"
+    assert ops.writer_pool("gold/topic_trends") == ops.writer_pool("gold/paper_catalog") == ops.GOLD_POOL

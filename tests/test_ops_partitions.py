@@ -100,7 +100,7 @@ def test_bronze_partitions_and_pools_are_declared():
     bronze = graph.get(dg.AssetKey(["bronze", "raw_dumps"]))
     assert bronze.partitions_def.name == DUMPS_PARTITIONS
     pools = {n.pool for n in (a.node_def for a in defs.assets if hasattr(a, "node_def"))}
-    assert {"delta/bronze/raw_dumps", "delta/silver/papers", "delta/gold/paper_catalog"} <= pools
+    assert {"delta/bronze/raw_dumps", "delta/silver/papers", "delta/gold"} <= pools
     assert not any(graph.get(k).partitions_def for k in graph.get_all_asset_keys() if k.path[0] in ("silver", "gold"))
     assert pl.__version__  # polars is imported by the assets; keep the import used
 
