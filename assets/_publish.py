@@ -121,7 +121,6 @@ class TableWrite:
     changes: pl.DataFrame | None = None
     new_keys_only: bool = False  # see DeltaStore.upsert
     replace: bool = False  # whole-table truth nothing reads incrementally: see DeltaStore.replace
-    plan: ReplacePlan | None = None  # DeltaStore.prepare_replace of ``df``, when already made
 
     def outcome(self, name: str) -> CheckOutcome:
         o = self.outcomes[name]
@@ -165,8 +164,7 @@ class Written:
 def write_group(store: DeltaStore, writes: Sequence[TableWrite], run_id: str) -> list[Written]:
     """The Delta half of :func:`publish_group`: all of the tables, or none when a blocking check
     failed. Touches no Dagster context, so it may run in a thread."""
-    plans: dict[str, ReplacePlan] = {w.table: w.plan or store.prepare_replace(w.table, w.df, w.keys)
-                                     for w in writes if w.replace}
+    plans: dict[str, ReplacePlan] = {w.table: store.prepare_replace(w.table, w.df, w.keys) for w in writes if w.replace}
     blocked = [f for w in writes for f in w.blocking_failures()]
     if blocked:
         return [Written(w, None, blocked) for w in writes]

@@ -16,7 +16,16 @@ import polars as pl
 from assets._gold_table import Built, GoldTable, build_and_write, key_expectations, no_rows_where, referential_papers
 from assets._publish import Check, check_specs, report_group, table_spec
 from assets.gold_analytics import ANALYTICS_TABLES
-from assets.silver import LISTING_HEADER, PAPER_HEADER, PAPER_LISTINGS, PAPER_METRICS, PAPER_TOPICS, PAPERS, listings_for_identity
+from assets.silver import (
+    LISTING_HEADER,
+    PAPER_COLUMNS_BUT_ABSTRACT,
+    PAPER_HEADER,
+    PAPER_LISTINGS,
+    PAPER_METRICS,
+    PAPER_TOPICS,
+    PAPERS,
+    listings_for_identity,
+)
 from paperlake import catalog, gold, quality
 from paperlake.ops import GOLD_POOL
 from pipelines.resources import GreatExpectationsResource, WarehouseResource
@@ -49,8 +58,8 @@ CORE_TABLES: list[GoldTable] = [
     ),
     GoldTable(
         PAPER_CATALOG, [PAPER_TOPICS, PAPER_METRICS],
-        lambda s: gold.paper_catalog(s.read(PAPERS, [c for c in catalog.PAPERS.schema if c != "abstract"]),
-                                     s.read(PAPER_TOPICS), s.read(PAPER_METRICS)),
+        lambda s: gold.paper_catalog(s.read(PAPERS, PAPER_COLUMNS_BUT_ABSTRACT), s.read(PAPER_TOPICS),
+                                     s.read(PAPER_METRICS)),
         [("ExpectColumnValuesToBeUnique", {"column": "paper_id"}),
          ("ExpectColumnValuesToNotBeNull", {"column": "title"}),
          ("ExpectColumnValuesToNotBeNull", {"column": "primary_topic"})],
