@@ -218,15 +218,18 @@ class Worker:
 
 
 _worker: Worker | None = None
+_worker_lock = threading.Lock()
 
 
 def start_worker() -> Worker:
-    """The process-wide GX worker (started on first call; returns at once, GX imports over there)."""
+    """The process-wide GX worker (started on first call; returns at once, GX imports over there).
+    Safe from any thread (gold tables are built in threads)."""
     global _worker
-    if _worker is None or not _worker.alive():
-        _worker = Worker()
-        atexit.register(_worker.close)
-    return _worker
+    with _worker_lock:
+        if _worker is None or not _worker.alive():
+            _worker = Worker()
+            atexit.register(_worker.close)
+        return _worker
 
 
 # Imported by GX at import time but not used by the expectations here: ~0.8 of GX's ~3 s import.
