@@ -70,10 +70,10 @@ def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         },
         check_results=[
             CheckResult(check_name=CheckNames.DUCKDB_COUNTS, passed=not diffs,
-                                metadata={"tables": len(duck), "differences": ", ".join(diffs) or "none"}),
+                        metadata={"tables": len(duck), "differences": ", ".join(diffs) or "none"}),
             CheckResult(check_name=CheckNames.DUCKDB_TABLES, passed=not out.skipped,
-                                metadata={"published": len(out.rows),
-                                          "missing_delta_tables": ", ".join(out.skipped) or "none"}),
+                        metadata={"published": len(out.rows),
+                                  "missing_delta_tables": ", ".join(out.skipped) or "none"}),
         ],
     )
 
@@ -106,6 +106,6 @@ def report_html(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             "marks_per_chart": dg.MetadataValue.json(marks),
         },
         check_results=[CheckResult(check_name=CheckNames.REPORT_CHARTS, passed=not empty,
-                                           severity=dg.AssetCheckSeverity.WARN,
-                                           metadata={"charts": len(marks), "empty": ", ".join(empty) or "none"})],
+                                   severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"charts": len(marks), "empty": ", ".join(empty) or "none"})],
     )
