@@ -241,9 +241,10 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     stored_papers = store.read(PAPERS, PAPER_COLUMNS_BUT_ABSTRACT)
     kept_papers = frames.anti(stored_papers, affected, "paper_id")
     papers_append = kept_papers.height == stored_papers.height
-    blank_before = 0 if papers_append else store.rows_where(
+    blank_stored = store.blank_count(PAPERS, "abstract")
+    blank_before = 0 if papers_append or blank_stored == 0 else store.rows_where(
         PAPERS, pl.col("paper_id").is_in(affected["paper_id"].implode()), [blank("abstract").sum()]).item()
-    blank_after = store.blank_count(PAPERS, "abstract") - blank_before + _blank_abstracts(rebuilt)
+    blank_after = blank_stored - blank_before + _blank_abstracts(rebuilt)
     return IdentityStep(
         "incremental", pl.concat([kept_papers, rebuilt.select(PAPER_COLUMNS_BUT_ABSTRACT)]), blank_after, final,
         result.height, rebuilt.height, features=features,
