@@ -325,8 +325,21 @@ class DeltaStore:
             return WriteOutcome(table, self.version(table), False, plan.df.height)
         write_deltalake(str(self.path(table)), plan.df.to_arrow(), mode="overwrite",
                         commit_properties=CommitProperties(custom_metadata=_stringify(metadata or {})))
-        return WriteOutcome(table, self.version(table), True, plan.df.height, inserted=plan.inserted,
+        version = self._remember(table, plan.df, keys)
+        return WriteOutcome(table, version, True, plan.df.height, inserted=plan.inserted,
                             updated=plan.updated, deleted=plan.deleted)
+
+    def _remember(self, table: str, written: pl.DataFrame, keys: Sequence[str]) -> int:
+        """The version just written whole; its frame goes into the read cache (the serving refresh
+        reads it next) when it is exactly what a read would return (same schema)."""
+        dtab = self.table(table)
+        version = dtab.version()
+        as_read = pl.from_arrow(pa.Table.from_batches([], schema=pa.schema(dtab.schema().to_arrow())))
+        if as_read.schema == written.schema:
+            key = (str(self.path(table)), dtab.metadata().id, version)
+            READ_CACHE.put((*key, None), written.drop(ROW_HASH))
+            READ_CACHE.put((*key, (*keys, ROW_HASH)), written.select(*keys, ROW_HASH))
+        return version
 
     def changed_keys(self, table: str, since_version: int, keys: Sequence[str],
                      version: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame] | None:

@@ -1,5 +1,7 @@
 """DeltaStore.replace: whole-table writes that commit only when a row changed."""
 
+import datetime as dt
+
 import polars as pl
 
 from paperlake.delta import DeltaStore
@@ -95,3 +97,19 @@ def test_blank_count_from_file_statistics_or_by_reading(tmp_path, monkeypatch):
     assert store.blank_count(t, "text") == 3 and reads == []  # settled by the statistics
     store.upsert(t, pl.DataFrame({"id": ["f"], "text": [""]}), ["id"], delete_scope=None, new_keys_only=True)
     assert store.blank_count(t, "text") == 4 and reads  # an empty string: counted by reading
+
+
+def test_a_replaced_version_is_read_from_the_cache_exactly_as_from_disk(tmp_path):
+    from paperlake.delta import READ_CACHE, ROW_HASH
+
+    store = DeltaStore(tmp_path)
+    t = "gold/scores"
+    df = pl.DataFrame({"id": ["a", "b"], "score": [1.5, 2.0], "day": [dt.date(2024, 1, 1), None]})
+    store.replace(t, df, ["id"])  # first write
+    store.replace(t, df.with_columns(pl.col("score") * 2), ["id"])  # overwrite: remembered
+    dtab = store.table(t)
+    key = (str(store.path(t)), dtab.metadata().id, dtab.version())
+    cached, keys = READ_CACHE.get((*key, None)), READ_CACHE.get((*key, ("id", ROW_HASH)))
+    on_disk = pl.read_delta(str(store.path(t)))
+    assert cached is not None and cached.equals(on_disk.drop(ROW_HASH))
+    assert keys is not None and keys.equals(on_disk.select("id", ROW_HASH))
