@@ -245,11 +245,13 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     blank_before = 0 if papers_append or blank_stored == 0 else store.rows_where(
         PAPERS, pl.col("paper_id").is_in(affected["paper_id"].implode()), [blank("abstract").sum()]).item()
     blank_after = blank_stored - blank_before + _blank_abstracts(rebuilt)
+    # papers whose listings all went to other papers: the only stored rows the MERGE deletes
+    gone = frames.anti(affected, rebuilt, "paper_id")["paper_id"]
     return IdentityStep(
         "incremental", pl.concat([kept_papers, rebuilt.select(PAPER_COLUMNS_BUT_ABSTRACT)]), blank_after, final,
         result.height, rebuilt.height, features=features,
         paper_changes=rebuilt,
-        paper_delete_scope=None if papers_append else in_predicate("t.paper_id", affected["paper_id"].to_list()),
+        paper_delete_scope=in_predicate("t.paper_id", gone.to_list()) if len(gone) else None,
         listing_changes=changed_rows, feature_changes=feature_changes, papers_append=papers_append,
         listings_append=existing.join(changed_rows, on="listing_id", how="semi").is_empty(),
         features_append=features_append,

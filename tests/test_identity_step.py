@@ -60,3 +60,26 @@ def test_incremental_count_of_papers_without_abstract_equals_a_full_pass(sample_
     # the audited frame is the whole table, without the abstract column
     assert step.papers.columns == PAPER_COLUMNS_BUT_ABSTRACT
     assert step.papers.sort("paper_id").equals(reference.papers.select(PAPER_COLUMNS_BUT_ABSTRACT).sort("paper_id"))
+
+
+def test_a_listing_that_joins_two_stored_papers_deletes_the_one_that_is_gone(sample_materialization, tmp_path):
+    listings = listings_for_identity(DeltaStore(sample_materialization[0])).sort("listing_id")
+    store = DeltaStore(tmp_path / "wh")
+    first = resolve_identity(store, listings)
+    _publish(store, first)
+    # two single-listing papers; a new listing carries the title of one and the abstract of the other
+    singles = first.papers.filter(pl.col("n_listings") == 1).head(2)
+    a, b = (listings.join(first.paper_listings.filter(pl.col("paper_id") == p).select("listing_id"), on="listing_id")
+            for p in singles["paper_id"])
+    bridge = a.with_columns(pl.col("listing_id") + "-bridge", pl.lit(b["abstract"][0]).alias("abstract"))
+    everything = pl.concat([listings, bridge])
+
+    step = resolve_identity(store, everything)
+    reference = resolve_identity(DeltaStore(tmp_path / "empty"), everything)
+    assert step.mode == "incremental"
+    merged = reference.paper_listings.filter(pl.col("listing_id").is_in([a["listing_id"][0], b["listing_id"][0]]))
+    assert merged["paper_id"].n_unique() == 1  # the bridge made them one paper
+    gone = set(singles["paper_id"]) - set(merged["paper_id"])
+    assert gone and step.paper_delete_scope and all(p in step.paper_delete_scope for p in gone)
+    store.upsert(PAPERS, step.paper_changes, ["paper_id"], delete_scope=step.paper_delete_scope)
+    assert store.read(PAPERS).sort("paper_id").equals(reference.papers.sort("paper_id"))
