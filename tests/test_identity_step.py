@@ -1,5 +1,5 @@
-"""The identity step's incremental audit counts papers without an abstract as a full pass does,
-without reading the stored abstracts (file statistics + the affected papers' old rows)."""
+"""The incremental identity step against a full pass: the count of papers without an abstract
+(made without reading the stored abstracts) and the papers a MERGE deletes."""
 
 import polars as pl
 
@@ -17,6 +17,7 @@ from paperlake.delta import DeltaStore, blank
 
 
 def _publish(store: DeltaStore, step) -> None:
+    """Write a full step's tables as silver_identity does (with the commit metadata it reads back)."""
     store.upsert(PAPERS, step.papers, ["paper_id"])
     store.upsert(PAPER_LISTINGS, step.paper_listings, ["listing_id"],
                  metadata={"identity_version": identity.IDENTITY_VERSION})
