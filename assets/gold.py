@@ -72,7 +72,8 @@ CORE_TABLES: list[GoldTable] = [
 # Build order: the largest first (two threads finish together), a table after the gold tables it reads.
 _ORDER = ["paper_catalog", "merge_decisions", "paper_claims", "topic_trends", "daily_arrivals", "benchmark_results",
           "topic_cooccurrence", "dump_quality", "claims_by_topic", "model_size_distribution", "benchmark_leaderboard"]
-GOLD_TABLES: list[GoldTable] = sorted([*CORE_TABLES, *ANALYTICS_TABLES], key=lambda t: _ORDER.index(t.short))
+GOLD_TABLES: list[GoldTable] = sorted([*CORE_TABLES, *ANALYTICS_TABLES],
+                                     key=lambda t: _ORDER.index(t.short) if t.short in _ORDER else len(_ORDER))
 
 
 def _selected_checks(context: dg.AssetExecutionContext, t: GoldTable) -> list[Check]:
