@@ -63,3 +63,21 @@ def test_a_failed_blocking_check_keeps_only_that_table_unpublished(sample_materi
     assert published["gold/topic_trends"] is True and published["gold/paper_catalog"] is True
     assert store.read("gold/paper_catalog").filter(pl.col("paper_id") == "p_unknown").is_empty()
     assert "serving/duckdb" not in published  # downstream of a failed blocking check: skipped
+
+
+def test_gold_tables_with_great_expectations_in_this_process(sample_materialization, tmp_path):
+    """As in UI runs (the fork server preloads GX): suites run in-process, from both gold threads."""
+    from paperlake import gx
+    from pipelines.resources import GreatExpectationsResource
+    from tests.conftest import resources_for
+
+    warehouse = tmp_path / "wh"
+    shutil.copytree(sample_materialization[0], warehouse)
+    resources = {**resources_for(SAMPLE_DUMPS, warehouse), "great_expectations": GreatExpectationsResource(mode="inprocess")}
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize([gold_tables], resources=resources, instance=instance, raise_on_error=False)
+    assert result.success
+    suites = [c for c in result.get_asset_check_evaluations() if c.check_name.endswith("_gx_suite")]
+    assert len(suites) == len(GOLD_TABLES) and all(c.passed for c in suites)
+    assert gx._IN_PROCESS.acquire(blocking=False)  # the suites' lock was released
+    gx._IN_PROCESS.release()
