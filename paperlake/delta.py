@@ -108,6 +108,12 @@ def blank(column: str) -> pl.Expr:
     return pl.col(column).fill_null("").str.len_chars() == 0
 
 
+def _empty_as_read(dtab: DeltaTable) -> pl.DataFrame:
+    """An empty frame with the columns and types a read of ``dtab`` returns (built from batches:
+    pyarrow's empty_table() imports pandas, ~0.2-0.4 s)."""
+    return pl.from_arrow(pa.Table.from_batches([], schema=pa.schema(dtab.schema().to_arrow())))
+
+
 def _has_null(df: pl.DataFrame, columns: Sequence[str]) -> bool:
     return df.select(pl.any_horizontal(pl.col(list(columns)).is_null().any())).item()
 
@@ -166,7 +172,7 @@ class DeltaStore:
             dtab.load_as_version(as_of)
         elif version is not None:
             dtab.load_as_version(version)
-        key = (str(self.path(table)), dtab.metadata().id, dtab.version(), tuple(columns) if columns else None)
+        key = self._cache_key(table, dtab, columns)
         df = READ_CACHE.get(key)
         if df is None:
             df = pl.read_delta(dtab, columns=list(columns) if columns else None)
@@ -333,13 +339,14 @@ class DeltaStore:
         """The version just written whole; its frame goes into the read cache (the serving refresh
         reads it next) when it is exactly what a read would return (same schema)."""
         dtab = self.table(table)
-        version = dtab.version()
-        as_read = pl.from_arrow(pa.Table.from_batches([], schema=pa.schema(dtab.schema().to_arrow())))
-        if as_read.schema == written.schema:
-            key = (str(self.path(table)), dtab.metadata().id, version)
-            READ_CACHE.put((*key, None), written.drop(ROW_HASH))
-            READ_CACHE.put((*key, (*keys, ROW_HASH)), written.select(*keys, ROW_HASH))
-        return version
+        if _empty_as_read(dtab).schema == written.schema:
+            READ_CACHE.put(self._cache_key(table, dtab, None), written.drop(ROW_HASH))
+            READ_CACHE.put(self._cache_key(table, dtab, [*keys, ROW_HASH]), written.select(*keys, ROW_HASH))
+        return dtab.version()
+
+    def _cache_key(self, table: str, dtab: DeltaTable, columns: Sequence[str] | None) -> tuple:
+        """READ_CACHE key of ``columns`` (None: all) of the version ``dtab`` is at."""
+        return str(self.path(table)), dtab.metadata().id, dtab.version(), tuple(columns) if columns else None
 
     def changed_keys(self, table: str, since_version: int, keys: Sequence[str],
                      version: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame] | None:
@@ -377,8 +384,7 @@ class DeltaStore:
             return None
         key_list = list(keys)
         dtab = self.table(table)
-        # (an empty table from_batches: pyarrow's empty_table() imports pandas, ~0.2-0.4 s)
-        schema = pl.from_arrow(pa.Table.from_batches([], schema=pa.schema(dtab.schema().to_arrow())))
+        schema = _empty_as_read(dtab)
         cols = [c for c in dict.fromkeys([*key_list, *(columns or schema.columns)]) if c != ROW_HASH]
         current = dtab.version()
         if since_version >= current:
