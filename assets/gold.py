@@ -27,6 +27,7 @@ from assets.silver import (
     listings_for_identity,
 )
 from paperlake import catalog, gold, quality
+from paperlake.delta import READ_CACHE
 from paperlake.ops import GOLD_POOL
 from pipelines.resources import GreatExpectationsResource, WarehouseResource
 
@@ -94,7 +95,8 @@ def gold_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     wanted = [t for t in GOLD_TABLES if t.key in context.selected_asset_keys]
     waiting_for = {t.name: {d for d in t.deps if d in {w.name for w in wanted}} for t in wanted}
     futures: dict[str, Future[Built]] = {}
-    with ThreadPoolExecutor(THREADS, thread_name_prefix="gold") as pool:
+    # The tables read the same silver and bronze versions: each is read once for the step.
+    with READ_CACHE.holding(), ThreadPoolExecutor(THREADS, thread_name_prefix="gold") as pool:
 
         def start_ready() -> None:
             for t in wanted:

@@ -13,7 +13,7 @@ import polars as pl
 
 from paperlake import catalog
 from paperlake.catalog import B, D, F, I, S
-from paperlake.gold import LOWER_IS_BETTER
+from paperlake.gold import LOWER_IS_BETTER, paper_tags
 from paperlake.schemas import UTC_TS
 
 UNSPECIFIED = "unspecified"  # metric placeholder when a benchmark score names no metric (keys are never null)
@@ -231,15 +231,6 @@ def benchmark_leaderboard(results: pl.DataFrame) -> pl.DataFrame:
     return BENCHMARK_LEADERBOARD.conform(out.sort("papers", "results", "benchmark", descending=[True, True, False]))
 
 
-def paper_tags(topics: pl.DataFrame) -> pl.DataFrame:
-    """paper_id -> primary_topic, topics (comma-joined, best first)."""
-    return (
-        topics.sort("paper_id", "score", "topic", descending=[False, True, False])
-        .group_by("paper_id", maintain_order=True)
-        .agg(pl.col("topic").first().alias("primary_topic"), pl.col("topic").str.join(", ").alias("topics"))
-    )
-
-
 def size_bucket_expr(value: pl.Expr) -> pl.Expr:
     expr = pl.when(value.is_null()).then(pl.lit(None, pl.String))
     for label, lo, hi in SIZE_BUCKETS:
@@ -324,17 +315,27 @@ def model_size_distribution(claims: pl.DataFrame) -> pl.DataFrame:
 
 def topic_cooccurrence(topics: pl.DataFrame) -> pl.DataFrame:
     """Ordered pairs of distinct topics sharing papers, with Jaccard and lift."""
-    tags = topics.select("paper_id", "topic").unique()
-    n_papers = tags["paper_id"].n_unique()
-    counts = tags.group_by("topic").agg(pl.col("paper_id").n_unique().alias("n"))
+    # Each paper's topic set as a bit mask, counted per distinct set (~2k at 1M papers): pairs are
+    # counted from those counts instead of a self-join of every paper's tags.
+    names = topics.select(pl.col("topic").unique().sort())["topic"]
+    if names.len() > 63:
+        raise ValueError(f"topic_cooccurrence supports up to 63 topics, got {names.len()}")
+    bits = [1 << i for i in range(names.len())]
+    sets = (
+        topics.select("paper_id", pl.col("topic").replace_strict(names, bits, return_dtype=I).alias("bit")).unique()
+        .group_by("paper_id").agg(pl.col("bit").sum().alias("mask"))
+        .group_by("mask").agg(pl.len().alias("n"))
+    )
+    n_papers = sets["n"].sum()
+    ids = pl.DataFrame({"topic": names, "bit": bits}, schema={"topic": S, "bit": I})
+    members = ids.join(sets, how="cross").filter((pl.col("mask") & pl.col("bit")) != 0).select("topic", "mask", "n")
+    counts = members.group_by("topic").agg(pl.col("n").sum().alias("papers"))
     pairs = (
-        tags.rename({"topic": "topic_a"})
-        .join(tags.rename({"topic": "topic_b"}), on="paper_id")
+        members.rename({"topic": "topic_a"}).join(members.select("mask", pl.col("topic").alias("topic_b")), on="mask")
         .filter(pl.col("topic_a") != pl.col("topic_b"))
-        .group_by("topic_a", "topic_b")
-        .agg(pl.col("paper_id").n_unique().alias("papers_both"))
-        .join(counts.rename({"topic": "topic_a", "n": "papers_a"}), on="topic_a")
-        .join(counts.rename({"topic": "topic_b", "n": "papers_b"}), on="topic_b")
+        .group_by("topic_a", "topic_b").agg(pl.col("n").sum().alias("papers_both"))
+        .join(counts.rename({"topic": "topic_a", "papers": "papers_a"}), on="topic_a")
+        .join(counts.rename({"topic": "topic_b", "papers": "papers_b"}), on="topic_b")
         .with_columns(
             (pl.col("papers_both") / (pl.col("papers_a") + pl.col("papers_b") - pl.col("papers_both"))).alias("jaccard"),
             (pl.col("papers_both") * n_papers / (pl.col("papers_a") * pl.col("papers_b"))).alias("lift"),
@@ -358,9 +359,8 @@ def _arrival_dates(listings: pl.DataFrame) -> pl.DataFrame:
 def daily_arrivals(listings: pl.DataFrame, paper_listings: pl.DataFrame) -> pl.DataFrame:
     """Listings, papers and first-seen papers per listing date."""
     dated = _arrival_dates(listings).join(paper_listings.select("listing_id", "paper_id"), on="listing_id")
-    first = dated.group_by("paper_id").agg(pl.col("arrival_date").min().alias("first_date"))
     out = (
-        dated.join(first, on="paper_id")
+        dated.with_columns(pl.col("arrival_date").min().over("paper_id").alias("first_date"))
         .group_by("arrival_date")
         .agg(
             pl.when(pl.col("_page").all())

@@ -8,10 +8,11 @@ any BI reader can open them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,17 @@ _TABLE_CONFIG = {
 
 class _ReadCache:
     """Frames read in this process, keyed by (path, table id, version, columns): a Delta
-    version never changes, so a hit is exact. Gold and silver assets of one in-process run
-    read the same small tables again and again; large frames are never kept (memory)."""
+    version never changes, so a hit is exact, and a read of some columns is served from a kept
+    frame of the same version that has them. Gold and silver assets of one in-process run read
+    the same small tables again and again; large frames are kept only while a step that reads
+    them several times holds the cache (:meth:`holding`)."""
 
-    def __init__(self, max_bytes: int = 128 << 20, max_frame_bytes: int = 32 << 20) -> None:
-        self.max_bytes, self.max_frame_bytes = max_bytes, max_frame_bytes
+    def __init__(self, max_bytes: int = 128 << 20, max_frame_bytes: int = 32 << 20,
+                 held_max_bytes: int = 2 << 30) -> None:
+        self.max_bytes, self.max_frame_bytes, self.held_max_bytes = max_bytes, max_frame_bytes, held_max_bytes
         self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
         self._bytes = 0
+        self._held = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> pl.DataFrame | None:
@@ -49,20 +54,45 @@ class _ReadCache:
             df = self._frames.get(key)
             if df is not None:
                 self._frames.move_to_end(key)
-            return df
+                return df
+            if key[3] is None:
+                return None
+            for k, kept in reversed(self._frames.items()):  # newest first
+                if k[:3] == key[:3] and all(c in kept.schema for c in key[3]):
+                    self._frames.move_to_end(k)
+                    return kept.select(key[3])
+            return None
 
     def put(self, key: tuple, df: pl.DataFrame) -> None:
         size = df.estimated_size()
-        if size > self.max_frame_bytes:
-            return
         with self._lock:
-            if key in self._frames:
+            if key in self._frames or (size > self.max_frame_bytes and not self._held):
                 return
             self._frames[key] = df
             self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, old = self._frames.popitem(last=False)
-                self._bytes -= old.estimated_size()
+            self._evict()
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Keep every frame read meanwhile, large ones too (up to ``held_max_bytes``), for a step
+        whose tables read the same inputs; on exit the cache shrinks back to its normal bounds."""
+        with self._lock:
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
+                self._evict()
+
+    def _evict(self) -> None:
+        if not self._held:
+            for k in [k for k, df in self._frames.items() if df.estimated_size() > self.max_frame_bytes]:
+                self._bytes -= self._frames.pop(k).estimated_size()
+        limit = self.held_max_bytes if self._held else self.max_bytes
+        while self._bytes > limit:
+            _, old = self._frames.popitem(last=False)
+            self._bytes -= old.estimated_size()
 
 
 READ_CACHE = _ReadCache()

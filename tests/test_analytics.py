@@ -7,6 +7,7 @@ import pytest
 
 from paperlake import analytics, catalog, serving
 from paperlake.ingest import CONTENT_COUNTS, with_content_counts
+from paperlake.tagging import load_taxonomy
 
 UTC = dt.UTC
 
@@ -186,3 +187,45 @@ def test_data_dictionary_doc_is_up_to_date():
     assert doc.read_text(encoding="utf-8") == expected, "docs/data-dictionary.md is stale: paperlake data-dictionary --write"
     for name in catalog.TABLES:
         assert f"## {name}" in expected
+
+
+def _random_topics(seed: int, papers: int = 400) -> pl.DataFrame:
+    import random
+
+    rng = random.Random(seed)
+    names = list(load_taxonomy().topics)
+    rows = [(f"p{i}", t, rng.choice([0.3, 0.5, 0.5, 0.9])) for i in range(papers)
+            for t in rng.sample(names, rng.randint(1, 4))]
+    return pl.DataFrame(rows, schema={"paper_id": pl.String, "topic": pl.String, "score": pl.Float64}, orient="row")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_topic_cooccurrence_equals_a_self_join_of_the_tags(seed):
+    topics = _random_topics(seed)
+    tags = topics.select("paper_id", "topic")
+    n = tags.select(pl.col("paper_id").n_unique()).item()
+    each = tags.group_by("topic").agg(pl.len().alias("n"))
+    expected = (
+        tags.join(tags, on="paper_id", suffix="_b").filter(pl.col("topic") != pl.col("topic_b"))
+        .group_by(pl.col("topic").alias("topic_a"), "topic_b").agg(pl.len().alias("papers_both"))
+        .join(each.rename({"topic": "topic_a", "n": "papers_a"}), on="topic_a")
+        .join(each.rename({"topic": "topic_b", "n": "papers_b"}), on="topic_b")
+    )
+    got = analytics.topic_cooccurrence(topics)
+    assert got.height == expected.height > 0
+    cmp = got.join(expected, on=["topic_a", "topic_b"], suffix="_x")
+    assert cmp.height == got.height
+    for c in ("papers_both", "papers_a", "papers_b"):
+        assert (cmp[c] == cmp[f"{c}_x"]).all(), c
+    assert cmp.select((pl.col("lift") - pl.col("papers_both") * n / (pl.col("papers_a") * pl.col("papers_b"))).abs().max()
+                      ).item() < 1e-12
+
+
+def test_paper_tags_best_first_ties_by_topic_name():
+    topics = _random_topics(3, papers=200)
+    tags = analytics.paper_tags(topics)
+    expected = {pid: [t for _, t in sorted((-s, t) for _, t, s in rows)]
+                for pid, rows in topics.rows_by_key("paper_id", include_key=True).items()}
+    assert tags.height == len(expected)
+    for pid, primary, joined in tags.iter_rows():
+        assert joined.split(", ") == expected[pid] and primary == expected[pid][0]

@@ -113,3 +113,31 @@ def test_a_replaced_version_is_read_from_the_cache_exactly_as_from_disk(tmp_path
     on_disk = pl.read_delta(str(store.path(t)))
     assert cached is not None and cached.equals(on_disk.drop(ROW_HASH))
     assert keys is not None and keys.equals(on_disk.select("id", ROW_HASH))
+
+
+def test_read_cache_serves_column_subsets_and_holds_large_frames_only_while_held(tmp_path, monkeypatch):
+    from paperlake import delta
+
+    cache = delta._ReadCache(max_bytes=1 << 20, max_frame_bytes=1 << 10)  # a frame over 1 KB is "large"
+    monkeypatch.setattr(delta, "READ_CACHE", cache)
+    store = DeltaStore(tmp_path)
+    df = pl.DataFrame({"id": [f"k{i}" for i in range(500)], "a": list(range(500)), "b": [1.5] * 500})
+    store.upsert("silver/t", df, ["id"])
+    reads = []
+    real = pl.read_delta
+    monkeypatch.setattr(delta.pl, "read_delta", lambda *a, **k: reads.append(k.get("columns")) or real(*a, **k))
+
+    store.read("silver/t")
+    store.read("silver/t")
+    assert len(reads) == 2  # large: not kept outside a hold
+    with cache.holding():
+        whole = store.read("silver/t")
+        sub = store.read("silver/t", ["b", "id"])  # served from the whole frame, in the asked order
+        again = store.read("silver/t")
+    assert len(reads) == 3
+    assert sub.equals(real(str(store.path("silver/t")), columns=["b", "id"])) and again.equals(whole)
+    assert whole.sort("id").equals(df.sort("id"))
+    store.read("silver/t", ["id"])
+    assert len(reads) == 4  # released when the hold ended
+    assert store.read("silver/t", ["id", delta.ROW_HASH]).columns == ["id", delta.ROW_HASH]  # not in the whole frame
+    assert len(reads) == 5
