@@ -178,12 +178,17 @@ def bronze_ingest(
             "quarantined units / input units", int(raw["units_quarantine"].sum()), int(raw["units_total"].sum()), 0.05
         ),
     }
-    reparsed = raw.filter(pl.col("dump_id").is_in(known["dump_id"].implode()))["dump_id"].to_list()
+    # Replaced, not appended: dumps parsed before (an older parser) and dumps whose rows are in
+    # bronze without a raw_dumps row (a run stopped between its writes: raw_dumps is written last).
+    stored = known["dump_id"]
+    for t in (LISTINGS, QUARANTINE):
+        if store.exists(t) and raw.height:
+            stored = stored.append(store.rows_where(t, pl.col("dump_id").is_in(raw["dump_id"].implode()),
+                                                    ["dump_id"])["dump_id"])
+    reparsed = raw.filter(pl.col("dump_id").is_in(stored.implode()))["dump_id"].to_list()
     scope = "t.dump_id IN ({})".format(", ".join(f"'{d}'" for d in reparsed)) if reparsed else None
+    # bronze/raw_dumps last: it is what the next run trusts as ingested (write_group)
     yield from publish_group(context, store, [
-        TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,
-                   delete_scope=None, extra_metadata={"dumps_covered": len(keys), "files_landed": n_files, "dumps_parsed": n_todo,
-                                   "missing_files": len(missing)}),
         # Rows of dumps never seen before have new keys (the dump's hash prefixes them): append.
         TableWrite(LISTINGS, listings, keys=["listing_id"], checks=LISTINGS_CHECKS, outcomes=listing_outcomes,
                    delete_scope=scope, new_keys_only=not reparsed, extra_metadata={"new_listings": listings.height}),
@@ -191,4 +196,7 @@ def bronze_ingest(
                    outcomes=quarantine_outcomes, delete_scope=scope, new_keys_only=not reparsed,
                    extra_metadata={"reasons": dg.MetadataValue.json(
                        quarantine.group_by("reason").len().sort("len", descending=True).head(20).to_dicts())}),
+        TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,
+                   delete_scope=None, extra_metadata={"dumps_covered": len(keys), "files_landed": n_files, "dumps_parsed": n_todo,
+                                   "missing_files": len(missing)}),
     ])

@@ -303,14 +303,11 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     }
     rules = paper_listings.group_by("match_rule").len().sort("len", descending=True)
     stats = {"identity_mode": step.mode, "listings_assigned": step.assigned, "papers_rebuilt": step.rebuilt}
+    # silver/paper_listings last: the listings it holds are the ones the next run takes as assigned
     yield from publish_group(context, store, [
         TableWrite(PAPERS, papers, keys=["paper_id"], checks=PAPERS_CHECKS, outcomes=papers_outcomes,
                    changes=step.paper_changes, delete_scope=step.paper_delete_scope, new_keys_only=step.papers_append,
                    extra_metadata={"listings": listings.height, "papers": papers.height, **stats}),
-        TableWrite(PAPER_LISTINGS, paper_listings, keys=["listing_id"], checks=PAPER_LISTINGS_CHECKS,
-                   outcomes=pl_outcomes, changes=step.listing_changes,
-                   delete_scope="all" if step.listing_changes is None else None, new_keys_only=step.listings_append,
-                   extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts()), **stats}),
         TableWrite(IDENTITY_FEATURES, step.features, keys=["listing_id"], checks=FEATURES_CHECKS,
                    outcomes={CheckNames.FEATURES_COVER_LISTINGS: quality.CheckOutcome(
                        passed=step.features.height == listings.height
@@ -320,6 +317,10 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                    changes=step.feature_changes, delete_scope="all" if step.feature_changes is None else None,
                    new_keys_only=step.features_append,
                    commit_versions={FEATURES_VERSION: identity.features_version()}),
+        TableWrite(PAPER_LISTINGS, paper_listings, keys=["listing_id"], checks=PAPER_LISTINGS_CHECKS,
+                   outcomes=pl_outcomes, changes=step.listing_changes,
+                   delete_scope="all" if step.listing_changes is None else None, new_keys_only=step.listings_append,
+                   extra_metadata={"match_rules": dg.MetadataValue.json(rules.to_dicts()), **stats}),
     ])
 
 

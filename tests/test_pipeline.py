@@ -193,3 +193,23 @@ def test_raw_dumps_written_before_the_content_counts_get_them_on_the_next_run(sa
     assert store.table("bronze/raw_dumps").protocol().min_reader_version == 1
     quality = store.read("gold/dump_quality").sort("dump_id")
     assert quality["missing_abstracts"].to_list() == expected["n_missing_abstracts"].to_list()
+
+
+def test_a_dump_whose_raw_dumps_row_was_never_written_is_replaced_not_appended(sample_run, tmp_path):
+    """A run that stopped after writing a dump's listings but before bronze/raw_dumps (its last
+    write): the next run parses that dump again and replaces its rows instead of appending them."""
+    from deltalake import write_deltalake
+
+    warehouse = tmp_path / "wh"
+    shutil.copytree(sample_run[0], warehouse)
+    store = DeltaStore(warehouse)
+    raw = pl.read_delta(str(store.path("bronze/raw_dumps")))
+    lost = raw.sort("dump_id")["dump_id"][0]
+    write_deltalake(str(store.path("bronze/raw_dumps")), raw.filter(pl.col("dump_id") != lost).to_arrow(), mode="overwrite")
+    listings = store.count("bronze/listings")
+
+    result = _materialize(SAMPLE_DUMPS, warehouse)
+    assert result.success
+    assert store.count("bronze/raw_dumps") == raw.height
+    assert store.count("bronze/listings") == listings
+    assert store.read("bronze/listings", ["listing_id"])["listing_id"].is_unique().all()
