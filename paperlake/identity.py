@@ -57,6 +57,7 @@ import polars as pl
 
 from paperlake import frames
 from paperlake.parsing.normalize import IRREGULAR_SPACE
+from paperlake.strings import runs_to_space
 
 IDENTITY_VERSION = "identity-3"  # 2: densification fixed (int64 overflow); 3: incremental re-explains known rows
 
@@ -66,7 +67,7 @@ UTC_TS = pl.Datetime("us", "UTC")
 # title_key
 # --------------------------------------------------------------------------------------
 _NON_ALNUM_PY = re.compile(r"[\W_]+")  # Python: \w == letters (L*) + numbers (N*) + "_"
-_NON_ALNUM_RS = r"[^\p{L}\p{N}]+"  # the same class for the Rust regex engine (polars)
+_ALNUM_RS = r"\p{L}\p{N}"  # the same class for the Rust regex engine (polars)
 
 
 def _casefold_fixups() -> dict[str, str]:
@@ -151,7 +152,7 @@ def title_key_expr(col: str | pl.Expr = "title") -> pl.Expr:
     e = e.fill_null("").str.replace_all(un, " ").str.normalize("NFKC").str.replace_all(un, " ")
     e = e.str.to_lowercase()
     e = e.str.replace_many(list(fx.keys()), list(fx.values()))
-    return e.str.replace_all(_NON_ALNUM_RS, " ").str.strip_chars(" ")
+    return runs_to_space(e, _ALNUM_RS).str.strip_chars(" ")
 
 
 # --------------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ _EPOCH = pl.lit(0).cast(UTC_TS)
 
 def _text_key_expr(col: str) -> pl.Expr:
     """Cheap normalisation for abstracts (lower-case, non letter/number runs -> " ")."""
-    return pl.col(col).fill_null("").str.to_lowercase().str.replace_all(_NON_ALNUM_RS, " ").str.strip_chars(" ")
+    return runs_to_space(pl.col(col).fill_null("").str.to_lowercase(), _ALNUM_RS).str.strip_chars(" ")
 
 
 def _prepare(df: pl.DataFrame) -> pl.DataFrame:

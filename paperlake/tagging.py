@@ -52,6 +52,8 @@ from pathlib import Path
 
 import polars as pl
 
+from paperlake.strings import runs_to_space
+
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parent / "config" / "taxonomy.toml"
 
 PAPER_TOPICS_SCHEMA: dict[str, pl.DataType] = {
@@ -72,7 +74,8 @@ _TIER_SPEC = {
     "title": ("strong", "title"),
 }
 _TIER_DEFAULTS = {"strong": 3.0, "medium": 1.5, "weak": 0.5, "negative": -3.0}
-_NON_ALNUM = r"[^a-z0-9]+"
+_ALNUM = "a-z0-9"  # terms and text are matched as lower-case runs of these, one space apart
+_NON_ALNUM = f"[^{_ALNUM}]+"
 # sentences that state what the paper contributes (matched on the raw, lower-cased sentence)
 _FOCUS_CUE = (
     r"\b(?:we|i)\s+(?:also\s+|further\s+|first\s+|then\s+)?(?:propose|introduce|present|develop|design|build"
@@ -272,7 +275,7 @@ def _normalised(col: str) -> pl.Expr:
     return pl.concat_str(
         [
             pl.lit(" "),
-            pl.col(col).fill_null("").str.to_lowercase().str.replace_all(_NON_ALNUM, " "),
+            runs_to_space(pl.col(col).fill_null("").str.to_lowercase(), _ALNUM),
             pl.lit(" "),
         ]
     )
@@ -287,7 +290,7 @@ def _focus_text(col: str) -> pl.Expr:
     cue = sentences.list.eval(pl.element().filter(pl.element().str.contains(_FOCUS_CUE))).list.join(" ")
     last = pl.when(sentences.list.len() > 1).then(sentences.list.last()).otherwise(pl.lit(""))
     return pl.concat_str(
-        [pl.lit(" "), pl.concat_str([cue, last], separator=" ").str.replace_all(_NON_ALNUM, " "), pl.lit(" ")]
+        [pl.lit(" "), runs_to_space(pl.concat_str([cue, last], separator=" "), _ALNUM), pl.lit(" ")]
     )
 
 
