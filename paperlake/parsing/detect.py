@@ -24,7 +24,7 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
     if first == "<":
         low = stripped[:4096].lower()
         if low.startswith("<!doctype html") or low.startswith("<html") or "<html" in low[:1024]:
-            from .xml_feeds import parse_html_dump
+            from .html_pages import parse_html_dump
 
             return "html", parse_html_dump
         from .xml_feeds import parse_xml_dump

@@ -72,7 +72,7 @@ def _scalar_fields(prefix: str) -> dict[str, Any]:
 _ARRAY_KEYS = ("items", "papers", "data", "results", "entries", "records", "daily_papers", "articles", "posts")
 
 
-def _records_from(doc: Any) -> tuple[str, list[Any], dict]:
+def records_from(doc: Any) -> tuple[str, list[Any], dict]:
     """(format id, record list, top-level metadata) for a parsed JSON document."""
     if isinstance(doc, list):
         dicts = [x for x in doc if isinstance(x, dict)]
@@ -93,7 +93,7 @@ def _records_from(doc: Any) -> tuple[str, list[Any], dict]:
             return "jsonfeed", doc["items"], doc
         for k in _ARRAY_KEYS:
             if isinstance(doc.get(k), list):
-                fmt, recs, _ = _records_from(doc[k])
+                fmt, recs, _ = records_from(doc[k])
                 return (fmt if fmt != "json_generic" else "json_generic"), recs, doc
         # any list of dicts with titles
         for k, v in doc.items():
@@ -104,7 +104,7 @@ def _records_from(doc: Any) -> tuple[str, list[Any], dict]:
     return "json_unknown", [], {}
 
 
-def _listing_date(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
+def listing_date_of(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
     from .normalize import to_date
 
     for k in ("date", "listing_date", "day", "scraped_date"):
@@ -122,7 +122,7 @@ def _listing_date(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
     return None
 
 
-def _emit(ledger: RecordLedger, records: list[Any], fmt: str) -> None:
+def emit_records(ledger: RecordLedger, records: list[Any], fmt: str) -> None:
     for rec in records:
         if not isinstance(rec, dict):
             ledger.quarantine("record is not a JSON object", clip_raw(json.dumps(rec, ensure_ascii=False)[:4000]))
@@ -160,25 +160,25 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
     ledger = RecordLedger()
     doc, err = _loads(text)
     if err is None:
-        fmt, records, meta = _records_from(doc)
+        fmt, records, meta = records_from(doc)
         if fmt == "json_unknown":
             ledger.quarantine("unknown format (JSON without paper records)", clip_raw(text, 2000))
             return StructuredResult("unknown", None, False, ledger)
-        _emit(ledger, records, fmt)
+        emit_records(ledger, records, fmt)
         # top-level scalars / wrapper count as one furniture record when present
-        return StructuredResult(fmt, _listing_date(fmt, records, meta), False, ledger)
+        return StructuredResult(fmt, listing_date_of(fmt, records, meta), False, ledger)
 
     # JSON Lines?
     if isinstance(err, json.JSONDecodeError) and err.msg.startswith("Extra data"):
         rows = _try_json_lines(text)
         if rows is not None:
             good = [r for r in rows if not isinstance(r, _BadLine)]
-            fmt, records, _ = _records_from(good)
+            fmt, records, _ = records_from(good)
             for r in rows:
                 if isinstance(r, _BadLine):
                     ledger.quarantine("invalid JSON line", clip_raw(str(r)))
                 else:
-                    _emit(ledger, [r], fmt)
+                    emit_records(ledger, [r], fmt)
             return StructuredResult("jsonl" if fmt == "json_generic" else fmt, None, False, ledger)
 
     # truncated or malformed: salvage complete records of the main array
@@ -190,7 +190,7 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
         return StructuredResult("unknown", None, False, ledger)
     items, stop, _perr = _salvage_array(text, start)
     meta = _scalar_fields(text[:start]) if start > 0 else {}
-    fmt, records, _ = _records_from(items) if items else ("json_generic", [], {})
+    fmt, records, _ = records_from(items) if items else ("json_generic", [], {})
     if not items:
         # decide family from the wrapper keys
         head = text[:start]
@@ -201,7 +201,7 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             fmt = "jsonfeed"
         elif re.search(r'"papers"\s*:\s*\[\s*$', head):
             fmt = "scraped_json_dated"
-    _emit(ledger, records, fmt)
+    emit_records(ledger, records, fmt)
     tail = text.rstrip()
     where = "invalid" if tail.endswith(("]", "}")) else "truncated"
     at = _byte_offset(text, stop if where == "truncated" else pos)
@@ -209,7 +209,7 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
         f"{where} JSON at byte {at}: {msg}; {len(records)} complete record(s) salvaged",
         clip_raw(text[stop:], 2000),
     )
-    return StructuredResult(fmt, _listing_date(fmt, records, meta), False, ledger)
+    return StructuredResult(fmt, listing_date_of(fmt, records, meta), False, ledger)
 
 
 def _find_record_array(text: str) -> int | None:

@@ -175,13 +175,26 @@ def parse_html_description(fragment: str) -> dict:
 # ------------------------------------------------------------------ records
 
 
+# arXiv's RSS feeds (rss.arxiv.org) open each description with the announcement, then the abstract:
+# "arXiv:2501.01234v1 Announce Type: new \nAbstract: ..."
+_ARXIV_ANNOUNCEMENT = re.compile(r"^\s*arXiv:\S+\s+Announce\s+Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.I)
+# ... and their older RSS 1.0 feeds end each title with the id and category:
+# "Title. (arXiv:2306.01234v1 [cs.CL])", "... [cs.CL] UPDATED)" for a new version.
+_ARXIV_TITLE_TAIL = re.compile(r"\.?\s*\(arXiv:\S+\s*\[([^\]]+)\](?:\s+UPDATED)?\)\s*$", re.I)
+
+
 def _rss_item(el: ET.Element) -> tuple[dict | None, str | None]:
     title = clean_text(_child_text(el, "title"), html_content=True)
+    tail = _ARXIV_TITLE_TAIL.search(title or "")
+    if tail:
+        title = title[: tail.start()].strip()
     if not title:
         return None, "item without title"
     link = _child_text(el, "link")
     guid = _child_text(el, "guid")
     desc = _child_text(el, "encoded") or _child_text(el, "description") or _child_text(el, "summary")
+    if desc:
+        desc = _ARXIV_ANNOUNCEMENT.sub("", desc, count=1)
     info: dict = {"abstract": None, "ai_summary": None, "authors": None, "links": []}
     if desc:
         if re.search(r"<[a-zA-Z][^>]*>", desc):
@@ -202,7 +215,7 @@ def _rss_item(el: ET.Element) -> tuple[dict | None, str | None]:
         arxiv_id = arxiv_id_from(cand)
         if arxiv_id:
             break
-    cats = [clean_text(_text(c)) for c in _children(el, "category")]
+    cats = [clean_text(_text(c)) for c in _children(el, "category")] or ([tail.group(1).strip()] if tail else [])
     return (
         {
             "title": title,
@@ -354,10 +367,4 @@ def _tag_value(prefix: str, tag: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:
-    ledger = RecordLedger()
-    ledger.quarantine("unknown format (HTML page; save the page as text or use a feed)", clip_raw(text, 2000))
-    return StructuredResult("unknown", None, False, ledger)
-
-
-__all__ = ["parse_xml_dump", "parse_html_dump", "parse_html_description", "abstract_junk_reason"]
+__all__ = ["parse_xml_dump", "parse_html_description", "abstract_junk_reason"]

@@ -1,0 +1,168 @@
+"""Saved HTML pages: arXiv listing pages and huggingface.co/papers pages.
+
+* arXiv ``/list/<category>/new`` (and ``/recent``, ``/pastweek``, monthly) pages: one ``<dt>``
+  (the arXiv id) + ``<dd>`` (title, authors, subjects, and on ``new`` pages the abstract) per
+  paper. Unit of accounting = entry.
+* huggingface.co/papers pages carry their papers as JSON in a ``data-props`` attribute
+  (``{"dailyPapers": [{"paper": {...}, "title": ..., ...}]}``, the ``/api/daily_papers`` items):
+  read like that API's JSON. Unit of accounting = paper record.
+
+Any other HTML page is quarantined whole, with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+
+from .json_formats import emit_records, listing_date_of, records_from
+from .ledger import RecordLedger, clip_raw
+from .normalize import arxiv_id_from, clean_text, parse_date_text
+from .records import StructuredResult, judge_abstract
+
+_SUBJECT_CODE = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
+_FIELDS = {"list-title": "title", "list-authors": "authors", "list-subjects": "subjects"}
+
+
+class _ArxivList(HTMLParser):
+    """Entries of an arXiv listing page, as raw text per field."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.entries: list[dict] = []
+        self.headings: list[str] = []
+        self._entry: dict | None = None
+        self._field: str | None = None  # the field whose text is being collected
+        self._depth = 0  # open tags of that field's element
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self._field is not None:
+            self._depth += 1
+            if tag == "br":
+                self._depth -= 1  # a void element: no end tag
+                self._entry[self._field].append(" ")
+            elif tag == "a" and self._field == "authors":
+                self._entry["_author_links"] += 1
+            return
+        if tag == "h3":
+            self._heading = []
+        elif tag == "dt":
+            self._entry = {"arxiv_id": None, "title": [], "authors": [], "subjects": [], "abstract": [],
+                           "_author_links": 0, "_raw": []}
+            self.entries.append(self._entry)
+        elif self._entry is not None:
+            href = a.get("href") or ""
+            if tag == "a" and a.get("title") == "Abstract" and "/abs/" in href and self._entry["arxiv_id"] is None:
+                self._entry["arxiv_id"] = arxiv_id_from(href) or arxiv_id_from(a.get("id"))
+            classes = (a.get("class") or "").split()
+            field = next((f for c, f in _FIELDS.items() if c in classes), None)
+            if field is None and tag == "p" and "mathjax" in classes:
+                field = "abstract"
+            if field is not None:
+                self._field, self._depth = field, 1
+
+    def handle_endtag(self, tag):
+        if self._field is not None:
+            self._depth -= 1
+            if self._depth == 0:
+                self._field = None
+            return
+        if tag == "h3" and self._heading is not None:
+            self.headings.append("".join(self._heading))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._field is not None:
+            self._entry[self._field].append(data)
+        elif self._heading is not None:
+            self._heading.append(data)
+        if self._entry is not None:
+            self._entry["_raw"].append(data)
+
+
+def _page_date(headings: list[str], reference_date: dt.date | None) -> dt.date | None:
+    """"Showing new listings for Monday, 6 January 2025" / "Fri, 3 Jan 2025 (showing ...)"."""
+    for h in headings:
+        m = _DAY_MONTH_YEAR.search(h)
+        if m:
+            d, _ = parse_date_text(m.group(0), reference_date)
+            if d is not None:
+                return d
+    return None
+
+
+def _arxiv_listing(entry: dict) -> tuple[dict | None, str | None]:
+    title = clean_text(re.sub(r"^\s*Title:\s*", "", "".join(entry["title"])))
+    if not title:
+        return None, "arXiv list entry without title"
+    authors_text = clean_text("".join(entry["authors"]).replace("\n", " "))
+    authors = [a.strip() for a in (authors_text or "").split(",") if a.strip()] or None
+    abstract, flag = judge_abstract(clean_text("".join(entry["abstract"])), title)
+    aid = entry["arxiv_id"]
+    return {
+        "title": title,
+        "abstract": abstract,
+        "abstract_flag": flag,
+        "arxiv_id": aid,
+        "authors": authors,
+        "links": [f"https://arxiv.org/abs/{aid}"] if aid else [],
+        "categories": _SUBJECT_CODE.findall("".join(entry["subjects"])) or None,
+    }, None
+
+
+class _DataProps(HTMLParser):
+    """JSON values of ``data-props`` attributes (Hugging Face pages hydrate from them)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.docs: list = []
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k == "data-props" and v and v.lstrip()[:1] in "{[":
+                try:
+                    self.docs.append(json.loads(v))
+                except (json.JSONDecodeError, RecursionError):
+                    pass
+
+
+def _hf_papers(text: str, ledger: RecordLedger) -> dt.date | None | bool:
+    """Emit the papers of a huggingface.co/papers page; False when the page has none."""
+    props = _DataProps()
+    props.feed(text)
+    props.close()
+    for doc in props.docs:
+        if isinstance(doc, dict) and isinstance(doc.get("dailyPapers"), list):
+            fmt, records, _ = records_from(doc["dailyPapers"])
+            if fmt == "hf_api_json":
+                emit_records(ledger, records, fmt)
+                return listing_date_of(fmt, records, doc)
+    return False
+
+
+def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:
+    ledger = RecordLedger()
+    if "data-props" in text:
+        date = _hf_papers(text, ledger)
+        if date is not False:
+            return StructuredResult("hf_papers_html", date, False, ledger)
+    if "list-title" in text and "/abs/" in text:
+        page = _ArxivList()
+        page.feed(text)
+        page.close()
+        for entry in page.entries:
+            fields, reason = _arxiv_listing(entry)
+            if fields is None:
+                ledger.quarantine(reason, clip_raw(" ".join("".join(entry["_raw"]).split()), 2000))
+            else:
+                ledger.listing(**fields)
+        if page.entries:
+            return StructuredResult("arxiv_list_html", _page_date(page.headings, reference_date), False, ledger)
+    ledger.quarantine("unknown format (HTML page that is neither an arXiv listing nor a huggingface.co/papers "
+                      "page; save the page as text or use a feed)", clip_raw(text, 2000))
+    return StructuredResult("unknown", None, False, ledger)

@@ -1,0 +1,82 @@
+"""arXiv RSS feeds (current and RSS 1.0), arXiv listing pages and huggingface.co/papers pages saved
+as HTML. The samples in tests/data/pages follow the public layouts (arXiv's RSS and arxiv-browse's
+list templates; the papers JSON that huggingface.co/papers hydrates from)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from paperlake import identity
+from paperlake.ingest import Dump, ingest
+from paperlake.parsing import parse_dump
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+
+
+def _parse(name: str, data: bytes | None = None):
+    return parse_dump(data if data is not None else (PAGES / name).read_bytes(), name)
+
+
+def test_arxiv_rss_abstract_without_the_announcement():
+    r = _parse("arxiv_rss.xml")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date, r.accounting["listing"]) == ("rss", dt.date(2025, 1, 6), 2)
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve.")
+    assert rows[1]["abstract"].startswith("Retrieval-augmented generation (RAG)")
+    assert [x["arxiv_id"] for x in rows] == ["2501.01234", "2412.09876"]
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"] and rows[0]["categories"] == ["cs.CL", "cs.LG"]
+
+
+def test_arxiv_rss_1_0_titles_without_the_id_suffix():
+    r = _parse("arxiv_rss_legacy.xml")
+    rows = r.listings.to_dicts()
+    assert [x["title"] for x in rows] == ["Sparse Attention for Long-Context Language Models", "Instruction Tuning at Scale"]
+    assert [x["categories"] for x in rows] == [["cs.CL"], ["cs.CL"]]  # from "[cs.CL]" in the suffix
+    assert [x["arxiv_id"] for x in rows] == ["2306.01234", "2305.04321"]
+    assert r.listing_date == dt.date(2023, 6, 5)
+
+
+def test_arxiv_listing_page():
+    r = _parse("arxiv_list_new.html")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date) == ("arxiv_list_html", dt.date(2025, 1, 6))
+    assert r.accounting == {"unit": "record", "total": 2, "listing": 2, "quarantine": 0, "furniture": 0}
+    assert rows[0]["title"] == "QuantFast: 4-bit Weight Quantization for Fast LLM Inference"
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve. We propose QuantFast")
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"] and rows[0]["categories"] == ["cs.CL", "cs.LG"]
+    assert rows[1]["arxiv_id"] == "2501.05678" and rows[1]["links"] == ["https://arxiv.org/abs/2501.05678"]
+
+
+def test_an_arxiv_listing_entry_without_title_is_quarantined_the_others_kept():
+    html = (PAGES / "arxiv_list_new.html").read_text()
+    broken = html.replace("Speculative Decoding with Tiny Drafters", "", 1).encode()
+    r = _parse("arxiv_list_new.html", broken)
+    assert r.accounting == {"unit": "record", "total": 2, "listing": 1, "quarantine": 1, "furniture": 0}
+    assert r.quarantine["reason"].to_list() == ["arXiv list entry without title"]
+    assert "2501.05678" in r.quarantine["raw_text"][0]
+
+
+def test_huggingface_papers_page_reads_its_embedded_papers():
+    r = _parse("hf_papers_page.html")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date, r.accounting["listing"]) == ("hf_papers_html", dt.date(2025, 1, 6), 2)
+    assert rows[0]["ai_summary"] == "QuantFast quantizes LLM weights to 4 bits." and rows[0]["upvotes"] == 42
+    assert rows[1]["title"] == "Speculative Decoding with Tiny Drafters & <Friends>"  # entities decoded once
+    assert rows[1]["authors"] == ["Carol White"]
+
+
+def test_any_other_html_page_is_quarantined_with_the_reason():
+    r = _parse("other_page.html")
+    assert r.format == "unknown" and r.listings.height == 0
+    assert r.quarantine["reason"][0].startswith("unknown format (HTML page")
+
+
+def test_one_paper_in_three_formats_is_one_paper():
+    dumps = [Dump(n, (PAGES / n).read_bytes()) for n in ("arxiv_rss.xml", "arxiv_list_new.html", "hf_papers_page.html")]
+    listings = ingest(dumps, ingested_at=dt.datetime(2025, 1, 6, tzinfo=dt.UTC)).listings
+    papers = identity.assign_papers(listings).join(listings.select("listing_id", "arxiv_id"), on="listing_id")
+    quantfast = papers.filter(pl.col("arxiv_id") == "2501.01234")
+    assert quantfast.height == 3 and quantfast["paper_id"].n_unique() == 1
