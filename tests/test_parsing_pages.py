@@ -1,6 +1,7 @@
-"""arXiv RSS feeds (current and RSS 1.0), arXiv listing pages and huggingface.co/papers pages saved
-as HTML. The samples in tests/data/pages follow the public layouts (arXiv's RSS and arxiv-browse's
-list templates; the papers JSON that huggingface.co/papers hydrates from)."""
+"""arXiv RSS feeds (current and RSS 1.0), arXiv OAI-PMH harvests, arXiv listing pages and
+huggingface.co/papers pages saved as HTML. The samples in tests/data/pages follow the public
+layouts (arXiv's RSS and OAI-PMH formats, arxiv-browse's list templates, the papers JSON that
+huggingface.co/papers hydrates from)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,27 @@ def test_one_paper_in_three_formats_is_one_paper():
     papers = identity.assign_papers(listings).join(listings.select("listing_id", "arxiv_id"), on="listing_id")
     quantfast = papers.filter(pl.col("arxiv_id") == "2501.01234")
     assert quantfast.height == 3 and quantfast["paper_id"].n_unique() == 1
+
+
+def test_arxiv_oai_pmh_harvest():
+    r = _parse("arxiv_oai.xml")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date) == ("arxiv_oai", dt.date(2025, 1, 6))
+    assert r.accounting == {"unit": "record", "total": 3, "listing": 2, "quarantine": 1, "furniture": 0}
+    assert [x["arxiv_id"] for x in rows] == ["2501.01234", "2501.05678"]
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"] and rows[0]["categories"] == ["cs.CL", "cs.LG"]
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve. We propose")
+    assert rows[1]["authors"] == ["Carol White", "Dan Black"]  # oai_dc "Keyname, Forenames"
+    assert rows[1]["abstract"].endswith("no loss in quality.")  # not the "Comment:" description
+    assert rows[1]["published_at"] == dt.date(2025, 1, 5)
+    assert r.quarantine["reason"].to_list() == ["deleted record (OAI-PMH)"]
+
+
+def test_an_oai_pmh_error_response_is_quarantined_with_its_message():
+    error = (b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+             b'<responseDate>2025-01-06T12:00:00Z</responseDate><request verb="ListRecords">http://export.arxiv.org/oai2'
+             b'</request><error code="noRecordsMatch">The combination of the values of the from, until, set and '
+             b'metadataPrefix arguments results in an empty list.</error></OAI-PMH>')
+    r = _parse("oai_error.xml", error)
+    assert r.listings.height == 0
+    assert r.quarantine["reason"][0].startswith("OAI-PMH response without records: The combination")

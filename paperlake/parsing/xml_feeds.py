@@ -1,4 +1,5 @@
-"""XML feeds: RSS 2.0 / RSS 1.0 (HF papers RSS with HTML descriptions) and Atom (arXiv API).
+"""XML feeds: RSS 2.0 / RSS 1.0 (HF papers RSS with HTML descriptions), Atom (arXiv API) and
+arXiv OAI-PMH harvests (ListRecords in the arXiv, arXivRaw or oai_dc metadata formats).
 
 Each <item>/<entry> block is parsed on its own (wrapped with the root's namespace
 declarations), so a truncated or partly malformed feed still yields its complete records.
@@ -290,6 +291,8 @@ def parse_xml_dump(text: str, reference_date: dt.date | None, notes: tuple[str, 
         ledger.quarantine("XML with entity declarations is not supported (unsafe)", clip_raw(text, 2000))
         return StructuredResult("unknown", None, False, ledger)
     head = text[:65536]
+    if _OAI_ROOT.search(head):
+        return _parse_oai(text, ledger)
     root_m = _ROOT.search(head)
     first_item = _ITEM_OPEN.search(text)
     prefix = text[: first_item.start()] if first_item else text
@@ -360,6 +363,86 @@ def parse_xml_dump(text: str, reference_date: dt.date | None, notes: tuple[str, 
     if ledger.n_listing == 0 and ledger.n_quarantine == 0:
         ledger.quarantine("feed without items", clip_raw(text, 2000))
     return StructuredResult(fmt, listing_date, False, ledger)
+
+
+# ------------------------------------------------------------------ OAI-PMH
+
+_OAI_ROOT = re.compile(r"<OAI-PMH\b[^>]*>", re.S)
+_OAI_RECORD = re.compile(r"<record\b[^>]*>.*?</record\s*>", re.S)
+_OAI_RECORD_OPEN = re.compile(r"<record\b[^>]*>")
+
+
+def _oai_record(el: ET.Element) -> tuple[dict | None, str | None]:
+    """One OAI-PMH <record>: its metadata in the arXiv, arXivRaw or oai_dc format."""
+    header = next((c for c in el if _local(c.tag) == "header"), None)
+    if header is not None and header.get("status") == "deleted":
+        return None, "deleted record (OAI-PMH)"
+    meta = next((c for c in el if _local(c.tag) == "metadata"), None)
+    body = next(iter(meta), None) if meta is not None else None
+    if body is None:
+        return None, "record without metadata"
+    fields = {_local(c.tag): c for c in body}
+    title = clean_text(_text(fields.get("title")))
+    if not title:
+        return None, "record without title"
+    if _local(body.tag) == "dc":  # oai_dc: repeated dc:creator "Keyname, Forenames", dc:description
+        authors = [clean_text(_text(c)) for c in body if _local(c.tag) == "creator"]
+        authors = [" ".join(reversed([p.strip() for p in a.split(",", 1)])) for a in authors if a]
+        descriptions = [_text(c) or "" for c in body if _local(c.tag) == "description"]
+        raw = next((d for d in descriptions if not re.match(r"\s*comment:", d, re.I)), None)
+        ids = [_text(c) for c in body if _local(c.tag) == "identifier"]
+        cats = [clean_text(_text(c)) for c in body if _local(c.tag) == "subject"]
+        day = next((_text(c) for c in body if _local(c.tag) == "date"), None)
+    else:  # arXiv / arXivRaw
+        people = fields.get("authors")
+        if people is not None and len(people):
+            authors = [clean_text(" ".join(filter(None, (_child_text(a, "forenames"), _child_text(a, "keyname")))))
+                       for a in people]
+        else:
+            authors = split_authors(_text(people)) or []
+        raw = _text(fields.get("abstract"))
+        ids = [_text(fields.get("id"))]
+        cats = (_text(fields.get("categories")) or "").split()
+        version = next((c for c in body if _local(c.tag) == "version"), None)
+        day = _text(fields.get("created")) or (_child_text(version, "date") if version is not None else None)
+    header_id = _child_text(header, "identifier") if header is not None else None
+    arxiv_id = next((a for a in (arxiv_id_from(i) for i in [*ids, header_id]) if a), None)
+    abstract, flag = judge_abstract(clean_text(raw), title)
+    return {
+        "title": title,
+        "abstract": abstract,
+        "abstract_flag": flag,
+        "arxiv_id": arxiv_id,
+        "authors": [a for a in authors if a] or None,
+        "published_at": to_date(day),
+        "links": [f"https://arxiv.org/abs/{arxiv_id}"] if arxiv_id else [],
+        "categories": [c for c in cats if c] or None,
+    }, None
+
+
+def _parse_oai(text: str, ledger: RecordLedger) -> StructuredResult:
+    ns_decls = "".join(" " + m.group(0).strip() for m in _XMLNS.finditer(_OAI_ROOT.search(text).group(0)))
+    pos = 0
+    for m in _OAI_RECORD.finditer(text):
+        block, pos = m.group(0), m.end()
+        try:
+            el = ET.fromstring(_wrap(block, ns_decls))[0]
+        except (ET.ParseError, RecursionError) as exc:
+            ledger.quarantine(f"malformed XML record: {exc}", clip_raw(block, 2000))
+            continue
+        fields, reason = _oai_record(el)
+        if fields is None:
+            ledger.quarantine(reason or "unusable record", clip_raw(block, 2000))
+        else:
+            ledger.listing(**fields)
+    open_m = _OAI_RECORD_OPEN.search(text, pos)
+    if open_m:
+        ledger.quarantine("truncated XML: incomplete <record>", clip_raw(text[open_m.start():], 2000))
+    if ledger.n_listing == 0 and ledger.n_quarantine == 0:
+        error = re.search(r"<error\b[^>]*>(.*?)</error\s*>", text, re.S)
+        ledger.quarantine(f"OAI-PMH response without records{': ' + collapse(error.group(1)) if error else ''}",
+                          clip_raw(text, 2000))
+    return StructuredResult("arxiv_oai", to_date(_tag_value(text[:4096], "responseDate")), False, ledger)
 
 
 def _tag_value(prefix: str, tag: str) -> str | None:
