@@ -105,3 +105,9 @@ def test_an_oai_pmh_error_response_is_quarantined_with_its_message():
     r = _parse("oai_error.xml", error)
     assert r.listings.height == 0
     assert r.quarantine["reason"][0].startswith("OAI-PMH response without records: The combination")
+
+
+def test_a_huggingface_page_listing_papers_under_another_key():
+    html = (PAGES / "hf_papers_page.html").read_text().replace("dailyPapers", "trendingPapers", 1)
+    r = _parse("trending.html", html.encode())
+    assert (r.format, r.listings.height) == ("hf_papers_html", 2)

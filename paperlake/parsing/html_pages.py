@@ -4,8 +4,9 @@
   (the arXiv id) + ``<dd>`` (title, authors, subjects, and on ``new`` pages the abstract) per
   paper. Unit of accounting = entry.
 * huggingface.co/papers pages carry their papers as JSON in a ``data-props`` attribute
-  (``{"dailyPapers": [{"paper": {...}, "title": ..., ...}]}``, the ``/api/daily_papers`` items):
-  read like that API's JSON. Unit of accounting = paper record.
+  (``{"dailyPapers": [{"paper": {...}, "title": ..., ...}]}``, the ``/api/daily_papers`` items;
+  other paper pages: a list of such items under another key): read like that API's JSON. Unit of
+  accounting = paper record.
 
 Any other HTML page is quarantined whole, with the reason.
 """
@@ -137,8 +138,13 @@ def _hf_papers(text: str, ledger: RecordLedger) -> dt.date | None | bool:
     props.feed(text)
     props.close()
     for doc in props.docs:
-        if isinstance(doc, dict) and isinstance(doc.get("dailyPapers"), list):
-            fmt, records, _ = records_from(doc["dailyPapers"])
+        if not isinstance(doc, dict):
+            continue
+        # "dailyPapers" on the daily page; other paper lists (trending, search) by their shape
+        lists = [doc["dailyPapers"]] if isinstance(doc.get("dailyPapers"), list) else [
+            v for v in doc.values() if isinstance(v, list)]
+        for candidate in lists:
+            fmt, records, _ = records_from(candidate)
             if fmt == "hf_api_json":
                 emit_records(ledger, records, fmt)
                 return listing_date_of(fmt, records, doc)
