@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.2"
+EXTRACTOR_VERSION = "metrics-1.3.3"  # 1.3.3: "$" around a plain number is LaTeX math, not a dollar sign
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -1820,8 +1820,39 @@ def extract_mentions(abstract: str) -> list[dict]:
     return _mentions(text)
 
 
+# LaTeX math around a plain number ("a $7$B model", "$4.1$ points", "$85.3\\%$", "$2\\times$"): the "$"
+# are delimiters, not dollars. They are dropped before the scan and spans mapped back to the abstract.
+_MATH_NUMBER_RE = re.compile(r"\$(\s*[+\-\u2212]?\d[\d.,]*\s*(?:\\?%|\\times)?\s*)\$")
+
+
+def _unwrap_math_numbers(text: str) -> tuple[str, list[int] | None]:
+    """(text without the "$" around plain numbers, offset in ``text`` of each kept character)."""
+    if "$" not in text:
+        return text, None
+    pieces, index, pos = [], [], 0
+    for m in _MATH_NUMBER_RE.finditer(text):
+        pieces += [text[pos:m.start()], m.group(1)]
+        index += [*range(pos, m.start()), *range(m.start(1), m.end(1))]
+        pos = m.end()
+    if not pieces:
+        return text, None
+    pieces.append(text[pos:])
+    index += range(pos, len(text))
+    return "".join(pieces), index
+
+
 def _mentions(text: str, guards: _Guards | None = None) -> list[dict]:
     """`extract_mentions` for a text known to hold a digit (`guards`: see `_Guards`)."""
+    scanned, index = _unwrap_math_numbers(text)
+    out = _scan_mentions(scanned, guards)
+    if index is not None:
+        for m in out:
+            m["span_start"], m["span_end"] = index[m["span_start"]], index[m["span_end"] - 1] + 1
+            m["mention"] = text[m["span_start"]:m["span_end"]]
+    return out
+
+
+def _scan_mentions(text: str, guards: _Guards | None) -> list[dict]:
     cands = _merge_ranges(text, _candidates(text, guards))
     bounds = _sentence_bounds(text)
     kept: list[_Cand] = []

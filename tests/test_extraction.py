@@ -566,3 +566,18 @@ def test_points_glued_or_spaced_get_the_same_kind():
                           ("a loss of 0.5pp compared to an improvement of 4.1pp",
                            "a loss of 0.5 points compared to an improvement of 4.1 points")):
         assert [k for _, k in _mk(glued)] == [k for _, k in _mk(spaced)] == ["other", "improvement"]
+
+
+@pytest.mark.parametrize("plain, latex", [
+    ("a 7B model reaches 45.2 on GSM8K", "a $7$B model reaches $45.2$ on GSM8K"),
+    ("with 128K context", "with $128$K context"),
+    ("outperforms the baseline by 4.1 points", "outperforms the baseline by $4.1$ points"),
+    ("accuracy improves by 3.5% on MMLU", "accuracy improves by $3.5\\%$ on MMLU"),
+    ("up to 2.5x faster", "up to $2.5\\times$ faster"),
+])
+def test_latex_math_around_a_number_is_not_a_dollar_sign(plain, latex):
+    fields = ("value", "unit", "kind", "qualifier")
+    got = extract_mentions(latex)
+    assert [tuple(m[f] for f in fields) for m in got] == [tuple(m[f] for f in fields) for m in extract_mentions(plain)]
+    assert all(latex[m["span_start"]:m["span_end"]] == m["mention"] for m in got)  # spans into the abstract as given
+    assert extract_mentions("costs $5 and $10 per run")[0]["unit"] == "USD"
