@@ -111,3 +111,15 @@ def test_a_huggingface_page_listing_papers_under_another_key():
     html = (PAGES / "hf_papers_page.html").read_text().replace("dailyPapers", "trendingPapers", 1)
     r = _parse("trending.html", html.encode())
     assert (r.format, r.listings.height) == ("hf_papers_html", 2)
+
+
+def test_a_reader_capture_of_the_daily_page_keeps_title_only_entries():
+    """huggingface.co/papers as a reader tool saves it: a "Title: / URL Source:" header, entries
+    with a title linked to the paper but no abstract (the daily list does not show them)."""
+    r = parse_dump((PAGES / "hf_papers_reader_capture.md").read_bytes(), "capture.md", reference_date=dt.date(2025, 1, 10))
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date) == ("hf_markdown", dt.date(2025, 1, 6))
+    assert r.accounting["quarantine"] == 0 and r.accounting["total"] == r.accounting["listing"] + r.accounting["furniture"]
+    assert [(x["arxiv_id"], x["upvotes"], x["abstract_flag"]) for x in rows] == [
+        ("2501.01234", 42, "missing abstract"), ("2501.05678", 7, "missing abstract")]
+    assert not any("2501.05678" in u for u in rows[0]["links"] or [])  # the next entry's thumbnail link

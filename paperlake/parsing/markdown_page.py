@@ -27,6 +27,8 @@ _DATE_META = re.compile(
     r"^\s*(?:(?:published|submitted)(?: on)?\s*)?((?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)|(?:\d{4}-\d{2}-\d{2}))\s*(?:\[\s*(\d+)\s*\]\([^)]*\))?\s*$"
 )
 _FRONT_DATE = re.compile(r"^(?:retrieved|date|captured|saved|created)\s*:\s*(\S+)", re.I)
+# the header a reader / clipper tool writes above the page ("Title: ...", "URL Source: ...", "Markdown Content:")
+_READER_HEADER = re.compile(r"^(?:title|url source|markdown content|published time|source|url)\s*:", re.I)
 
 
 @dataclass
@@ -158,6 +160,8 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
         links = []
         for b0, b1 in blocks:
             raw = "\n".join(lines[b0 : b1 + 1])
+            if aid is not None and any((m := _PAPER_URL.search(u)) and aid not in m.groups() for u in _link_urls(raw)):
+                break  # a link to another paper (its thumbnail): the next entry's preamble
             plain = collapse(md_to_text(raw))
             links.extend(u for u in _link_urls(raw) if u.startswith("http"))
             dm = _DATE_META.match(raw.strip()) if b0 == b1 else None
@@ -195,7 +199,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             ai_summary = ai_summary or ai2
             abstract = clean_text(rest)
         title = clean_text(title_text)
-        if abstract is None:
+        if abstract is None and aid is None:
             ledger.quarantine(start, j, "title without abstract")
             if end > j:
                 for x in range(j + 1, end + 1):
@@ -216,13 +220,14 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             links=paper_links or None,
         )
 
-    # leftovers: page furniture (navigation, headings, links, dates) vs unrecognised prose
+    # leftovers: page furniture (navigation, headings, links, dates, a reader tool's header) vs
+    # unrecognised prose
     for j in range(n):
         if not ledger.is_free(j):
             continue
         t = lines[j].strip()
         plain = collapse(md_to_text(t))
-        if not t or _is_nav_line(t, plain):
+        if not t or _is_nav_line(t, plain) or (j < first_anchor and _READER_HEADER.match(plain)):
             ledger.furniture(j)
     return MarkdownResult(listing_date, inferred)
 
@@ -270,7 +275,7 @@ def _is_nav_line(t: str, plain: str) -> bool:
         return True
     if _LINK.fullmatch(t.strip()) and len(plain) <= 80:
         return True
-    if re.match(r"^(?:trending papers|previous|next)\b", plain, re.I) and len(plain) <= 80:
+    if re.match(r"^(?:trending papers|previous|next|submitted by|upvoted by)\b", plain, re.I) and len(plain) <= 80:
         return True
     if _UPVOTE.match(t):
         return True
