@@ -67,6 +67,11 @@ def _parse(data: bytes, file_name: str, reference_date: dt.date | None) -> Parse
     if not data:
         return _single_unit_dump("empty", "utf-8", None, "empty file", "")
     dec = decode_bytes(data)
+    if dec.text is None and data[:4] == b"PAR1":
+        from .tables import parse_parquet
+
+        result = parse_parquet(data)
+        return _finish(result.format, dec, result.listing_date, False, result.ledger)
     if dec.text is None:
         raw = repr(data[:200])
         return _single_unit_dump("binary", "binary", dec.compression, dec.problem or "binary content", raw)

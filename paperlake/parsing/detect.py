@@ -31,6 +31,15 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
 
         return "xml", parse_xml_dump
 
+    from .tables import sniff_delimiter
+
+    delimiter = sniff_delimiter(head)
+    if delimiter is not None:
+        from functools import partial
+
+        from .tables import parse_delimited
+
+        return "table", partial(parse_delimited, delimiter=delimiter)
     if _looks_arxiv_mailing(head):
         return "arxiv_mailing", None
     if len(_MD_PAPER_LINK.findall(head)) >= 2 or (

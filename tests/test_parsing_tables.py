@@ -1,0 +1,70 @@
+"""Tables of papers (CSV / TSV with a header row, Parquet): one listing per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import polars as pl
+
+from paperlake.parsing import parse_dump
+from paperlake.parsing.tables import sniff_delimiter
+
+ROWS = pl.DataFrame({
+    "title": ["QuantFast: 4-bit Weight Quantization for Fast LLM Inference", "Speculative Decoding with Tiny Drafters"],
+    "abstract": ["Large language models are expensive to serve.\nWe propose QuantFast, a post-training 4-bit weight "
+                 "quantization method that delivers up to 2.5x speedup, \"without\" retraining.",
+                 "We train a 68M-parameter drafter for speculative decoding and obtain a 3.1x speedup on MT-Bench."],
+    "arxiv_id": ["2501.01234", "2501.05678"],
+    "authors": ["Alice Smith, Bob Jones", "Carol White"],
+    "date": ["2025-01-06", "2025-01-06"],
+    "upvotes": [42, 7],
+})
+
+
+def _check(r, fmt: str) -> None:
+    assert (r.format, r.listing_date) == (fmt, dt.date(2025, 1, 6))
+    assert r.accounting == {"unit": "record", "total": 2, "listing": 2, "quarantine": 0, "furniture": 0}
+    rows = r.listings.to_dicts()
+    assert [x["arxiv_id"] for x in rows] == ["2501.01234", "2501.05678"]
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"] and rows[0]["upvotes"] == 42
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve. We propose QuantFast")
+    assert '"without" retraining' in rows[0]["abstract"]  # a quoted, multi-line CSV field
+
+
+def test_csv_and_tsv():
+    _check(parse_dump(ROWS.write_csv().encode(), "papers.csv"), "csv")
+    _check(parse_dump(ROWS.write_csv(separator="\t").encode(), "papers.tsv"), "tsv")
+
+
+def test_parquet_flat_and_with_the_hugging_face_paper_struct():
+    buf = io.BytesIO()
+    ROWS.write_parquet(buf)
+    _check(parse_dump(buf.getvalue(), "papers.parquet"), "parquet")
+    hf = pl.DataFrame({"paper": [{"id": "2501.01234", "title": "QuantFast", "summary": "Large language models are "
+                                  "expensive to serve. We propose QuantFast, a post-training method.",
+                                  "authors": [{"name": "Alice Smith"}], "upvotes": 42}],
+                       "title": ["QuantFast"], "publishedAt": ["2025-01-06T00:12:00.000Z"]})
+    buf = io.BytesIO()
+    hf.write_parquet(buf)
+    r = parse_dump(buf.getvalue(), "daily_papers.parquet")
+    row = r.listings.row(0, named=True)
+    assert (r.format, r.listing_date, row["arxiv_id"], row["authors"]) == (
+        "parquet", dt.date(2025, 1, 6), "2501.01234", ["Alice Smith"])
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_quarantined_the_others_kept():
+    r = parse_dump(ROWS.write_csv().encode() + b"just one field\n", "papers.csv")
+    assert r.accounting == {"unit": "record", "total": 3, "listing": 2, "quarantine": 1, "furniture": 0}
+    assert r.quarantine["reason"].to_list() == ["row with 1 fields, the header has 6"]
+
+
+def test_an_unreadable_parquet_file_is_one_quarantine_row():
+    r = parse_dump(b"PAR1" + b"\x00" * 64, "broken.parquet")
+    assert r.listings.height == 0 and r.quarantine["reason"][0].startswith("unreadable Parquet file")
+
+
+def test_prose_with_commas_is_not_a_table():
+    assert sniff_delimiter("Title, abstract and more of a paper\nSome prose, with commas, follows here.") is None
+    assert sniff_delimiter("title,abstract\n") is None  # a header without rows
+    assert sniff_delimiter("title;authors\n\"A paper\";\"A. Smith\"\n") == ";"
