@@ -123,3 +123,13 @@ def test_a_reader_capture_of_the_daily_page_keeps_title_only_entries():
     assert [(x["arxiv_id"], x["upvotes"], x["abstract_flag"]) for x in rows] == [
         ("2501.01234", 42, "missing abstract"), ("2501.05678", 7, "missing abstract")]
     assert not any("2501.05678" in u for u in rows[0]["links"] or [])  # the next entry's thumbnail link
+
+
+def test_a_digest_email_saved_as_text_keeps_its_headers_out_of_the_listings():
+    mail = (b"From: digest@example.com\nSubject: Your daily AI papers\n\n"
+            b"QuantFast: 4-bit Weight Quantization for Fast LLM Inference\n"
+            b"Large language models are expensive to serve. We propose QuantFast, a post-training 4-bit weight "
+            b"quantization method that delivers up to 2.5x speedup.\n\nUnsubscribe | Manage preferences\n")
+    r = parse_dump(mail, "digest.eml")
+    assert r.listings["title"].to_list() == ["QuantFast: 4-bit Weight Quantization for Fast LLM Inference"]
+    assert r.accounting["quarantine"] == 0

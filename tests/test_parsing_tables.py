@@ -68,3 +68,11 @@ def test_prose_with_commas_is_not_a_table():
     assert sniff_delimiter("Title, abstract and more of a paper\nSome prose, with commas, follows here.") is None
     assert sniff_delimiter("title,abstract\n") is None  # a header without rows
     assert sniff_delimiter("title;authors\n\"A paper\";\"A. Smith\"\n") == ";"
+
+
+def test_a_markdown_table_and_capitalised_headers():
+    md = (b"| Title | Abstract | arXiv ID |\n|---|:---:|---|\n"
+          b"| QuantFast | Large language models are expensive to serve. We propose QuantFast. | 2501.01234 |\n")
+    r = parse_dump(md, "list.md")
+    row = r.listings.row(0, named=True)
+    assert (r.format, r.accounting["listing"], row["title"], row["arxiv_id"]) == ("delimited", 1, "QuantFast", "2501.01234")

@@ -31,6 +31,18 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
 
         return "xml", parse_xml_dump
 
+    from .ris import looks_like_ris
+
+    if looks_like_ris(head):
+        from .ris import parse_ris
+
+        return "ris", parse_ris
+    from .bibtex import looks_like_bibtex
+
+    if looks_like_bibtex(head):
+        from .bibtex import parse_bibtex
+
+        return "bibtex", parse_bibtex
     from .tables import sniff_delimiter
 
     delimiter = sniff_delimiter(head)

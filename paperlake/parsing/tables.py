@@ -1,4 +1,5 @@
-"""Tables of papers: delimited text (CSV / TSV / ``;`` / ``|``, with a header row) and Parquet.
+"""Tables of papers: delimited text (CSV / TSV / ``;`` / ``|`` and Markdown tables, with a header
+row) and Parquet.
 
 Each row is read like a JSON record (same column names: title, abstract / summary, arxiv_id or
 a URL, authors, dates, upvotes; a Hugging Face ``paper`` struct column too). Unit of
@@ -19,6 +20,7 @@ from .ledger import RecordLedger, clip_raw
 from .records import _DATE_KEYS, _TITLE_KEYS, StructuredResult, most_common_date
 
 _DELIMITERS = ("\t", ",", ";", "|")
+_MD_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 _HEADER_CELL = re.compile(r"[A-Za-z_][\w .\-/]{0,40}")
 
 
@@ -30,7 +32,9 @@ _OTHER_KEYS = {"abstract", "summary", "authors", "author", "arxiv_id", "arxiv", 
 def sniff_delimiter(head: str) -> str | None:
     """The delimiter when the text starts with a table header (a title column and another paper
     column, short names) and a row with as many fields, else None."""
-    lines = [ln for ln in head.splitlines()[:50] if ln.strip()]
+    lines = [ln.strip() for ln in head.splitlines()[:50] if ln.strip()]
+    if lines and lines[0].startswith("|"):  # a Markdown table
+        lines = [ln.strip("|") for ln in lines if not _MD_RULE.fullmatch(ln)]
     if len(lines) < 2:
         return None
     for delim in _DELIMITERS:
@@ -70,9 +74,11 @@ def _emit_rows(ledger: RecordLedger, rows: list[dict]) -> dt.date | None:
 def parse_delimited(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = (), *,
                     delimiter: str = ",") -> StructuredResult:
     ledger = RecordLedger()
+    if delimiter == "|":  # a Markdown table: outer pipes and the |---|---| rule are not data
+        text = "\n".join(ln.strip().strip("|") for ln in text.splitlines() if not _MD_RULE.fullmatch(ln.strip()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
         ledger.quarantine(f"unreadable table header: {exc}", clip_raw(text, 2000))
         return StructuredResult("unknown", None, False, ledger)

@@ -24,7 +24,8 @@ _FURNITURE_PATTERNS = [
     r"new",
     r"get (?:the )?trending papers(?: in your (?:e-?mail )?inbox)?(?: once a (?:day|week))?[!.]?",
     r"subscribe(?: to (?:the )?newsletter)?",
-    r"unsubscribe",
+    r"unsubscribe(?:\s*[|·•-]\s*manage (?:preferences|subscription|your subscription))?",
+    r"(?:from|to|cc|bcc|reply-to|subject|date|sent|message-id):\s.{0,100}",  # e-mail headers (a digest saved as text)
     r"(?:hugging ?face )?(?:daily|weekly|monthly|trending) papers",
     r"papers",
     r"by\s*ak(?: and the research community)?",

@@ -1,0 +1,57 @@
+"""Reference-manager exports, BibTeX and RIS: one listing per entry (they used to be read as a
+text page, a field line becoming a title)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperlake.parsing import parse_dump
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+
+
+def test_arxiv_style_and_journal_style_entries():
+    r = parse_dump((PAGES / "reading_list.bib").read_bytes(), "reading_list.bib")
+    rows = r.listings.to_dicts()
+    assert r.format == "bibtex"
+    assert r.accounting == {"unit": "record", "total": 2, "listing": 2, "quarantine": 0, "furniture": 0}
+    assert rows[0]["title"] == "QuantFast: 4-bit Weight Quantization for Fast LLM Inference"
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve.")
+    assert (rows[0]["arxiv_id"], rows[0]["categories"]) == ("2501.01234", ["cs.CL"])
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"]
+    assert (rows[1]["arxiv_id"], rows[1]["authors"], rows[1]["abstract_flag"]) == (
+        "2501.05678", ["Carol White"], "missing abstract")  # id from "journal = {arXiv preprint arXiv:...}"
+
+
+def test_tex_markup_strings_untitled_and_truncated_entries():
+    text = rb"""% exported from a reference manager
+@string{acl = "ACL"}
+@inproceedings{k1,
+  title = {{BERT}: Pre-training of Deep {B}idirectional Transformers \& more},
+  author = {Devlin, Jacob and Chang, Ming-Wei},
+  booktitle = acl,
+  year = 2019,
+  abstract = "It obtains 80.5\% on GLUE.",
+}
+@article{k2, author = {Nobody}, year = {2020}}
+@misc{k3,
+  title = {Unclosed {entry
+"""
+    r = parse_dump(text, "t.bib")
+    row = r.listings.row(0, named=True)
+    assert r.accounting == {"unit": "record", "total": 4, "listing": 1, "quarantine": 2, "furniture": 1}
+    assert row["title"] == "BERT: Pre-training of Deep Bidirectional Transformers & more"
+    assert row["abstract"] == "It obtains 80.5% on GLUE." and row["authors"] == ["Jacob Devlin", "Ming-Wei Chang"]
+    assert row["published_at"] is None  # a year is not a day
+    assert r.quarantine["reason"].to_list() == ["BibTeX entry without title", "truncated BibTeX entry (unbalanced braces)"]
+
+
+def test_ris_records():
+    r = parse_dump((PAGES / "reading_list.ris").read_bytes(), "reading_list.ris")
+    row = r.listings.row(0, named=True)
+    assert r.format == "ris"
+    assert r.accounting == {"unit": "record", "total": 3, "listing": 1, "quarantine": 2, "furniture": 0}
+    assert row["title"] == "QuantFast: 4-bit Weight Quantization for Fast LLM Inference"
+    assert row["abstract"].endswith("delivers up to 2.5x speedup.")  # a wrapped AB line continues it
+    assert (row["arxiv_id"], row["authors"]) == ("2501.01234", ["Alice Smith", "Bob Jones"])
+    assert r.quarantine["reason"].to_list() == ["RIS record without title", "truncated RIS record (no ER)"]
