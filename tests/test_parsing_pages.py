@@ -133,3 +133,15 @@ def test_a_digest_email_saved_as_text_keeps_its_headers_out_of_the_listings():
     r = parse_dump(mail, "digest.eml")
     assert r.listings["title"].to_list() == ["QuantFast: 4-bit Weight Quantization for Fast LLM Inference"]
     assert r.accounting["quarantine"] == 0
+
+
+def test_an_arxiv_listing_page_copied_as_text():
+    r = _parse("arxiv_list_new.txt")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date) == ("arxiv_list_text", dt.date(2025, 1, 6))
+    assert r.accounting["quarantine"] == 0 and r.accounting["total"] == r.accounting["listing"] + r.accounting["furniture"]
+    assert [x["arxiv_id"] for x in rows] == ["2501.01234", "2501.05678", "2501.09999"]
+    assert rows[0]["title"] == "QuantFast: 4-bit Weight Quantization for Fast LLM Inference"
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"] and rows[0]["categories"] == ["cs.CL", "cs.LG"]
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve.")
+    assert rows[2]["abstract"].endswith("WMT14 English-German.")  # a cross-list entry, its section heading skipped

@@ -114,6 +114,11 @@ def _parse(data: bytes, file_name: str, reference_date: dt.date | None) -> Parse
 
         res = parse_markdown_page(ledger, reference_date)
         listing_date, inferred = res.listing_date, res.listing_date_inferred
+    elif fmt == "arxiv_list_text":
+        from .arxiv_list_text import parse_arxiv_list_text
+
+        res = parse_arxiv_list_text(ledger, reference_date)
+        listing_date, inferred = res.listing_date, res.listing_date_inferred
     elif fmt == "arxiv_mailing":
         from .arxiv_mailing import parse_arxiv_mailing
 

@@ -54,6 +54,10 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
         return "table", partial(parse_delimited, delimiter=delimiter)
     if _looks_arxiv_mailing(head):
         return "arxiv_mailing", None
+    from .arxiv_list_text import looks_like_arxiv_list_text
+
+    if looks_like_arxiv_list_text(head):
+        return "arxiv_list_text", None
     if len(_MD_PAPER_LINK.findall(head)) >= 2 or (
         file_name.lower().endswith((".md", ".markdown")) and _MD_MARKERS.search(head)
     ):
