@@ -251,3 +251,17 @@ def test_property_any_json_truncation(cut):
     text = json.dumps(_api_doc(6))
     res = check(parse_dump(text[: cut % (len(text) + 1)].encode(), "x.json"))
     assert res.listings.height <= 6
+
+
+def test_metadata_field_lines_of_other_formats_are_never_titles():
+    """A text page parse of something that is not a page: no "Subjects: ..." or "AU  - ..." title."""
+    from paperlake.parsing.decode import split_lines
+    from paperlake.parsing.ledger import LineLedger
+    from paperlake.parsing.text_pages import parse_text_page
+
+    text = ("Subjects: Computation and Language (cs.CL)\nLarge language models are expensive to serve. We propose a "
+            "method that delivers a large speedup on common hardware.\n\nAU  - Smith, Alice\nAB  - Large language "
+            "models are expensive to serve. We propose a method that delivers a large speedup on hardware.\n")
+    ledger = LineLedger(split_lines(text))
+    parse_text_page(ledger, None)
+    assert ledger.rows == []

@@ -64,6 +64,12 @@ _DATE_LINE = re.compile(
     re.I,
 )
 
+# A line that is a metadata field of some other format, never a paper title.
+_FIELD_LINE = re.compile(
+    r"^(?:(?:authors?|subjects?|comments?|abstract|url|doi|journal(?:-ref)?|keywords|categories|pages|volume|publisher"
+    r"|booktitle|eprint|archiveprefix|primaryclass)\s*(?::|=\s*[{\"])|[A-Z][A-Z0-9]  - |@\w+\{)",
+    re.I,
+)
 _SENT_BREAK = re.compile(r"[a-z0-9)\]%][.!?]\s+[A-Z(]")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _MAX_TITLE = 300
@@ -263,6 +269,10 @@ def parse_text_page(
             continue
         kt = title_extent(k)
         title_text = " ".join(c[2] for c in content[k : kt + 1])
+        if _FIELD_LINE.match(title_text):  # "Subjects: ...", "AU  - ...", "url={...}": another format's fields
+            ledger.quarantine(i0, content[kt][0], "metadata field line, not a title")
+            k = kt + 1
+            continue
         nxt = kt + 1
         if nxt >= nc:
             ledger.quarantine(i0, content[kt][0], "title without abstract")
