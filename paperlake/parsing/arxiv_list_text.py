@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
+from .arxiv_mailing import MailingResult
+from .html_pages import DAY_MONTH_YEAR, SUBJECT_CODE, page_date
 from .ledger import LineLedger
-from .normalize import arxiv_id_from, clean_text, parse_date_text, split_authors
-from .records import judge_abstract
+from .normalize import arxiv_id_from, clean_text, split_authors
+from .records import listing_fields
 
 ENTRY = re.compile(r"^\s*\[\d+\]\s+arXiv:\s*(\S+)")
 _DESCRIPTOR = re.compile(r"^\s*(Title|Authors|Comments|Journal-ref|Subjects|MSC-class|ACM-class|Report-number|DOI)\s*:\s*(.*)$",
                          re.I)
-_SUBJECT_CODE = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
-
-
-@dataclass
-class ListTextResult:
-    listing_date: dt.date | None
-    listing_date_inferred: bool
 
 
 def looks_like_arxiv_list_text(head: str) -> bool:
@@ -60,26 +53,16 @@ def _entry(lines: list[str], i0: int, i1: int) -> dict | None:
     title = clean_text(title)
     if not title:
         return None
-    abstract_text, flag = judge_abstract(clean_text(" ".join(abstract)) if abstract else None, title)
-    return {
-        "title": title,
-        "abstract": abstract_text,
-        "abstract_flag": flag,
-        "arxiv_id": arxiv_id,
-        "authors": split_authors(authors),
-        "links": [f"https://arxiv.org/abs/{arxiv_id}"] if arxiv_id else [],
-        "categories": _SUBJECT_CODE.findall(subjects) or None,
-    }
+    return listing_fields(title, clean_text(" ".join(abstract)) if abstract else None, arxiv_id=arxiv_id,
+                          authors=split_authors(authors), categories=SUBJECT_CODE.findall(subjects))
 
 
-def parse_arxiv_list_text(ledger: LineLedger, reference_date: dt.date | None) -> ListTextResult:
+def parse_arxiv_list_text(ledger: LineLedger, reference_date: dt.date | None) -> MailingResult:
     lines = ledger.lines
     starts = [i for i, s in enumerate(lines) if ledger.is_free(i) and ENTRY.match(s)]
-    listing_date = None
-    for i in range(starts[0] if starts else 0):  # the page's headings above the first entry
-        m = _DAY_MONTH_YEAR.search(lines[i])
-        if m and listing_date is None:
-            listing_date, _ = parse_date_text(m.group(0), reference_date)
+    head = range(starts[0] if starts else 0)  # the page's headings above the first entry
+    listing_date = page_date([lines[i] for i in head], reference_date)
+    for i in head:
         ledger.furniture(i)
     for k, i0 in enumerate(starts):
         i1 = (starts[k + 1] if k + 1 < len(starts) else len(lines)) - 1
@@ -92,7 +75,7 @@ def parse_arxiv_list_text(ledger: LineLedger, reference_date: dt.date | None) ->
             ledger.quarantine(i0, i1, "arXiv list entry without title")
         else:
             ledger.listing(i0, i1, **fields)
-    return ListTextResult(listing_date, False)
+    return MailingResult(listing_date, False)
 
 
 def _is_page_line(s: str) -> bool:
@@ -101,5 +84,5 @@ def _is_page_line(s: str) -> bool:
         re.match(r"^(?:new|cross|replacement)(?:-list)? submissions\b", s, re.I)
         or re.match(r"^(?:total of \d+ entries|showing (?:up to|new listings)|which authors of this paper)", s, re.I)
         or re.match(r"^(?:fewer|more|all)\s*(?:\|\s*(?:fewer|more|all)\s*)*$", s, re.I)
-        or _DAY_MONTH_YEAR.search(s) and len(s) <= 60 and not _DESCRIPTOR.match(s)
+        or DAY_MONTH_YEAR.search(s) and len(s) <= 60 and not _DESCRIPTOR.match(s)
     )

@@ -13,7 +13,7 @@ import re
 
 from .ledger import RecordLedger, clip_raw
 from .normalize import arxiv_id_from, clean_text, to_date
-from .records import StructuredResult, judge_abstract
+from .records import StructuredResult, listing_fields
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
 _FIELD_NAME = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
@@ -105,20 +105,15 @@ def parse_bibtex(text: str, reference_date: dt.date | None, notes: tuple[str, ..
         if not title:
             ledger.quarantine("BibTeX entry without title", clip_raw(raw, 2000))
             continue
-        abstract, flag = judge_abstract(_plain(f.get("abstract")), title)
         arxiv_id = next((a for a in (arxiv_id_from(f.get(k)) for k in ("eprint", "url", "journal", "doi", "note"))
                          if a), None)
-        urls = [u for u in (f.get("url"),) if u and u.startswith("http")]
-        ledger.listing(
-            title=title,
-            abstract=abstract,
-            abstract_flag=flag,
-            arxiv_id=arxiv_id,
-            authors=[a for a in map(_author, re.split(r"\s+and\s+", f.get("author", ""))) if a] or None,
+        ledger.listing(**listing_fields(
+            title, _plain(f.get("abstract")), arxiv_id=arxiv_id,
+            authors=[_author(a) for a in re.split(r"\s+and\s+", f.get("author", ""))],
             published_at=to_date(f.get("date")),  # a year (and month) alone is not a day
-            links=urls + ([f"https://arxiv.org/abs/{arxiv_id}"] if arxiv_id and not urls else []),
-            categories=[c for c in [_plain(f.get("primaryclass"))] if c] or None,
-        )
+            links=[u for u in (f.get("url"),) if u and u.startswith("http")],
+            categories=[_plain(f.get("primaryclass"))],
+        ))
     if ledger.n_listing == 0 and ledger.n_quarantine == 0:
         ledger.quarantine("BibTeX file without entries", clip_raw(text, 2000))
     return StructuredResult("bibtex", None, False, ledger)

@@ -21,10 +21,11 @@ from html.parser import HTMLParser
 from .json_formats import emit_records, listing_date_of, records_from
 from .ledger import RecordLedger, clip_raw
 from .normalize import arxiv_id_from, clean_text, parse_date_text
-from .records import StructuredResult, judge_abstract
+from .records import StructuredResult, listing_fields
 
-_SUBJECT_CODE = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
+# "(cs.CL)" in an arXiv subjects line; "6 January 2025" in an arXiv page heading
+SUBJECT_CODE = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
+DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
 _FIELDS = {"list-title": "title", "list-authors": "authors", "list-subjects": "subjects"}
 
 
@@ -86,10 +87,11 @@ class _ArxivList(HTMLParser):
             self._entry["_raw"].append(data)
 
 
-def _page_date(headings: list[str], reference_date: dt.date | None) -> dt.date | None:
-    """"Showing new listings for Monday, 6 January 2025" / "Fri, 3 Jan 2025 (showing ...)"."""
+def page_date(headings: list[str], reference_date: dt.date | None) -> dt.date | None:
+    """The first date of an arXiv page's headings: "Showing new listings for Monday, 6 January
+    2025", "Fri, 3 Jan 2025 (showing ...)"."""
     for h in headings:
-        m = _DAY_MONTH_YEAR.search(h)
+        m = DAY_MONTH_YEAR.search(h)
         if m:
             d, _ = parse_date_text(m.group(0), reference_date)
             if d is not None:
@@ -102,18 +104,9 @@ def _arxiv_listing(entry: dict) -> tuple[dict | None, str | None]:
     if not title:
         return None, "arXiv list entry without title"
     authors_text = clean_text("".join(entry["authors"]).replace("\n", " "))
-    authors = [a.strip() for a in (authors_text or "").split(",") if a.strip()] or None
-    abstract, flag = judge_abstract(clean_text("".join(entry["abstract"])), title)
-    aid = entry["arxiv_id"]
-    return {
-        "title": title,
-        "abstract": abstract,
-        "abstract_flag": flag,
-        "arxiv_id": aid,
-        "authors": authors,
-        "links": [f"https://arxiv.org/abs/{aid}"] if aid else [],
-        "categories": _SUBJECT_CODE.findall("".join(entry["subjects"])) or None,
-    }, None
+    return listing_fields(title, clean_text("".join(entry["abstract"])), arxiv_id=entry["arxiv_id"],
+                          authors=[a.strip() for a in (authors_text or "").split(",")],
+                          categories=SUBJECT_CODE.findall("".join(entry["subjects"]))), None
 
 
 class _DataProps(HTMLParser):
@@ -168,7 +161,7 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             else:
                 ledger.listing(**fields)
         if page.entries:
-            return StructuredResult("arxiv_list_html", _page_date(page.headings, reference_date), False, ledger)
+            return StructuredResult("arxiv_list_html", page_date(page.headings, reference_date), False, ledger)
     ledger.quarantine("unknown format (HTML page that is neither an arXiv listing nor a huggingface.co/papers "
                       "page; save the page as text or use a feed)", clip_raw(text, 2000))
     return StructuredResult("unknown", None, False, ledger)

@@ -63,6 +63,24 @@ def judge_abstract(abstract: str | None, title: str | None) -> tuple[str | None,
     return abstract, flag
 
 
+def listing_fields(title: str, abstract: str | None, *, arxiv_id: str | None = None, authors: list[str] | None = None,
+                   published_at: dt.date | None = None, links: list[str] | None = None,
+                   categories: list[str] | None = None) -> dict:
+    """A listing of a bibliographic record (arXiv pages and harvests, reference files): the abstract
+    judged, the arXiv abstract page as the link when the record gives none."""
+    abstract, flag = judge_abstract(abstract, title)
+    return {
+        "title": title,
+        "abstract": abstract,
+        "abstract_flag": flag,
+        "arxiv_id": arxiv_id,
+        "authors": [a for a in authors or [] if a] or None,
+        "published_at": published_at,
+        "links": [u for u in links or [] if u] or ([f"https://arxiv.org/abs/{arxiv_id}"] if arxiv_id else []),
+        "categories": [c for c in categories or [] if c] or None,
+    }
+
+
 def _first(d: dict, *keys: str) -> Any:
     for k in keys:
         v = d.get(k)

@@ -8,7 +8,7 @@ import re
 
 from .ledger import RecordLedger, clip_raw
 from .normalize import arxiv_id_from, clean_text, to_date
-from .records import StructuredResult, judge_abstract
+from .records import StructuredResult, listing_fields
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 _TITLE_TAGS, _AUTHOR_TAGS, _ABSTRACT_TAGS = ("TI", "T1", "CT", "BT"), ("AU", "A1", "A2"), ("AB", "N2")
@@ -27,25 +27,19 @@ def _listing(tags: list[tuple[str, str]]) -> tuple[dict | None, str | None]:
     title = clean_text(first(_TITLE_TAGS))
     if not title:
         return None, "RIS record without title"
-    abstract, flag = judge_abstract(clean_text(first(_ABSTRACT_TAGS)), title)
     links = [v.strip() for k, v in tags if k in _LINK_TAGS and v.strip().startswith("http")]
     ids = [v for k, v in tags if k in (*_LINK_TAGS, "JO", "T2", "ID")]
-    arxiv_id = next((a for a in map(arxiv_id_from, ids) if a), None)
     authors = []
     for k, v in tags:
         if k in _AUTHOR_TAGS and v.strip():
             last, _, given = v.partition(",")
             authors.append(clean_text(f"{given.strip()} {last.strip()}" if given else last))
     date = first(_DATE_TAGS)
-    return {
-        "title": title,
-        "abstract": abstract,
-        "abstract_flag": flag,
-        "arxiv_id": arxiv_id,
-        "authors": [a for a in authors if a] or None,
-        "published_at": to_date(date.replace("/", "-").strip("-")) if date and date.count("/") >= 2 else None,
-        "links": links or ([f"https://arxiv.org/abs/{arxiv_id}"] if arxiv_id else []),
-    }, None
+    return listing_fields(
+        title, clean_text(first(_ABSTRACT_TAGS)), arxiv_id=next((a for a in map(arxiv_id_from, ids) if a), None),
+        authors=authors, links=links,
+        published_at=to_date(date.replace("/", "-").strip("-")) if date and date.count("/") >= 2 else None,
+    ), None
 
 
 def parse_ris(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:

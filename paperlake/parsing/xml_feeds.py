@@ -24,7 +24,7 @@ from .normalize import (
     to_date,
     urls_in,
 )
-from .records import AI_MARKER, StructuredResult, judge_abstract, split_ai_summary
+from .records import AI_MARKER, StructuredResult, judge_abstract, listing_fields, split_ai_summary
 
 _ITEM = re.compile(r"<(item|entry)\b[^>]*>.*?</\1\s*>", re.S)
 _ITEM_OPEN = re.compile(r"<(item|entry)\b[^>]*>", re.S)
@@ -407,17 +407,8 @@ def _oai_record(el: ET.Element) -> tuple[dict | None, str | None]:
         day = _text(fields.get("created")) or (_child_text(version, "date") if version is not None else None)
     header_id = _child_text(header, "identifier") if header is not None else None
     arxiv_id = next((a for a in (arxiv_id_from(i) for i in [*ids, header_id]) if a), None)
-    abstract, flag = judge_abstract(clean_text(raw), title)
-    return {
-        "title": title,
-        "abstract": abstract,
-        "abstract_flag": flag,
-        "arxiv_id": arxiv_id,
-        "authors": [a for a in authors if a] or None,
-        "published_at": to_date(day),
-        "links": [f"https://arxiv.org/abs/{arxiv_id}"] if arxiv_id else [],
-        "categories": [c for c in cats if c] or None,
-    }, None
+    return listing_fields(title, clean_text(raw), arxiv_id=arxiv_id, authors=authors, published_at=to_date(day),
+                          categories=cats), None
 
 
 def _parse_oai(text: str, ledger: RecordLedger) -> StructuredResult:
