@@ -23,8 +23,13 @@ _DESCRIPTOR = re.compile(r"^\s*(Title|Authors|Comments|Journal-ref|Subjects|MSC-
                          re.I)
 
 
+_ENTRY_ANYWHERE = re.compile(r"^[ \t]*\[\d+\][ \t]+arXiv:", re.M)
+_TITLE_ANYWHERE = re.compile(r"^[ \t]*Title[ \t]*:", re.M)
+
+
 def looks_like_arxiv_list_text(head: str) -> bool:
-    return any(ENTRY.match(ln) for ln in head.splitlines()) and re.search(r"^\s*Title\s*:", head, re.M) is not None
+    return ("arXiv:" in head and _ENTRY_ANYWHERE.search(head) is not None
+            and _TITLE_ANYWHERE.search(head) is not None)
 
 
 def _entry(lines: list[str], i0: int, i1: int) -> dict | None:

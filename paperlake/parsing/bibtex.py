@@ -22,9 +22,11 @@ _TEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 
 
+_FILE_START = re.compile(r"\ufeff?(?:\s*%[^\n]*\n)*\s*@\s*[A-Za-z]+\s*[{(]")  # after blank / "%" comment lines
+
+
 def looks_like_bibtex(head: str) -> bool:
-    first = next((ln.strip() for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("%")), "")
-    return bool(_ENTRY_START.match(first))
+    return _FILE_START.match(head) is not None
 
 
 def _balanced(text: str, i: int, open_: str, close: str) -> int:

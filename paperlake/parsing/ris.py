@@ -15,9 +15,11 @@ _TITLE_TAGS, _AUTHOR_TAGS, _ABSTRACT_TAGS = ("TI", "T1", "CT", "BT"), ("AU", "A1
 _LINK_TAGS, _DATE_TAGS = ("UR", "L1", "L2", "DO", "M3", "N1"), ("DA", "Y1")
 
 
+_FILE_START = re.compile(r"\ufeff?\s*TY  - ?\S")
+
+
 def looks_like_ris(head: str) -> bool:
-    first = next((ln.strip() for ln in head.splitlines() if ln.strip()), "")
-    return bool(re.match(r"^TY  - ?\S", first.lstrip("\ufeff")))
+    return _FILE_START.match(head) is not None
 
 
 def _listing(tags: list[tuple[str, str]]) -> tuple[dict | None, str | None]:

@@ -32,7 +32,7 @@ _OTHER_KEYS = {"abstract", "summary", "authors", "author", "arxiv_id", "arxiv", 
 def sniff_delimiter(head: str) -> str | None:
     """The delimiter when the text starts with a table header (a title column and another paper
     column, short names) and a row with as many fields, else None."""
-    lines = [ln.strip() for ln in head.splitlines()[:50] if ln.strip()]
+    lines = [ln.strip() for ln in head[:16384].splitlines()[:50] if ln.strip()]
     if lines and lines[0].startswith("|"):  # a Markdown table
         lines = [ln.strip("|") for ln in lines if not _MD_RULE.fullmatch(ln)]
     if len(lines) < 2:
