@@ -76,3 +76,23 @@ def test_a_markdown_table_and_capitalised_headers():
     r = parse_dump(md, "list.md")
     row = r.listings.row(0, named=True)
     assert (r.format, r.accounting["listing"], row["title"], row["arxiv_id"]) == ("delimited", 1, "QuantFast", "2501.01234")
+
+
+def test_bibliographic_api_json_semantic_scholar_openalex_csl():
+    import json
+
+    s2 = {"data": [{"paperId": "a", "externalIds": {"ArXiv": "2501.01234"}, "title": "QuantFast",
+                    "abstract": "Large language models are expensive to serve. We propose QuantFast.",
+                    "authors": [{"authorId": "1", "name": "Alice Smith"}], "publicationDate": "2025-01-03"}]}
+    openalex = {"results": [{"title": "QuantFast", "publication_date": "2025-01-03",
+                             "ids": {"doi": "https://doi.org/10.48550/arxiv.2501.01234"},
+                             "authorships": [{"author": {"display_name": "Alice Smith"}}],
+                             "abstract_inverted_index": {"Large": [0], "language": [1], "models": [2], "are": [3],
+                                                         "expensive": [4], "to": [5], "serve.": [6]}}]}
+    csl = [{"type": "article", "title": "QuantFast", "abstract": "Large language models are expensive to serve.",
+            "author": [{"family": "Smith", "given": "Alice"}], "URL": "http://arxiv.org/abs/2501.01234",
+            "issued": {"date-parts": [[2025, 1, 3]]}}]
+    for doc in (s2, openalex, csl):
+        row = parse_dump(json.dumps(doc).encode(), "export.json").listings.row(0, named=True)
+        assert (row["arxiv_id"], row["authors"], row["published_at"]) == ("2501.01234", ["Alice Smith"], dt.date(2025, 1, 3))
+        assert row["abstract"].startswith("Large language models are expensive to serve.")

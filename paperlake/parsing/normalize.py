@@ -114,6 +114,10 @@ _ARXIV_URL = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"'`\]\[{}|\\^]+", re.I)
 
 
+# arXiv's DOIs: 10.48550/arXiv.2501.01234
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})(?:v\d+)?\b", re.I)
+
+
 def arxiv_id_from(value: object) -> str | None:
     """Version-less arXiv id from an id, URL or text (None when not recognisable)."""
     if value is None:
@@ -121,7 +125,7 @@ def arxiv_id_from(value: object) -> str | None:
     s = str(value).strip()
     if not s:
         return None
-    m = _ARXIV_URL.search(s)
+    m = _ARXIV_URL.search(s) or _ARXIV_DOI.search(s)
     if m:
         return m.group(1)
     m = re.fullmatch(r"(?:arXiv:)?\s*(\d{4}\.\d{4,5})(?:v\d+)?", s, re.I)
@@ -236,6 +240,12 @@ def to_date(value: object) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, dict):  # CSL-JSON "issued": {"date-parts": [[2025, 1, 3]]} (a full date only)
+        parts = (value.get("date-parts") or [[]])[0] if isinstance(value.get("date-parts"), list) else []
+        try:
+            return dt.date(*map(int, parts)) if len(parts) == 3 else None
+        except (TypeError, ValueError):
+            return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             v = float(value)
@@ -298,9 +308,11 @@ def split_authors(value: object) -> list[str] | None:
     if isinstance(value, (list, tuple)):
         for a in value:
             if isinstance(a, dict):
-                n = a.get("name") or a.get("fullname") or a.get("author")
-                if isinstance(n, dict):
-                    n = n.get("name") or n.get("fullname")
+                n = a.get("name") or a.get("fullname") or a.get("display_name") or a.get("author")
+                if isinstance(n, dict):  # OpenAlex authorships: {"author": {"display_name": ...}}
+                    n = n.get("name") or n.get("fullname") or n.get("display_name")
+                if n is None and (a.get("family") or a.get("given")):  # CSL-JSON
+                    n = f"{a.get('given') or ''} {a.get('family') or ''}"
                 if n is None and isinstance(a.get("user"), dict):
                     n = a["user"].get("fullname") or a["user"].get("name")
             else:

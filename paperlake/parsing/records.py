@@ -109,13 +109,17 @@ _ABSTRACT_KEYS = ("abstract", "summary", "content_text", "paper_abstract", "desc
 _HTML_KEYS = ("content_html", "summary_html", "abstract_html", "description_html")
 _AI_KEYS = ("ai_summary", "aiSummary", "ai_generated_summary", "tldr", "summary_ai")
 _ID_KEYS = ("arxiv_id", "arxivId", "arxiv", "paper_id", "id")
-_URL_KEYS = ("url", "paper_url", "link", "arxiv_page_url", "arxiv_url", "page_url", "external_url", "pdf_url", "abs_url", "hf_url")
+_URL_KEYS = ("url", "URL", "paper_url", "link", "arxiv_page_url", "arxiv_url", "page_url", "external_url", "pdf_url",
+             "abs_url", "hf_url", "doi", "DOI")
+# nested id maps of bibliographic APIs (Semantic Scholar "externalIds", OpenAlex "ids")
+_ID_MAP_KEYS = ("externalIds", "external_ids", "ids")
 _LINK_KEYS = (
     "github_links", "githubRepo", "github_repo", "github", "code", "code_url", "repo", "repository",
     "projectPage", "project_page", "project_url", "homepage", "links", "pdf_url", "pdf", "url",
     "paper_url", "arxiv_page_url", "arxiv_url", "page_url", "external_url",
 )
-_DATE_KEYS = ("publishedAt", "published_at", "published", "date_published", "publication_date", "submittedOnDailyAt", "date")
+_DATE_KEYS = ("publishedAt", "published_at", "published", "date_published", "publication_date", "publicationDate",
+              "submittedOnDailyAt", "date", "issued")
 _UPVOTE_KEYS = ("upvotes", "upvote", "votes", "likes", "num_upvotes", "upvote_count")
 
 
@@ -168,6 +172,11 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
             if isinstance(t, str):
                 abstract = t
                 break
+    if abstract is None:  # OpenAlex: {"word": [positions], ...}
+        v = pick("abstract_inverted_index")
+        if isinstance(v, dict):
+            at = {i: w for w, positions in v.items() if isinstance(positions, list) for i in positions if isinstance(i, int)}
+            abstract = " ".join(at[i] for i in sorted(at)) or None
     if abstract is None:
         for layer in layers:
             v = _first(layer, *_HTML_KEYS)
@@ -183,6 +192,11 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
     abstract, flag = judge_abstract(abstract, title)
 
     arxiv_id = None
+    for layer in list(layers):
+        for k in _ID_MAP_KEYS:
+            if isinstance(layer.get(k), dict):
+                layers.append({"arxiv_id": layer[k].get("ArXiv") or layer[k].get("arxiv"),
+                               "doi": layer[k].get("DOI") or layer[k].get("doi")})
     for layer in layers:
         for k in _ID_KEYS + _URL_KEYS:
             v = layer.get(k)
@@ -199,7 +213,7 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
 
     authors = None
     for layer in layers:
-        v = _first(layer, "authors", "author", "creators", "author_names")
+        v = _first(layer, "authors", "author", "creators", "author_names", "authorships")
         if v is not None:
             authors = split_authors(v)
             if authors:
