@@ -265,3 +265,18 @@ def test_metadata_field_lines_of_other_formats_are_never_titles():
     ledger = LineLedger(split_lines(text))
     parse_text_page(ledger, None)
     assert ledger.rows == []
+
+
+def test_arxiv_listing_cross_listing_entries_are_listings():
+    """Old arXiv listings mark cross-lists "Paper (*cross-listing*): id" (arxiv-browse test data)."""
+    from paperlake.parsing import parse_dump
+
+    text = (b"\\\\\nPaper: astro-ph/0601001\nFrom: A. Gould <a@b.c>\nDate: Mon, 2 Jan 2006 14:57:58 GMT   (588kb)\n\n"
+            b"Title: Frequency of Hot Jupiters\nAuthors: Andrew Gould\nCategories: astro-ph\n\\\\\n"
+            b"------------------------------------------------------------------------------\n"
+            b"\\\\\nPaper (*cross-listing*): cond-mat/0601307\nFrom: A. M. Rey <a@b.c>\n"
+            b"Date: Mon, 16 Jan 2006 18:54:03 GMT   (878kb)\n\nTitle: Quantum coherence of bosons\n"
+            b"Authors: Ana Maria Rey\nCategories: cond-mat.other astro-ph\n\\\\\n")
+    r = parse_dump(text, "listings_0601")
+    assert r.listings["arxiv_id"].to_list() == ["astro-ph/0601001", "cond-mat/0601307"]
+    assert r.accounting["quarantine"] == 0

@@ -18,7 +18,7 @@ from .ledger import LineLedger
 from .normalize import arxiv_id_from, clean_text, dedupe, split_authors, to_date, urls_in
 from .records import judge_abstract
 
-_ID_LINE = re.compile(r"^(?:arXiv|Paper):\s*(\S+)(.*)$")
+_ID_LINE = re.compile(r"^(?:arXiv|Paper)(?:\s*\(\*cross-listing\*\))?:\s*(\S+)(.*)$")  # "Paper (*cross-listing*): ..." too
 _FIELD = re.compile(r"^([A-Z][A-Za-z-]{1,20}):\s?(.*)$")
 _END_LINK = re.compile(r"^\\\\\s*\(\s*(https?://\S+)\s*,?\s*([^)]*)\)\s*$")
 _SEP = re.compile(r"^[-%=*~]{10,}\s*$")

@@ -78,6 +78,6 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
 def _looks_arxiv_mailing(head: str) -> bool:
     if "\\\\" not in head:
         return False
-    hits = len(re.findall(r"^arXiv:\S+", head, re.M))
+    hits = len(re.findall(r"^(?:arXiv|Paper)(?:\s*\(\*cross-listing\*\))?:\s*\S+", head, re.M))
     titles = len(re.findall(r"^Title:\s", head, re.M))
     return hits >= 1 and titles >= 1
