@@ -280,3 +280,8 @@ def test_arxiv_listing_cross_listing_entries_are_listings():
     r = parse_dump(text, "listings_0601")
     assert r.listings["arxiv_id"].to_list() == ["astro-ph/0601001", "cond-mat/0601307"]
     assert r.accounting["quarantine"] == 0
+    # "pastweek" listings separate their days with /* Thu, 2 Mar 2023 */ lines: page furniture
+    sep = b"------------------------------------------------------------------------------\n"
+    first, second = text.split(sep)
+    r = parse_dump(first + sep + b"\\\\\n/* Thu, 2 Mar 2023 */\n\\\\\n" + sep + second, "pastweek")
+    assert r.accounting["quarantine"] == 0 and r.listings.height == 2

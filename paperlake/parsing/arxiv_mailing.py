@@ -85,7 +85,9 @@ def parse_arxiv_mailing(ledger: LineLedger, reference_date: dt.date | None) -> M
 
 def _is_footer(t: str) -> bool:
     return bool(
-        re.match(r"^(?:for (?:subscribe|help)|e-mail to:|to unsubscribe|archives at|send any comments|http)", t, re.I)
+        re.match(r"^(?:for (?:subscribe|help|general information)|e-mail to:|to unsubscribe|archives at|"
+                 r"send any comments|http|keyword subject classification)", t, re.I)
+        or re.fullmatch(r"/\*.*\*/", t)  # day markers of "pastweek" listings: /* Thu, 2 Mar 2023 */
     )
 
 
