@@ -285,3 +285,15 @@ def test_arxiv_listing_cross_listing_entries_are_listings():
     first, second = text.split(sep)
     r = parse_dump(first + sep + b"\\\\\n/* Thu, 2 Mar 2023 */\n\\\\\n" + sep + second, "pastweek")
     assert r.accounting["quarantine"] == 0 and r.listings.height == 2
+
+
+def test_an_abstract_line_starting_with_an_arxiv_id_does_not_open_an_entry():
+    from paperlake.parsing import parse_dump
+
+    text = (b"\\\\\narXiv:0704.0123\nFrom: D. N. Makovetskii <a@b.c>\nDate: Mon, 2 Apr 2007 05:32:43 GMT   (362kb)\n\n"
+            b"Title: Nonlinear Dynamics of the Phonon Stimulated Emission\nAuthors: D. N. Makovetskii\n"
+            b"Categories: nlin.CD\n\\\\\n  The microwave phonon stimulated emission has been investigated (see previous works\n"
+            b"arXiv:cond-mat/0303188 ; arXiv:cond-mat/0402640)\nPhenomena of branching were observed in experiments.\n\\\\\n")
+    r = parse_dump(text, "0704.0123.abs")
+    assert r.listings.height == 1 and r.accounting["quarantine"] == 0
+    assert r.listings["abstract"][0].endswith("Phenomena of branching were observed in experiments.")

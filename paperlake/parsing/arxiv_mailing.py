@@ -22,6 +22,7 @@ _ID_LINE = re.compile(r"^(?:arXiv|Paper)(?:\s*\(\*cross-listing\*\))?:\s*(\S+)(.
 _FIELD = re.compile(r"^([A-Z][A-Za-z-]{1,20}):\s?(.*)$")
 _END_LINK = re.compile(r"^\\\\\s*\(\s*(https?://\S+)\s*,?\s*([^)]*)\)\s*$")
 _SEP = re.compile(r"^[-%=*~]{10,}\s*$")
+_HEADER_NEXT = re.compile(r"^(?:From|Date|Title|Authors?):")
 
 
 @dataclass
@@ -53,7 +54,10 @@ def parse_arxiv_mailing(ledger: LineLedger, reference_date: dt.date | None) -> M
             break
 
     # entry starts: id lines preceded by a "\\" line
-    starts = [i for i in range(n) if ledger.is_free(i) and _ID_LINE.match(lines[i])]
+    # (an abstract line may start with "arXiv:..." too: an id line opens an entry after a "\\"
+    # line or before the entry's header fields)
+    starts = [i for i in range(n) if ledger.is_free(i) and _ID_LINE.match(lines[i]) and (
+        (i > 0 and lines[i - 1].strip() == "\\\\") or (i + 1 < n and _HEADER_NEXT.match(lines[i + 1])))]
     bounds = []
     for k, i in enumerate(starts):
         s = i - 1 if i > 0 and lines[i - 1].strip() == "\\\\" else i
