@@ -24,7 +24,7 @@ from .normalize import (
     to_date,
     urls_in,
 )
-from .records import AI_MARKER, StructuredResult, judge_abstract, listing_fields, split_ai_summary
+from .records import AI_MARKER, StructuredResult, judge_abstract, listing_fields, most_common_date, split_ai_summary
 
 _ITEM = re.compile(r"<(item|entry)\b[^>]*>.*?</\1\s*>", re.S)
 _ITEM_OPEN = re.compile(r"<(item|entry)\b[^>]*>", re.S)
@@ -358,6 +358,8 @@ def parse_xml_dump(text: str, reference_date: dt.date | None, notes: tuple[str, 
     listing_date = None
     if fmt == "rss":
         listing_date = to_date(_tag_value(prefix, "lastBuildDate") or _tag_value(prefix, "pubDate") or _tag_value(prefix, "dc:date"))
+        if listing_date is None:  # a channel without its own date: the day most of its items carry
+            listing_date = most_common_date(r.get("published_at") for r in ledger.rows)
     elif fmt == "atom":
         listing_date = to_date(_tag_value(prefix, "updated"))
     if ledger.n_listing == 0 and ledger.n_quarantine == 0:
