@@ -96,3 +96,10 @@ def test_bibliographic_api_json_semantic_scholar_openalex_csl():
         row = parse_dump(json.dumps(doc).encode(), "export.json").listings.row(0, named=True)
         assert (row["arxiv_id"], row["authors"], row["published_at"]) == ("2501.01234", ["Alice Smith"], dt.date(2025, 1, 3))
         assert row["abstract"].startswith("Large language models are expensive to serve.")
+
+
+def test_the_arxiv_announcement_is_not_part_of_an_abstract_in_any_format():
+    csv_text = ('title,abstract,url\nAgentic Search,"arXiv:2603.01234v2 Announce Type: new Abstract: We study '
+                'cost-aware agentic search for enterprise workflows.",https://arxiv.org/abs/2603.01234\n')
+    row = parse_dump(csv_text.encode(), "notes.csv").listings.row(0, named=True)
+    assert row["abstract"] == "We study cost-aware agentic search for enterprise workflows."

@@ -53,8 +53,16 @@ def split_ai_summary(text: str | None) -> tuple[str | None, str | None]:
     return None, _AI_PREFIX.sub("", text, count=1) if _AI_PREFIX.match(text) and text.lstrip()[:1] in "Aa" else text
 
 
+# arXiv's RSS descriptions (kept as they are by feeds, notes and scrapers) open with the
+# announcement: "arXiv:2501.01234v1 Announce Type: new Abstract: ..."
+_ARXIV_ANNOUNCEMENT = re.compile(
+    r"^\s*(?:abstract\s*:\s*)?arXiv:\S+\s+Announce\s+Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.I)
+
+
 def judge_abstract(abstract: str | None, title: str | None) -> tuple[str | None, str | None]:
     """(abstract to keep, flag). Bot text / link-only / title-repeat junk is dropped (None)."""
+    if abstract is not None:
+        abstract = _ARXIV_ANNOUNCEMENT.sub("", abstract, count=1)
     if abstract is None or not abstract.strip():
         return None, "missing abstract"
     stripped = re.sub(r"https?://\S+", "", abstract)

@@ -176,10 +176,8 @@ def parse_html_description(fragment: str) -> dict:
 # ------------------------------------------------------------------ records
 
 
-# arXiv's RSS feeds (rss.arxiv.org) open each description with the announcement, then the abstract:
-# "arXiv:2501.01234v1 Announce Type: new \nAbstract: ..."
-_ARXIV_ANNOUNCEMENT = re.compile(r"^\s*arXiv:\S+\s+Announce\s+Type:\s*[\w-]+\s*(?:Abstract:\s*)?", re.I)
-# ... and their older RSS 1.0 feeds end each title with the id and category:
+# arXiv's older RSS 1.0 feeds end each title with the id and category (its current feeds open each
+# description with an announcement, see records.judge_abstract):
 # "Title. (arXiv:2306.01234v1 [cs.CL])", "... [cs.CL] UPDATED)" for a new version.
 _ARXIV_TITLE_TAIL = re.compile(r"\.?\s*\(arXiv:\S+\s*\[([^\]]+)\](?:\s+UPDATED)?\)\s*$", re.I)
 
@@ -194,8 +192,6 @@ def _rss_item(el: ET.Element) -> tuple[dict | None, str | None]:
     link = _child_text(el, "link")
     guid = _child_text(el, "guid")
     desc = _child_text(el, "encoded") or _child_text(el, "description") or _child_text(el, "summary")
-    if desc:
-        desc = _ARXIV_ANNOUNCEMENT.sub("", desc, count=1)
     info: dict = {"abstract": None, "ai_summary": None, "authors": None, "links": []}
     if desc:
         if re.search(r"<[a-zA-Z][^>]*>", desc):
