@@ -107,6 +107,11 @@ def test_an_oai_pmh_error_response_is_quarantined_with_its_message():
     assert r.quarantine["reason"][0].startswith("OAI-PMH response without records: The combination")
 
 
+def test_a_huggingface_page_dated_by_its_date_string():
+    html = (PAGES / "hf_papers_page.html").read_text().replace("&quot;date&quot;", "&quot;dateString&quot;", 1)
+    assert parse_dump(html.encode(), "p.html").listing_date == dt.date(2025, 1, 6)
+
+
 def test_a_huggingface_page_listing_papers_under_another_key():
     html = (PAGES / "hf_papers_page.html").read_text().replace("dailyPapers", "trendingPapers", 1)
     r = _parse("trending.html", html.encode())

@@ -107,7 +107,7 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
 def listing_date_of(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
     from .normalize import to_date
 
-    for k in ("date", "listing_date", "day", "scraped_date"):
+    for k in ("date", "listing_date", "day", "scraped_date", "dateString"):  # dateString: huggingface.co/papers pages
         if k in meta:
             d = to_date(meta.get(k))
             if d:
