@@ -108,8 +108,14 @@ def test_an_oai_pmh_error_response_is_quarantined_with_its_message():
 
 
 def test_a_huggingface_page_dated_by_its_date_string():
-    html = (PAGES / "hf_papers_page.html").read_text().replace("&quot;date&quot;", "&quot;dateString&quot;", 1)
-    assert parse_dump(html.encode(), "p.html").listing_date == dt.date(2025, 1, 6)
+    import html
+    import json
+
+    props = {"periodType": "day", "dateString": "2025-01-07", "dailyPapers": [
+        {"paper": {"id": "2501.01234", "title": "QuantFast", "summary": "We propose QuantFast, a method.",
+                   "authors": [{"name": "Alice Smith"}]}, "title": "QuantFast", "publishedAt": "2025-01-06T00:00:00Z"}]}
+    page = f'<div data-target="DailyPapers" data-props="{html.escape(json.dumps(props))}"></div>'
+    assert parse_dump(f"<html><body>{page}</body></html>".encode(), "p.html").listing_date == dt.date(2025, 1, 7)
 
 
 def test_a_huggingface_page_listing_papers_under_another_key():
