@@ -186,3 +186,15 @@ def test_an_rss_channel_without_a_date_takes_the_day_of_its_items():
            b"<item><title>B</title><link>https://huggingface.co/papers/2608.19881</link><description>We study another "
            b"thing in depth.</description><pubDate>Wed, 19 Aug 2026 03:40:57 GMT</pubDate></item></channel></rss>")
     assert parse_dump(rss, "hf_papers.xml").listing_date == dt.date(2026, 8, 19)
+
+
+def test_an_arxiv_api_error_entry_is_quarantined_not_a_paper():
+    """The arXiv API answers a bad id with an entry titled "Error" (github.com/lukasschwab/arxiv.py fixtures)."""
+    atom = (b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b"<id>https://arxiv.org/api/x</id><title>arXiv Query</title><updated>2026-04-12T22:59:06Z</updated>"
+            b"<entry><id>https://arxiv.org/api/errors#incorrect_id_format_for_abc</id><title>Error</title>"
+            b"<updated>2026-04-12T22:59:06Z</updated><summary>incorrect id format for abc</summary>"
+            b"<author><name>arXiv api core</name></author></entry></feed>")
+    r = parse_dump(atom, "query.xml")
+    assert r.listings.height == 0
+    assert r.quarantine["reason"].to_list() == ["arXiv API error: incorrect id format for abc"]

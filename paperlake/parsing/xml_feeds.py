@@ -233,6 +233,8 @@ def _atom_entry(el: ET.Element) -> tuple[dict | None, str | None]:
     title = clean_text(_child_text(el, "title"))
     if not title:
         return None, "entry without title"
+    if "/api/errors" in (_child_text(el, "id") or ""):  # the arXiv API reports a bad query as an entry
+        return None, f"arXiv API error: {clean_text(_child_text(el, 'summary')) or title}"
     summary_el = next((c for c in el if _local(c.tag) in ("summary", "content")), None)
     raw = _text(summary_el) if summary_el is not None else None
     is_html = summary_el is not None and (summary_el.get("type") or "").lower() in ("html", "xhtml")
