@@ -13,7 +13,7 @@ from paperlake.settings import ENV_LANDING, ENV_WAREHOUSE, PROJECT_ROOT, landing
 
 
 # Further subcommands: each module has `register(subparsers)` adding its parser(s) with set_defaults(func=...).
-COMMAND_MODULES: list[str] = ["paperlake.bench", "paperlake.cli_ops", "paperlake.cli_sql"]
+COMMAND_MODULES: list[str] = ["paperlake.bench", "paperlake.cli_ops", "paperlake.cli_sql", "paperlake.cli_parse"]
 
 
 def prepare_dagster_home() -> Path:
