@@ -48,14 +48,11 @@ class _ArxivList(HTMLParser):
             if tag == "br":
                 self._depth -= 1  # a void element: no end tag
                 self._entry[self._field].append(" ")
-            elif tag == "a" and self._field == "authors":
-                self._entry["_author_links"] += 1
             return
         if tag == "h3":
             self._heading = []
         elif tag == "dt":
-            self._entry = {"arxiv_id": None, "title": [], "authors": [], "subjects": [], "abstract": [],
-                           "_author_links": 0, "_raw": []}
+            self._entry = {"arxiv_id": None, "title": [], "authors": [], "subjects": [], "abstract": [], "_raw": []}
             self.entries.append(self._entry)
         elif self._entry is not None:
             href = a.get("href") or ""
