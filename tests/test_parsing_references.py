@@ -55,3 +55,11 @@ def test_ris_records():
     assert row["abstract"].endswith("delivers up to 2.5x speedup.")  # a wrapped AB line continues it
     assert (row["arxiv_id"], row["authors"]) == ("2501.01234", ["Alice Smith", "Bob Jones"])
     assert r.quarantine["reason"].to_list() == ["RIS record without title", "truncated RIS record (no ER)"]
+
+
+def test_bibtex_accents_and_formatting_commands():
+    r = parse_dump(rb"@article{k, title = {Caf{\'e} Models for \textbf{Fast} Decoding}, "
+                   rb'author = {Bal{\'a}zs, Csaba and M{\"u}ller, J{\"o}rg and Stra{\ss}e, Ana}}', "k.bib")
+    row = r.listings.row(0, named=True)
+    assert row["title"] == "Café Models for Fast Decoding"
+    assert row["authors"] == ["Csaba Balázs", "Jörg Müller", "Ana Straße"]

@@ -141,7 +141,7 @@ def _entry(ledger: LineLedger, s: int, i: int, e: int) -> None:
     else:
         abstract, flag = judge_abstract(abstract, title)
     authors_raw = fields.get("authors")
-    authors = split_authors(clean_text(_tex_accents(authors_raw)) if authors_raw else None)
+    authors = split_authors(clean_text(tex_accents(authors_raw)) if authors_raw else None)
     cats = fields.get("categories")
     links = []
     if end_url:
@@ -172,7 +172,7 @@ _TEX_ACCENTS = {
 }
 
 
-def _tex_accents(s: str) -> str:
+def tex_accents(s: str) -> str:
     """Zolt\\'an -> Zoltán, Ad\\`ele -> Adèle (common TeX accent macros in author lists)."""
     import unicodedata
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .arxiv_mailing import tex_accents
 from .ledger import RecordLedger, clip_raw
 from .normalize import arxiv_id_from, clean_text, to_date
 from .records import StructuredResult, listing_fields
@@ -19,7 +20,8 @@ _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
 _FIELD_NAME = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
 _NOT_PAPERS = {"string", "preamble", "comment"}
 _TEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
-_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]{2,})\s*")
+_KEPT_MACROS = {"ss", "aa"}  # letters, turned into text by tex_accents
 
 
 _FILE_START = re.compile(r"\ufeff?(?:\s*%[^\n]*\n)*\s*@\s*[A-Za-z]+\s*[{(]")  # after blank / "%" comment lines
@@ -76,7 +78,9 @@ def _fields(body: str) -> dict[str, str]:
 def _plain(value: str | None) -> str | None:
     if value is None:
         return None
-    return clean_text(_TEX_COMMAND.sub("", _TEX_ESCAPE.sub(r"\1", value)).replace("{", "").replace("}", "").replace("~", " "))
+    value = _TEX_ESCAPE.sub(r"\1", value).replace("~", " ")
+    value = _TEX_COMMAND.sub(lambda m: m.group(0) if m.group(1) in _KEPT_MACROS else "", value)  # \textbf{X} -> {X}
+    return clean_text(tex_accents(value))  # {\'a} -> á, braces dropped
 
 
 def _author(name: str) -> str | None:
