@@ -103,3 +103,14 @@ def test_the_arxiv_announcement_is_not_part_of_an_abstract_in_any_format():
                 'cost-aware agentic search for enterprise workflows.",https://arxiv.org/abs/2603.01234\n')
     row = parse_dump(csv_text.encode(), "notes.csv").listings.row(0, named=True)
     assert row["abstract"] == "We study cost-aware agentic search for enterprise workflows."
+
+
+def test_hugging_face_paper_objects_without_their_daily_wrapper_are_dated_by_their_listing_day():
+    import json
+
+    recs = [{"id": "2509.04664", "publishedAt": "2025-09-04T21:26:31.000Z", "submittedOnDailyAt": "2025-09-08T02:44:20Z",
+             "title": "Why Language Models Hallucinate", "summary": "Language models guess when uncertain.",
+             "ai_summary": "Models guess.", "authors": [{"name": "Adam Tauman Kalai"}], "upvotes": 26}]
+    r = parse_dump(json.dumps(recs).encode(), "papers.json")
+    row = r.listings.row(0, named=True)
+    assert (r.listing_date, row["arxiv_id"], row["ai_summary"]) == (dt.date(2025, 9, 8), "2509.04664", "Models guess.")

@@ -119,7 +119,8 @@ def listing_date_of(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
         return most_common_date(r.get("scraped_date") or r.get("date") for r in dicts)
     if fmt == "jsonfeed":
         return most_common_date(r.get("date_published") for r in dicts)
-    return None
+    # Hugging Face paper objects without their daily wrapper (/api/papers): the day they were listed
+    return most_common_date(r.get("submittedOnDailyAt") for r in dicts)
 
 
 def emit_records(ledger: RecordLedger, records: list[Any], fmt: str) -> None:
