@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .ledger import LineLedger
-from .normalize import arxiv_id_from, clean_text, dedupe, split_authors, to_date, urls_in
+from .normalize import arxiv_id_from, clean_text, dedupe, split_authors, tex_accents, to_date, urls_in
 from .records import judge_abstract
 
 _ID_LINE = re.compile(r"^(?:arXiv|Paper)(?:\s*\(\*cross-listing\*\))?:\s*(\S+)(.*)$")  # "Paper (*cross-listing*): ..." too
@@ -165,24 +165,3 @@ def _entry(ledger: LineLedger, s: int, i: int, e: int) -> None:
         links=dedupe(links) or None,
         categories=cats.split() if cats else None,
     )
-
-
-_TEX_ACCENTS = {
-    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "c": "\u0327", "v": "\u030c", "=": "\u0304", ".": "\u0307", "u": "\u0306", "H": "\u030b",
-}
-
-
-def tex_accents(s: str) -> str:
-    """Zolt\\'an -> Zoltán, Ad\\`ele -> Adèle (common TeX accent macros in author lists)."""
-    import unicodedata
-
-    def repl(m: re.Match[str]) -> str:
-        acc, ch = m.group(1), m.group(2) or m.group(3)
-        comb = _TEX_ACCENTS.get(acc)
-        if not comb or not ch:
-            return m.group(0)
-        return unicodedata.normalize("NFC", ch + comb)
-
-    s = re.sub(r"\\([\'`^\"~=.]|[cvuH](?=[{ ]))\s*(?:\{\\?([A-Za-z])\}|\\?([A-Za-z]))", repl, s)
-    s = s.replace("{\\ss}", "ß").replace("\\ss", "ß").replace("{\\o}", "ø").replace("\\o ", "ø").replace("{\\aa}", "å")
-    return s.replace("{", "").replace("}", "")

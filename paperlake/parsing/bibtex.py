@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .arxiv_mailing import tex_accents
 from .ledger import RecordLedger, clip_raw
-from .normalize import arxiv_id_from, clean_text, to_date
+from .normalize import arxiv_id_from, clean_text, tex_accents, to_date
 from .records import StructuredResult, listing_fields
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")

@@ -416,3 +416,24 @@ _BOT_MARKERS = (
     "access denied",
     "enable javascript",
 )
+
+
+_TEX_ACCENTS = {
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "c": "\u0327", "v": "\u030c", "=": "\u0304", ".": "\u0307", "u": "\u0306", "H": "\u030b",
+}
+
+
+def tex_accents(s: str) -> str:
+    """Zolt\\'an -> Zoltán, Ad\\`ele -> Adèle (common TeX accent macros in author lists)."""
+    import unicodedata
+
+    def repl(m: re.Match[str]) -> str:
+        acc, ch = m.group(1), m.group(2) or m.group(3)
+        comb = _TEX_ACCENTS.get(acc)
+        if not comb or not ch:
+            return m.group(0)
+        return unicodedata.normalize("NFC", ch + comb)
+
+    s = re.sub(r"\\([\'`^\"~=.]|[cvuH](?=[{ ]))\s*(?:\{\\?([A-Za-z])\}|\\?([A-Za-z]))", repl, s)
+    s = s.replace("{\\ss}", "ß").replace("\\ss", "ß").replace("{\\o}", "ø").replace("\\o ", "ø").replace("{\\aa}", "å")
+    return s.replace("{", "").replace("}", "")
