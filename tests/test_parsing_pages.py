@@ -198,3 +198,49 @@ def test_an_arxiv_api_error_entry_is_quarantined_not_a_paper():
     r = parse_dump(atom, "query.xml")
     assert r.listings.height == 0
     assert r.quarantine["reason"].to_list() == ["arXiv API error: incorrect id format for abc"]
+
+
+def test_reading_notes_one_heading_per_paper_with_labelled_lines():
+    """A heading per paper, "**Link:**", "**Authors:**", "**Abstract:**" lines (the abstract on the
+    label's line or in the paragraph below it) and the reader's own notes, part of the entry."""
+    r = _parse("reading_notes.md")
+    rows = r.listings.to_dicts()
+    assert r.format == "hf_markdown" and r.accounting["quarantine"] == 0
+    assert [(x["title"], x["arxiv_id"]) for x in rows] == [
+        ("Speculative Decoding with Big Little Decoder", "2302.07863"),
+        ("QLoRA: Efficient Finetuning of Quantized LLMs", "2305.14314")]
+    assert rows[0]["authors"] == ["Sehoon Kim", "Karttikeya Mangalam", "Jitendra Malik"]
+    assert rows[0]["abstract"].startswith("The recent emergence") and rows[0]["abstract"].endswith("applications.")
+    assert rows[1]["abstract"].startswith("We present QLoRA") and rows[1]["abstract_flag"] is None
+    assert (rows[0]["line_start"], rows[0]["line_end"]) == (3, 8)  # "**My notes:**" belongs to the entry
+
+
+def test_a_note_on_one_paper_with_front_matter_and_an_abstract_section():
+    """An Obsidian-style note: the link and authors in the front matter, the abstract under an
+    "## Abstract" heading (a section of the paper's note, never a paper titled "Abstract")."""
+    r = _parse("paper_note_obsidian.md")
+    [row] = r.listings.to_dicts()
+    assert (row["title"], row["arxiv_id"]) == ("QLoRA: Efficient Finetuning of Quantized LLMs", "2305.14314")
+    assert row["authors"][0] == "Tim Dettmers" and row["abstract"].startswith("We present QLoRA")
+    assert r.accounting["quarantine"] == 0
+
+
+def test_a_reading_list_of_labelled_records():
+    r = _parse("reading_list_fields.md")
+    rows = r.listings.to_dicts()
+    assert [x["arxiv_id"] for x in rows] == ["2305.14314", "2302.07863"]
+    assert rows[1]["title"] == "Speculative Decoding with Big Little Decoder"
+    assert rows[1]["abstract"].startswith("We propose Big Little Decoder")
+    assert r.accounting["quarantine"] == 0
+
+
+def test_a_curated_list_of_paper_links_gives_title_only_listings():
+    """An "awesome list": list items and table rows linking to arXiv are listings without an
+    abstract; a table's header is furniture, its description paragraph is quarantined."""
+    r = _parse("awesome_list.md")
+    rows = r.listings.to_dicts()
+    assert [(x["arxiv_id"], x["abstract_flag"]) for x in rows] == [
+        ("2305.14314", "missing abstract"), ("2210.17323", "missing abstract"), ("2211.17192", "missing abstract")]
+    assert rows[1]["title"] == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    assert r.quarantine["line_start"].to_list() == [3]  # "A curated list of papers ..."
+    assert r.accounting["total"] == r.accounting["listing"] + r.accounting["furniture"] + r.accounting["quarantine"]

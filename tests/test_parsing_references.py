@@ -63,3 +63,12 @@ def test_bibtex_accents_and_formatting_commands():
     row = r.listings.row(0, named=True)
     assert row["title"] == "Café Models for Fast Decoding"
     assert row["authors"] == ["Csaba Balázs", "Jörg Müller", "Ana Straße"]
+
+
+def test_tex_letters_written_as_control_words():
+    """{\\AA}, \\o{}, \\l and \\ss followed by a space (which TeX consumes) become the letters."""
+    r = parse_dump(rb"@article{k, title = {Stellar Models}, "
+                   rb"author = {{\AA}gren, Nils and Kj{\ae}rgaard, Per and Ko\l odziej, Anna and H{\"a}u\ss ler, B. and \O{}stensen, R.}}",
+                   "k.bib")
+    assert r.listings.row(0, named=True)["authors"] == [
+        "Nils Ågren", "Per Kjærgaard", "Anna Kołodziej", "B. Häußler", "R. Østensen"]

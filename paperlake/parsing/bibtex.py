@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from .ledger import RecordLedger, clip_raw
-from .normalize import arxiv_id_from, clean_text, tex_accents, to_date
+from .normalize import TEX_LETTERS, arxiv_id_from, clean_text, tex_accents, to_date
 from .records import StructuredResult, listing_fields
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
@@ -20,7 +20,7 @@ _FIELD_NAME = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
 _NOT_PAPERS = {"string", "preamble", "comment"}
 _TEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
 _TEX_COMMAND = re.compile(r"\\([A-Za-z]{2,})\s*")
-_KEPT_MACROS = {"ss", "aa"}  # letters, turned into text by tex_accents
+_KEPT_MACROS = set(TEX_LETTERS)  # letters ({\AA}, {\ss}), turned into text by tex_accents
 
 
 _FILE_START = re.compile(r"\ufeff?(?:\s*%[^\n]*\n)*\s*@\s*[A-Za-z]+\s*[{(]")  # after blank / "%" comment lines

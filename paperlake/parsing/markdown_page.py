@@ -1,10 +1,14 @@
-"""Markdown (web-clipper) captures of huggingface.co/papers pages.
+"""Markdown pages: (web-clipper) captures of huggingface.co/papers pages, and reading notes.
 
 An entry is anchored on a heading whose text is (or links to) a paper title, e.g.
 ``### [Title](https://huggingface.co/papers/2606.00683)``. Around it:
 an upvote counter line before it (``[101](https://huggingface.co/login?next=...)``), the
 abstract paragraph after it (often wrapped in a link and hard-broken with ``\\\\``),
 then avatars / author count / organisation, ``·``, and a date line (``May 29[6](...#community)``).
+
+Reading notes: a heading per paper followed by labelled lines, ``**Link:** https://arxiv.org/abs/...``,
+``**Authors:** ...``, ``**Abstract:** ...`` (the text on that line or in the paragraph below it), and
+any notes of the reader's own; the entry runs to the next heading.
 Unit of accounting = line.
 """
 
@@ -15,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from .ledger import LineLedger
-from .normalize import arxiv_id_from, clean_text, collapse, dedupe, parse_date_text, to_int, urls_in
-from .records import judge_abstract, split_ai_summary
+from .normalize import arxiv_id_from, clean_text, collapse, dedupe, parse_date_text, split_authors, to_int, urls_in
+from .records import judge_abstract, listing_fields, split_ai_summary
 from .text_pages import is_date_line, is_furniture_line, line_kind, looks_like_abstract
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -29,6 +33,19 @@ _DATE_META = re.compile(
 _FRONT_DATE = re.compile(r"^(?:retrieved|date|captured|saved|created)\s*:\s*(\S+)", re.I)
 # the header a reader / clipper tool writes above the page ("Title: ...", "URL Source: ...", "Markdown Content:")
 _READER_HEADER = re.compile(r"^(?:title|url source|markdown content|published time|source|url)\s*:", re.I)
+# a labelled line of reading notes: "**Link:** ...", "**Authors**: ...", "- Abstract: ..."
+_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)?([A-Za-z][A-Za-z ;./&-]{0,28}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.*)$")
+_NOTE_LINK_LABELS = {"link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "pdf", "source", "doi",
+                     "hf", "hugging face", "huggingface"}
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\|")
+_GENERIC_LINK_TEXT = re.compile(r"^(?:paper|pdf|arxiv|abs|abstract|link|hf|hugging ?face|project|code|page)\b", re.I)
+# headings of a paper's sections, never a paper's title
+_SECTIONS = {"abstract", "summary", "tl;dr", "tldr", "notes", "my notes", "key points", "takeaways", "introduction",
+             "method", "methods", "results", "conclusion", "conclusions", "references", "related work", "links"}
+_NOTE_LABELS = {"abstract": "abstract", "authors": "authors", "author": "authors", "by": "authors",
+                "date": "date", "published": "date", "published on": "date", "submitted": "date",
+                **{k: "link" for k in _NOTE_LINK_LABELS}}
 
 
 @dataclass
@@ -81,10 +98,13 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     i = 0
     ref = reference_date
     # YAML front matter
+    front: dict[str, str] = {}  # its labelled lines (a note on one paper: its link, authors)
     if n and lines[0].strip() == "---":
         for j in range(1, min(n, 200)):
             if lines[j].strip() == "---":
                 for k in range(0, j + 1):
+                    if (f := _field(lines[k])) is not None and f[0] in _NOTE_LABELS:
+                        front.setdefault(_NOTE_LABELS[f[0]], f[1].strip("[]\"'"))
                     fm = _FRONT_DATE.match(lines[k].strip())
                     if fm and ref is None:
                         from .normalize import to_date
@@ -94,22 +114,31 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
                 i = j + 1
                 break
 
-    # entry headings: link to a paper, or a heading directly followed by prose
-    anchors: list[tuple[int, str, str | None]] = []
+    # entry headings: link to a paper, a heading directly followed by prose, or reading notes
+    anchors: list[tuple[int, str, str | None, tuple[dict[str, str], int] | None]] = []
+    covered = -1  # last line of the reading-notes entry before: its sub-headings are not entries
     for j in range(i, n):
-        if not ledger.is_free(j):
+        if j <= covered or not ledger.is_free(j):
             continue
         hp = _heading_paper(lines[j])
         if hp is None:
+            f = _field(lines[j])
+            if f is None or f[0] != "title" or not f[1] or (notes := _notes_entry(lines, j, n)) is None:
+                continue
+            hp = _heading_paper("# " + f[1])  # "- **Title:** ..." opening a record of labelled lines
+            anchors.append((j, *hp, notes))
+            covered = notes[1]
             continue
         title, aid = hp
-        if aid is None:
-            if is_furniture_line(title) or re.match(r"^by\b", title, re.I):
+        notes = _notes_entry(lines, j, n)
+        if notes is None and aid is None:
+            if is_furniture_line(title) or re.match(r"^by\b", title, re.I) or title.rstrip(":").lower() in _SECTIONS:
                 continue
             nxt = _next_nonblank(lines, j + 1, n)
-            if nxt is None or not looks_like_abstract(collapse(md_to_text(lines[nxt]))):
+            if nxt is None or _LIST_ITEM.match(lines[nxt]) or not looks_like_abstract(collapse(md_to_text(lines[nxt]))):
                 continue
-        anchors.append((j, title, aid))
+        anchors.append((j, title, aid, notes))
+        covered = notes[1] if notes else covered
 
     listing_date = None
     inferred = False
@@ -123,8 +152,14 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             listing_date, inferred = parse_date_text(plain, ref)
     published_ref = listing_date or ref
 
-    for a, (j, title_text, aid) in enumerate(anchors):
+    for a, (j, title_text, aid, notes) in enumerate(anchors):
         limit = anchors[a + 1][0] if a + 1 < len(anchors) else n
+        if notes is not None:
+            fields, end = notes
+            if len(anchors) == 1:
+                fields = {**front, **fields}
+            _notes_listing(ledger, j, title_text, aid, fields, end, published_ref)
+            continue
         start = j
         upvotes = None
         # upvote counter right before the heading (blank lines allowed)
@@ -220,16 +255,148 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             links=paper_links or None,
         )
 
-    # leftovers: page furniture (navigation, headings, links, dates, a reader tool's header) vs
-    # unrecognised prose
+    # leftovers: a list item or table row linking to a paper (a curated list of papers), page
+    # furniture (navigation, headings, links, dates, a reader tool's header) vs unrecognised prose
     for j in range(n):
         if not ledger.is_free(j):
             continue
+        if j >= first_anchor or not anchors:
+            linked = _linked_paper(lines[j])
+            if linked is not None:
+                title, url, aid = linked
+                ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
+                continue
         t = lines[j].strip()
         plain = collapse(md_to_text(t))
-        if not t or _is_nav_line(t, plain) or (j < first_anchor and _READER_HEADER.match(plain)):
+        if not t or _is_nav_line(t, plain) or _is_table_header(lines, j) or (
+                j < first_anchor and _READER_HEADER.match(plain)):
             ledger.furniture(j)
     return MarkdownResult(listing_date, inferred)
+
+
+def _field(line: str) -> tuple[str, str, bool] | None:
+    """(label, value, label in bold) of a labelled line."""
+    m = _FIELD.match(line)
+    if m is None or (m.group(1) is None and "**" in m.group(2)):
+        return None
+    return m.group(2).strip().lower(), m.group(3).strip(), m.group(1) is not None
+
+
+def _is_title_field(line: str) -> bool:
+    f = _field(line)
+    return f is not None and f[0] == "title"
+
+
+def _section_label(line: str) -> str | None:
+    """The label of a section heading ("## Abstract", "### Notes:"), lower-cased."""
+    m = _HEADING.match(line)
+    return collapse(md_to_text(m.group(2))).rstrip(":").strip().lower() if m else None
+
+
+def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], int] | None:
+    """Reading notes under the heading at ``j``: its labelled fields (the first of each kind) and
+    its last non-blank line, when the heading is directly followed by a known label (a labelled
+    line or an "Abstract" sub-heading) and the fields give an abstract or a link. The entry runs
+    to the next heading of the same or a higher level (or ``limit``); the paragraphs under an
+    "Abstract" sub-heading are the abstract."""
+    first = _next_nonblank(lines, j + 1, limit)
+    if first is None:
+        return None
+    f = _field(lines[first])
+    if (f is None or f[0] not in _NOTE_LABELS) and _section_label(lines[first]) != "abstract":
+        return None
+    heading = _HEADING.match(lines[j])
+    level = len(heading.group(1)) if heading else 6  # under a "Title:" line: up to any heading
+    fields: dict[str, str] = {}
+    end, k = j, first
+    while k < limit:
+        line = lines[k]
+        h = _HEADING.match(line)
+        if h and len(h.group(1)) <= level or _is_title_field(line):
+            break
+        k += 1
+        if not line.strip():
+            continue
+        end = k - 1
+        if h:
+            if _section_label(line) == "abstract" and "abstract" not in fields:
+                body = []
+                while k < limit and not _HEADING.match(lines[k]):
+                    if lines[k].strip():
+                        body.append(lines[k])
+                        end = k
+                    k += 1
+                fields["abstract"] = "\n".join(body)
+            continue
+        f = _field(line)
+        if f is None or (kind := _NOTE_LABELS.get(f[0])) is None:
+            continue  # the reader's own notes, or another label: part of the entry
+        if kind != "abstract":
+            fields.setdefault(kind, f[1])
+            continue
+        # the abstract: the rest of its line, then lines up to a blank line (or the paragraph
+        # below an empty label) or the next known or bold label
+        parts = [f[1]] if f[1] else []
+        while k < limit and not _HEADING.match(lines[k]):
+            t = lines[k]
+            if not t.strip():
+                if parts:
+                    break
+                k += 1
+                continue
+            g = _field(t)
+            if g is not None and (g[2] or g[0] in _NOTE_LABELS or g[0] == "title"):
+                break
+            parts.append(t)
+            end = k
+            k += 1
+        fields.setdefault("abstract", "\n".join(parts))
+    if not fields.get("abstract") and not fields.get("link"):
+        return None
+    return fields, end
+
+
+def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None, fields: dict[str, str], end: int,
+                   published_ref: dt.date | None) -> None:
+    title = clean_text(title_text)
+    abstract, flag = judge_abstract(clean_text(md_to_text(fields["abstract"])) if fields.get("abstract") else None,
+                                    title)
+    link = fields.get("link", "")
+    links = dedupe([u for u in _link_urls(link) if u.startswith("http")] + urls_in(md_to_text(link)) + urls_in(abstract))
+    aid = aid or next((m.group(1) or m.group(2) for u in links if (m := _PAPER_URL.search(u))), None)
+    published = parse_date_text(md_to_text(fields["date"]), published_ref)[0] if fields.get("date") else None
+    ledger.listing(
+        j,
+        end,
+        title=title,
+        abstract=abstract,
+        abstract_flag=flag,
+        arxiv_id=aid or arxiv_id_from(link),
+        authors=split_authors(md_to_text(fields["authors"])) if fields.get("authors") else None,
+        published_at=published,
+        links=links or None,
+    )
+
+
+def _linked_paper(line: str) -> tuple[str, str, str] | None:
+    """(title, paper URL, arXiv id) of a list item or table row whose link goes to an arXiv or
+    Hugging Face paper page: "- [Title](https://arxiv.org/abs/...) ...", or a title before a
+    "[paper](...)" link."""
+    if not _LIST_ITEM.match(line):
+        return None
+    for m in _LINK.finditer(line):
+        url = m.group(2).strip("<>")
+        pm = _PAPER_URL.search(url)
+        if pm is None:
+            continue
+        title = collapse(md_to_text(m.group(1))).strip(" .:-")
+        if len(title.split()) < 3 or _GENERIC_LINK_TEXT.match(title):
+            before = _LIST_ITEM.sub("", line[: m.start()], count=1)
+            title = collapse(md_to_text(re.sub(r"\[\s*$", "", before))).strip(" |.:-[(")
+        if len(title.split()) < 3:
+            return None
+        return title, url, pm.group(1) or pm.group(2)
+    return None
 
 
 def _next_nonblank(lines: list[str], j: int, n: int) -> int | None:
@@ -280,3 +447,11 @@ def _is_nav_line(t: str, plain: str) -> bool:
     if _UPVOTE.match(t):
         return True
     return False
+
+
+def _is_table_header(lines: list[str], j: int) -> bool:
+    """A Markdown table's header row (the row above its |---| separator) or that separator."""
+    def separator(k: int) -> bool:
+        return k < len(lines) and "|" in lines[k] and bool(_TABLE_SEPARATOR.match(lines[k]))
+
+    return separator(j) or (lines[j].lstrip().startswith("|") and separator(j + 1))

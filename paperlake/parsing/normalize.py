@@ -423,8 +423,14 @@ _TEX_ACCENTS = {
 }
 
 
+# letters TeX writes as control words: {\AA}, \o{}, {\ss}, \l (a following space or {} ends the word)
+TEX_LETTERS = {"AA": "Å", "aa": "å", "AE": "Æ", "ae": "æ", "OE": "Œ", "oe": "œ", "O": "Ø", "o": "ø", "L": "Ł", "l": "ł",
+                "ss": "ß", "i": "ı", "j": "ȷ"}
+_TEX_LETTER = re.compile(r"\\(AA|aa|AE|ae|OE|oe|ss|O|o|L|l|i|j)(?![A-Za-z])(?:\{\}| )?")
+
+
 def tex_accents(s: str) -> str:
-    """Zolt\\'an -> Zoltán, Ad\\`ele -> Adèle (common TeX accent macros in author lists)."""
+    """Zolt\\'an -> Zoltán, Ad\\`ele -> Adèle, {\\AA}gren -> Ågren (TeX accents and letters in author lists)."""
     import unicodedata
 
     def repl(m: re.Match[str]) -> str:
@@ -435,5 +441,5 @@ def tex_accents(s: str) -> str:
         return unicodedata.normalize("NFC", ch + comb)
 
     s = re.sub(r"\\([\'`^\"~=.]|[cvuH](?=[{ ]))\s*(?:\{\\?([A-Za-z])\}|\\?([A-Za-z]))", repl, s)
-    s = s.replace("{\\ss}", "ß").replace("\\ss", "ß").replace("{\\o}", "ø").replace("\\o ", "ø").replace("{\\aa}", "å")
+    s = _TEX_LETTER.sub(lambda m: TEX_LETTERS[m.group(1)], s)
     return s.replace("{", "").replace("}", "")
