@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.3"  # 1.3.3: "$" around a plain number is LaTeX math, not a dollar sign
+EXTRACTOR_VERSION = "metrics-1.3.4"  # 1.3.4: "Q&A pairs" is one noun; an uncertainty or fluctuation in % is "other"
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -677,6 +677,9 @@ _STRONG_REDUCTION_BEFORE = _ci(
 
 
 _PCT_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/)[+]?\d+(?:\.\d+)?\s?\\?%)+")
+# the spread of an estimate, not a result: "an uncertainty of 19%", "fluctuations within 2%-4%"
+_SPREAD_BEFORE_RE = _ci(r"\b(?:uncertaint(?:y|ies)|fluctuations?|scatter|dispersion|standard\s+deviations?|error\s+bars?)"
+                        r"\s+(?:(?:of|within|around|about|at|is|are|was|were|below|under|only|roughly|approximately)\s+){0,3}$")
 _IMP_BY_METRIC_RE = _ci(r"\bby\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?of\s+(?:up\s+to\s+|about\s+|over\s+)?$")
 _RETAIN_BEFORE_RE = _ci(
     r"\b(?:maintain|retain|preserv|recover|achiev)\w*\s+(?:at\s+least\s+|over\s+|about\s+|up\s+to\s+|nearly\s+|roughly\s+|"
@@ -725,6 +728,9 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if lm is not None:  # "7.8% and 2.0% improvements": a listed number shares the cue after the list
         after = text[c.end + lm.end():c.end + lm.end() + 50]
     after = _own_clause(after)
+    first = c.num_start if c.range_start is None else c.range_start  # "within 2%-4%": before the range
+    if _SPREAD_BEFORE_RE.search(text, max(sent_start, first - 60), first):
+        return "other"
     if _IMP_BY_METRIC_RE.search(before):
         return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
     if _FROM_TO_PCT_BEFORE_RE.search(before) or (
@@ -1078,8 +1084,9 @@ _NOT_PLURAL = {
 }
 
 
-_RX_HEAD_NOUN_1 = re.compile(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|the|from|at)\b)[A-Za-z][\w'-]*){1,4})")
-_RX_HEAD_NOUN_2 = re.compile(r"\s+([A-Za-z][\w'-]*)")
+# a word may hold "&" between letters: "Q&A pairs", "R&D"
+_RX_HEAD_NOUN_1 = re.compile(r"((?:\s+(?!(?:and|or|to|on|in|of|with|for|by|than|the|from|at)\b)[A-Za-z](?:[\w'-]|&(?=[A-Za-z]))*){1,4})")
+_RX_HEAD_NOUN_2 = re.compile(r"\s+([A-Za-z](?:[\w'-]|&(?=[A-Za-z]))*)")
 _RX_HEAD_NOUN_3 = re.compile(r"[A-Z]{2,}s")
 _RX_HEAD_NOUN_4 = re.compile(r"[a-z]{3,}[^s]s")
 _PLURAL_WORD_RE = re.compile(r"[a-z][a-z-]{2,}[^s\W]s")

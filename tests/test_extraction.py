@@ -581,3 +581,15 @@ def test_latex_math_around_a_number_is_not_a_dollar_sign(plain, latex):
     assert [tuple(m[f] for f in fields) for m in got] == [tuple(m[f] for f in fields) for m in extract_mentions(plain)]
     assert all(latex[m["span_start"]:m["span_end"]] == m["mention"] for m in got)  # spans into the abstract as given
     assert extract_mentions("costs $5 and $10 per run")[0]["unit"] == "USD"
+
+
+def test_q_and_a_pairs_are_an_amount_of_data():
+    assert _mk("We construct 20k Q&A pairs for training.") == [("20k Q&A pairs", "data_size")]
+    assert _mk("We construct 20k QA pairs for training.") == [("20k QA pairs", "data_size")]
+
+
+def test_the_spread_of_an_estimate_is_other_not_a_score():
+    assert _mk("good stability with fluctuations within 2%-4% across seeds.") == [("2%-4%", "other")]
+    assert _mk("we obtain estimates with an average uncertainty of 19% precision.") == [("19%", "other")]
+    assert _mk("Our method reduces the uncertainty by 30%.") == [("30%", "reduction")]
+    assert _mk("It reaches an accuracy of 19% on GSM8K.") == [("19%", "score")]
