@@ -1,8 +1,10 @@
 """Reference-manager exports, BibTeX and RIS: one listing per entry (they used to be read as a
-text page, a field line becoming a title)."""
+text page, a field line becoming a title); arXiv's metadata snapshot (JSON lines)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 from paperlake.parsing import parse_dump
@@ -72,3 +74,25 @@ def test_tex_letters_written_as_control_words():
                    "k.bib")
     assert r.listings.row(0, named=True)["authors"] == [
         "Nils Ågren", "Per Kjærgaard", "Anna Kołodziej", "B. Häußler", "R. Østensen"]
+
+
+def test_arxiv_metadata_snapshot_lines():
+    """arXiv's metadata snapshot (JSON lines, as on Kaggle): TeX in author names, the first
+    version's submission date as the publication date."""
+    record = {
+        "id": "0704.0001", "submitter": "Pavel Nadolsky", "authors": "C. Bal\\'azs, E. L. Berger, P. M. Nadolsky",
+        "title": "Calculation of prompt diphoton production cross sections at Tevatron and\n  LHC energies",
+        "categories": "hep-ph",
+        "abstract": "  A fully differential calculation in perturbative quantum chromodynamics is\npresented for the "
+                    "production of massive photon pairs at hadron colliders.\n",
+        "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"},
+                     {"version": "v2", "created": "Tue, 24 Jul 2007 20:10:27 GMT"}],
+        "update_date": "2008-11-13",
+    }
+    lines = [json.dumps(record), json.dumps({**record, "id": "0704.0002"})]
+    r = parse_dump("\n".join(lines).encode(), "arxiv-metadata.json")
+    row = r.listings.row(0, named=True)
+    assert (r.format, r.listings.height, row["arxiv_id"]) == ("jsonl", 2, "0704.0001")
+    assert row["authors"] == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky"]
+    assert row["published_at"] == dt.date(2007, 4, 2) and row["categories"] == ["hep-ph"]
+    assert row["title"] == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"

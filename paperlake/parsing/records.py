@@ -15,6 +15,7 @@ from .normalize import (
     clean_text,
     dedupe,
     split_authors,
+    tex_accents,
     to_date,
     to_int,
     urls_in,
@@ -229,9 +230,14 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
         if v is not None:
             authors = split_authors(v)
             if authors:
+                # arXiv's metadata keeps TeX in names: "C. Bal\'azs" -> "C. Balázs"
+                authors = [clean_text(tex_accents(a)) or a if "\\" in a else a for a in authors]
                 break
 
     published = _first_converted(layers, _DATE_KEYS, to_date)
+    versions = pick("versions")
+    if published is None and isinstance(versions, list) and versions and isinstance(versions[0], dict):
+        published = to_date(versions[0].get("created"))  # arXiv metadata: the first version's submission
     upvotes = _first_converted(layers, _UPVOTE_KEYS, to_int)
 
     links: list[str] = []
