@@ -96,3 +96,17 @@ def test_arxiv_metadata_snapshot_lines():
     assert row["authors"] == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky"]
     assert row["published_at"] == dt.date(2007, 4, 2) and row["categories"] == ["hep-ph"]
     assert row["title"] == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+
+
+def test_openreview_notes_with_values_wrapped_in_objects():
+    """OpenReview's API (v2) wraps every content field: {"title": {"value": ...}}."""
+    note = {"id": "abc123", "forum": "abc123", "content": {
+        "title": {"value": "Efficient Streaming Language Models with Attention Sinks"},
+        "authors": {"value": ["Guangxuan Xiao", "Yuandong Tian"]},
+        "abstract": {"value": "Deploying Large Language Models (LLMs) in streaming applications such as multi-round "
+                              "dialogue, where long interactions are expected, is urgently needed."}}}
+    r = parse_dump(json.dumps({"notes": [note], "count": 1}).encode(), "openreview.json")
+    row = r.listings.row(0, named=True)
+    assert (r.listings.height, r.quarantine.height) == (1, 0)
+    assert row["title"] == "Efficient Streaming Language Models with Attention Sinks"
+    assert row["authors"] == ["Guangxuan Xiao", "Yuandong Tian"] and row["abstract"].startswith("Deploying")

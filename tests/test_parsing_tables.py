@@ -114,3 +114,18 @@ def test_hugging_face_paper_objects_without_their_daily_wrapper_are_dated_by_the
     r = parse_dump(json.dumps(recs).encode(), "papers.json")
     row = r.listings.row(0, named=True)
     assert (r.listing_date, row["arxiv_id"], row["ai_summary"]) == (dt.date(2025, 9, 8), "2509.04664", "Models guess.")
+
+
+def test_a_zotero_csv_export():
+    """Zotero's CSV export: the abstract under "Abstract Note", authors as "Last, First; ..."."""
+    csv_text = (
+        '"Key","Item Type","Publication Year","Author","Title","DOI","Url","Abstract Note","Date"\n'
+        '"ABCD1234","preprint","2023","Dettmers, Tim; Pagnoni, Artidoro; van der Berg, Jan",'
+        '"QLoRA: Efficient Finetuning of Quantized LLMs","10.48550/arXiv.2305.14314","http://arxiv.org/abs/2305.14314",'
+        '"We present QLoRA, an efficient finetuning approach that reduces memory usage enough to finetune a 65B '
+        'parameter model on a single 48GB GPU.","2023-05-23"\n')
+    r = parse_dump(csv_text.encode(), "zotero.csv")
+    row = r.listings.row(0, named=True)
+    assert (r.format, row["arxiv_id"], row["published_at"]) == ("csv", "2305.14314", dt.date(2023, 5, 23))
+    assert row["authors"] == ["Tim Dettmers", "Artidoro Pagnoni", "Jan van der Berg"]
+    assert row["abstract"].startswith("We present QLoRA")

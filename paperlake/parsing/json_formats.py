@@ -69,7 +69,8 @@ def _scalar_fields(prefix: str) -> dict[str, Any]:
     return out
 
 
-_ARRAY_KEYS = ("items", "papers", "data", "results", "entries", "records", "daily_papers", "articles", "posts")
+_ARRAY_KEYS = ("items", "papers", "data", "results", "entries", "records", "daily_papers", "articles", "posts",
+               "notes")  # notes: OpenReview
 
 
 def records_from(doc: Any) -> tuple[str, list[Any], dict]:

@@ -300,6 +300,10 @@ def to_int(value: object) -> int | None:
     return int(n)
 
 
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.")  # "A. One" is a name, not a surname before "Last, First"
+_NAME_PART = re.compile(r"(?!.*\band\b)[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3}")  # 1-4 words, no "&"/"and"
+
+
 def split_authors(value: object) -> list[str] | None:
     """Authors from a list (of str or {name}/{user} dicts) or a comma/`and` separated string."""
     if value is None:
@@ -326,6 +330,11 @@ def split_authors(value: object) -> list[str] | None:
         s = clean_text(value) or ""
         s = re.sub(r"\(\s*\d+\s*(?:,\s*\d+\s*)*\)", "", s)  # affiliation markers "(1, 2)"
         s = re.sub(r"\s*\([^()]*\)", "", s) if s.count("(") <= 20 else s
+        inverted = [p.split(",") for p in s.split(";")]
+        if len(inverted) > 1 and all(len(p) == 2 and all(_NAME_PART.fullmatch(x.strip()) for x in p)
+                                     and not _INITIAL.search(p[0]) for p in inverted):
+            # "Last, First; Last, First" (Zotero, Web of Science exports)
+            return [f"{first.strip()} {last.strip()}" for last, first in inverted]
         parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*", s)
         names = [p.strip(" .") for p in parts if p and p.strip(" .")]
         return names or None

@@ -118,7 +118,8 @@ def _url_list(v: Any) -> list[str]:
 
 
 _TITLE_KEYS = ("title", "paper_title", "name_of_paper", "headline")
-_ABSTRACT_KEYS = ("abstract", "summary", "content_text", "paper_abstract", "description", "abstract_text")
+_ABSTRACT_KEYS = ("abstract", "summary", "content_text", "paper_abstract", "description", "abstract_text",
+                  "abstract_note")  # abstract_note: Zotero's CSV export
 _HTML_KEYS = ("content_html", "summary_html", "abstract_html", "description_html")
 _AI_KEYS = ("ai_summary", "aiSummary", "ai_generated_summary", "tldr", "summary_ai")
 _ID_KEYS = ("arxiv_id", "arxivId", "arxiv", "paper_id", "id")
@@ -151,9 +152,10 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
     Returns (fields, None) or (None, reason) when the record cannot be a listing.
     """
     layers = [x for x in (rec, outer) if isinstance(x, dict)]
-    details = rec.get("details") if isinstance(rec.get("details"), dict) else None
-    if details:
-        layers.append(details)
+    nested = [rec["details"]] if isinstance(rec.get("details"), dict) else []
+    if isinstance(rec.get("content"), dict):  # OpenReview notes: {"content": {"title": {"value": ...}, ...}} (API v2)
+        nested.append({k: v.get("value") if isinstance(v, dict) and "value" in v else v for k, v in rec["content"].items()})
+    layers.extend(nested)
 
     def pick(*keys: str) -> Any:
         for layer in layers:
@@ -164,7 +166,7 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
 
     title_raw = None
     # prefer the wrapper's title (HF API outer title has no hard wraps)
-    for layer in ([outer] if isinstance(outer, dict) else []) + [rec] + ([details] if details else []):
+    for layer in ([outer] if isinstance(outer, dict) else []) + [rec] + nested:
         v = _first(layer, *_TITLE_KEYS)
         if isinstance(v, str) and v.strip():
             title_raw = v
