@@ -110,3 +110,42 @@ def test_openreview_notes_with_values_wrapped_in_objects():
     assert (r.listings.height, r.quarantine.height) == (1, 0)
     assert row["title"] == "Efficient Streaming Language Models with Attention Sinks"
     assert row["authors"] == ["Guangxuan Xiao", "Yuandong Tian"] and row["abstract"].startswith("Deploying")
+
+
+def test_an_acl_anthology_volume():
+    """XML records that are not a feed: one listing per <paper>; markup inside titles and
+    abstracts is kept as text; the volume's editors are not authors."""
+    r = parse_dump((PAGES / "acl_anthology_volume.xml").read_bytes(), "2023.acl.xml")
+    rows = r.listings.to_dicts()
+    assert (r.format, len(rows), r.quarantine["reason"].to_list()) == ("xml_records", 2, ["record without title"])
+    assert rows[1]["title"] == "SafeConv: Explaining and Correcting Conversational Unsafe Behavior"
+    assert rows[0]["authors"] == ["Yajiao Liu", "Xin Jiang"]
+    assert "MUST_{\\mathrm{adaptive}} to optimize" in rows[0]["abstract"] and rows[0]["abstract"].endswith("adaptive.")
+    assert rows[0]["links"] == ["https://doi.org/10.18653/v1/2023.acl-long.1"]
+
+
+def test_pubmed_articles():
+    """PubMed XML: the article's title, not its journal's; labelled abstract parts joined."""
+    r = parse_dump((PAGES / "pubmed_articles.xml").read_bytes(), "pubmed.xml")
+    rows = r.listings.to_dicts()
+    assert [x["title"] for x in rows] == ["Large language models encode clinical knowledge.",
+                                          "Performance of ChatGPT on a radiology board-style examination."]
+    assert rows[0]["abstract"] == ("Large language models (LLMs) have demonstrated impressive capabilities. "
+                                   "Med-PaLM reaches 67.6% accuracy on MedQA.")
+    assert rows[0]["authors"] == ["Karan Singhal", "Shekoofeh Azizi"] and rows[0]["published_at"] == dt.date(2023, 8, 3)
+    assert r.accounting["quarantine"] == 0
+
+
+def test_a_crossref_works_response():
+    """Crossref: records under message.items, the title as a list, the abstract as JATS XML."""
+    doc = {"status": "ok", "message-type": "work-list", "message": {"total-results": 1, "items": [{
+        "DOI": "10.1234/abc", "title": ["Attention Is All You Need"],
+        "author": [{"given": "Ashish", "family": "Vaswani"}, {"given": "Noam", "family": "Shazeer"}],
+        "abstract": "<jats:title>Abstract</jats:title><jats:p>The dominant sequence transduction models are based on "
+                    "complex recurrent or convolutional neural networks.</jats:p>",
+        "published": {"date-parts": [[2017, 6, 12]]}}]}}
+    r = parse_dump(json.dumps(doc).encode(), "crossref.json")
+    row = r.listings.row(0, named=True)
+    assert (row["title"], row["published_at"]) == ("Attention Is All You Need", dt.date(2017, 6, 12))
+    assert row["abstract"] == "The dominant sequence transduction models are based on complex recurrent or convolutional neural networks."
+    assert row["authors"] == ["Ashish Vaswani", "Noam Shazeer"]

@@ -92,6 +92,9 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
             isinstance(x, dict) and ("content_text" in x or "content_html" in x) for x in doc["items"]
         ):
             return "jsonfeed", doc["items"], doc
+        if isinstance(doc.get("message"), dict):  # Crossref: {"status": "ok", "message": {"items": [...]}}
+            fmt, recs, _ = records_from(doc["message"])
+            return fmt, recs, doc
         for k in _ARRAY_KEYS:
             if isinstance(doc.get(k), list):
                 fmt, recs, _ = records_from(doc[k])

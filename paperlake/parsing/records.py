@@ -168,6 +168,8 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
     # prefer the wrapper's title (HF API outer title has no hard wraps)
     for layer in ([outer] if isinstance(outer, dict) else []) + [rec] + nested:
         v = _first(layer, *_TITLE_KEYS)
+        if isinstance(v, list) and v and isinstance(v[0], str):  # Crossref: "title": ["..."]
+            v = v[0]
         if isinstance(v, str) and v.strip():
             title_raw = v
             break
@@ -199,6 +201,8 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
                 abstract = clean_text(v, html_content=True)
                 break
     if isinstance(abstract, str):
+        if "<jats:" in abstract:  # Crossref abstracts are JATS XML
+            abstract = clean_text(abstract, html_content=True)
         ai_summary, abstract = split_ai_summary(abstract)
         abstract = clean_text(abstract)
     v = pick(*_AI_KEYS)

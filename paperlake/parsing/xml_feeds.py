@@ -303,6 +303,11 @@ def parse_xml_dump(text: str, reference_date: dt.date | None, notes: tuple[str, 
     else:
         fmt = "unknown"
     if root_m is None and first_item is None:
+        from .xml_records import parse_xml_records  # not a feed: a document of paper records?
+
+        records = parse_xml_records(text)
+        if records is not None:
+            return records
         ledger.quarantine("unknown format (XML without feed items)", clip_raw(text, 2000))
         return StructuredResult("unknown", None, False, ledger)
 
