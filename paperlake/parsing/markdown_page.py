@@ -1,4 +1,5 @@
-"""Markdown pages: (web-clipper) captures of huggingface.co/papers pages, and reading notes.
+"""Markdown pages: (web-clipper) captures of huggingface.co/papers pages, reading notes and
+curated lists of papers.
 
 An entry is anchored on a heading whose text is (or links to) a paper title, e.g.
 ``### [Title](https://huggingface.co/papers/2606.00683)``. Around it:
@@ -6,9 +7,12 @@ an upvote counter line before it (``[101](https://huggingface.co/login?next=...)
 abstract paragraph after it (often wrapped in a link and hard-broken with ``\\\\``),
 then avatars / author count / organisation, ``·``, and a date line (``May 29[6](...#community)``).
 
-Reading notes: a heading per paper followed by labelled lines, ``**Link:** https://arxiv.org/abs/...``,
-``**Authors:** ...``, ``**Abstract:** ...`` (the text on that line or in the paragraph below it), and
-any notes of the reader's own; the entry runs to the next heading.
+Reading notes: a heading (or a ``**Title:**`` line) per paper followed by labelled lines,
+``**Link:** https://arxiv.org/abs/...``, ``**Authors:** ...``, ``**Abstract:** ...`` (the text on that
+line or in the paragraph below it) or an "Abstract" sub-heading, and any notes of the reader's own;
+the entry runs to the next heading of its level. A note on one paper may keep its link and authors
+in the front matter. Curated lists: a list item or table row linking to an arXiv / Hugging Face
+paper is a listing without abstract.
 Unit of accounting = line.
 """
 
@@ -19,7 +23,17 @@ import re
 from dataclasses import dataclass
 
 from .ledger import LineLedger
-from .normalize import arxiv_id_from, clean_text, collapse, dedupe, parse_date_text, split_authors, to_int, urls_in
+from .normalize import (
+    MD_TABLE_RULE,
+    arxiv_id_from,
+    clean_text,
+    collapse,
+    dedupe,
+    parse_date_text,
+    split_authors,
+    to_int,
+    urls_in,
+)
 from .records import judge_abstract, listing_fields, split_ai_summary
 from .text_pages import is_date_line, is_furniture_line, line_kind, looks_like_abstract
 
@@ -37,7 +51,6 @@ _READER_HEADER = re.compile(r"^(?:title|url source|markdown content|published ti
 _FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)?([A-Za-z][A-Za-z ;./&-]{0,28}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.*)$")
 _NOTE_LINK_LABELS = {"link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "pdf", "source", "doi",
                      "hf", "hugging face", "huggingface"}
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\|")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:paper|pdf|arxiv|abs|abstract|link|hf|hugging ?face|project|code|page)\b", re.I)
 # headings of a paper's sections, never a paper's title
@@ -452,6 +465,6 @@ def _is_nav_line(t: str, plain: str) -> bool:
 def _is_table_header(lines: list[str], j: int) -> bool:
     """A Markdown table's header row (the row above its |---| separator) or that separator."""
     def separator(k: int) -> bool:
-        return k < len(lines) and "|" in lines[k] and bool(_TABLE_SEPARATOR.match(lines[k]))
+        return k < len(lines) and "|" in lines[k] and bool(MD_TABLE_RULE.fullmatch(lines[k]))
 
     return separator(j) or (lines[j].lstrip().startswith("|") and separator(j + 1))

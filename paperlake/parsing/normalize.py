@@ -102,6 +102,10 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+# a Markdown table's delimiter row: "|---|:--:|", "--- | ---" (GFM: one dash or more per cell)
+MD_TABLE_RULE = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+
+
 # ---------------------------------------------------------------- arXiv ids, URLs
 
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")

@@ -117,7 +117,7 @@ def _url_list(v: Any) -> list[str]:
     return []
 
 
-_TITLE_KEYS = ("title", "paper_title", "name_of_paper", "headline")
+TITLE_KEYS = ("title", "paper_title", "name_of_paper", "headline")
 _ABSTRACT_KEYS = ("abstract", "summary", "content_text", "paper_abstract", "description", "abstract_text",
                   "abstract_note")  # abstract_note: Zotero's CSV export
 _HTML_KEYS = ("content_html", "summary_html", "abstract_html", "description_html")
@@ -132,8 +132,8 @@ _LINK_KEYS = (
     "projectPage", "project_page", "project_url", "homepage", "links", "pdf_url", "pdf", "url",
     "paper_url", "arxiv_page_url", "arxiv_url", "page_url", "external_url",
 )
-_DATE_KEYS = ("publishedAt", "published_at", "published", "date_published", "publication_date", "publicationDate",
-              "submittedOnDailyAt", "date", "issued")
+DATE_KEYS = ("publishedAt", "published_at", "published", "date_published", "publication_date", "publicationDate",
+             "submittedOnDailyAt", "date", "issued")
 _UPVOTE_KEYS = ("upvotes", "upvote", "votes", "likes", "num_upvotes", "upvote_count")
 
 
@@ -167,7 +167,7 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
     title_raw = None
     # prefer the wrapper's title (HF API outer title has no hard wraps)
     for layer in ([outer] if isinstance(outer, dict) else []) + [rec] + nested:
-        v = _first(layer, *_TITLE_KEYS)
+        v = _first(layer, *TITLE_KEYS)
         if isinstance(v, list) and v and isinstance(v[0], str):  # Crossref: "title": ["..."]
             v = v[0]
         if isinstance(v, str) and v.strip():
@@ -240,7 +240,7 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
                 authors = [clean_text(tex_accents(a)) or a if "\\" in a else a for a in authors]
                 break
 
-    published = _first_converted(layers, _DATE_KEYS, to_date)
+    published = _first_converted(layers, DATE_KEYS, to_date)
     versions = pick("versions")
     if published is None and isinstance(versions, list) and versions and isinstance(versions[0], dict):
         published = to_date(versions[0].get("created"))  # arXiv metadata: the first version's submission

@@ -17,10 +17,10 @@ import polars as pl
 
 from .json_formats import emit_records, listing_date_of, records_from
 from .ledger import RecordLedger, clip_raw
-from .records import _DATE_KEYS, _TITLE_KEYS, StructuredResult, most_common_date
+from .normalize import MD_TABLE_RULE
+from .records import DATE_KEYS, TITLE_KEYS, StructuredResult, most_common_date
 
 _DELIMITERS = ("\t", ",", ";", "|")
-_MD_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 _HEADER_CELL = re.compile(r"[A-Za-z_][\w .\-/]{0,40}")
 
 
@@ -34,7 +34,7 @@ def sniff_delimiter(head: str) -> str | None:
     column, short names) and a row with as many fields, else None."""
     lines = [ln.strip() for ln in head[:16384].splitlines()[:50] if ln.strip()]
     if lines and lines[0].startswith("|"):  # a Markdown table
-        lines = [ln.strip("|") for ln in lines if not _MD_RULE.fullmatch(ln)]
+        lines = [ln.strip("|") for ln in lines if not MD_TABLE_RULE.fullmatch(ln)]
     if len(lines) < 2:
         return None
     for delim in _DELIMITERS:
@@ -42,7 +42,7 @@ def sniff_delimiter(head: str) -> str | None:
         names = {c.lower().replace(" ", "_") for c in cells}
         if (
             len(cells) >= 2
-            and names & set(_TITLE_KEYS)
+            and names & set(TITLE_KEYS)
             and names & _OTHER_KEYS
             and all(_HEADER_CELL.fullmatch(c) for c in cells if c)
         ):
@@ -58,7 +58,7 @@ def sniff_delimiter(head: str) -> str | None:
 def _table_date(fmt: str, records: list[dict]) -> dt.date | None:
     date = listing_date_of(fmt, records, {})
     if date is None:
-        for key in _DATE_KEYS:
+        for key in DATE_KEYS:
             date = most_common_date(r.get(key) for r in records)
             if date is not None:
                 break
@@ -75,7 +75,7 @@ def parse_delimited(text: str, reference_date: dt.date | None, notes: tuple[str,
                     delimiter: str = ",") -> StructuredResult:
     ledger = RecordLedger()
     if delimiter == "|":  # a Markdown table: outer pipes and the |---|---| rule are not data
-        text = "\n".join(ln.strip().strip("|") for ln in text.splitlines() if not _MD_RULE.fullmatch(ln.strip()))
+        text = "\n".join(ln.strip().strip("|") for ln in text.splitlines() if not MD_TABLE_RULE.fullmatch(ln.strip()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
