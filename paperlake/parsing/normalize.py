@@ -438,7 +438,7 @@ _TEX_ACCENTS = {
 
 # letters TeX writes as control words: {\AA}, \o{}, {\ss}, \l (a following space or {} ends the word)
 TEX_LETTERS = {"AA": "Å", "aa": "å", "AE": "Æ", "ae": "æ", "OE": "Œ", "oe": "œ", "O": "Ø", "o": "ø", "L": "Ł", "l": "ł",
-                "ss": "ß", "i": "ı", "j": "ȷ"}
+               "ss": "ß", "i": "ı", "j": "ȷ"}
 _TEX_LETTER = re.compile(r"\\(AA|aa|AE|ae|OE|oe|ss|O|o|L|l|i|j)(?![A-Za-z])(?:\{\}| )?")
 
 

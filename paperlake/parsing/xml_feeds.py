@@ -25,6 +25,7 @@ from .normalize import (
     urls_in,
 )
 from .records import AI_MARKER, StructuredResult, judge_abstract, listing_fields, most_common_date, split_ai_summary
+from .xml_records import parse_xml_records
 
 _ITEM = re.compile(r"<(item|entry)\b[^>]*>.*?</\1\s*>", re.S)
 _ITEM_OPEN = re.compile(r"<(item|entry)\b[^>]*>", re.S)
@@ -303,9 +304,7 @@ def parse_xml_dump(text: str, reference_date: dt.date | None, notes: tuple[str, 
     else:
         fmt = "unknown"
     if root_m is None and first_item is None:
-        from .xml_records import parse_xml_records  # not a feed: a document of paper records?
-
-        records = parse_xml_records(text)
+        records = parse_xml_records(text)  # not a feed: a document of paper records?
         if records is not None:
             return records
         ledger.quarantine("unknown format (XML without feed items)", clip_raw(text, 2000))

@@ -2,22 +2,23 @@
 (<PubmedArticle>), JATS-like and other bibliographic exports.
 
 A record is the repeated element holding a title: from each title element, the nearest ancestor
-that has same-named siblings (or is a child of the root); every element of that name is a record. Inside a record, the shallowest title
-is the paper's (a journal's <Title> lies deeper than <ArticleTitle>); abstract, authors, ids and
-the publication date are read from descendants by their usual names. Unit of accounting = record.
+that has same-named siblings (or is a child of the root); every element of that name is a record.
+Inside a record, the shallowest title is the paper's (a journal's <Title> lies deeper than
+<ArticleTitle>); abstract, authors, ids and the publication date are read from descendants by
+their usual names. Unit of accounting = record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 from .ledger import RecordLedger, clip_raw
 from .normalize import arxiv_id_from, clean_text, collapse, to_date
 from .records import StructuredResult, listing_fields
 
 _TITLES = ("articletitle", "article-title", "title")  # preferred first at the same depth
-_ABSTRACTS = ("abstract", "abstracttext")
 _FIRST_NAMES = ("first", "forename", "given", "given-names", "firstname")
 _LAST_NAMES = ("last", "lastname", "family", "surname")
 _ID_NAMES = ("doi", "url", "eprint", "articleid", "elocationid", "arxiv", "id", "identifier")
@@ -36,6 +37,7 @@ def _text(el: ET.Element) -> str | None:
 
 def _records(root: ET.Element) -> list[ET.Element]:
     parent = {c: p for p in root.iter() for c in p}
+    child_tags: dict[int, Counter] = {}  # per element: how many children of each name
     found: dict[int, ET.Element] = {}
     for el in root.iter():
         if _local(el.tag) not in _TITLES or el is root:
@@ -43,7 +45,9 @@ def _records(root: ET.Element) -> list[ET.Element]:
         node = el
         while node in parent and parent[node] is not root:
             up = parent[node]
-            if sum(_local(s.tag) == _local(node.tag) for s in up) > 1:
+            if id(up) not in child_tags:
+                child_tags[id(up)] = Counter(_local(c.tag) for c in up)
+            if child_tags[id(up)][_local(node.tag)] > 1:
                 break
             node = up
         if node is not root:
