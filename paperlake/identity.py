@@ -457,21 +457,25 @@ def _signatures(texts: list[str] | pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """OPH MinHash signatures of word 3-gram shingles.
 
     Returns (sig[n, N_BINS] uint64 with _U64_MAX for empty bins, n_shingles[n]). Computed in
-    chunks of SIGNATURE_CHUNK abstracts (each abstract's signature depends on it alone), so
-    memory stays bounded however many abstracts there are.
+    chunks of at most SIGNATURE_CHUNK abstracts (each abstract's signature depends on it alone),
+    so memory stays bounded however many abstracts there are.
     """
     texts = pl.Series("t", texts, dtype=pl.String)
     n = len(texts)
     sig = np.empty((n, N_BINS), dtype=np.uint64)
     nsh = np.zeros(n, dtype=np.int64)
 
+    # numpy and polars release the GIL: chunks are signed in threads, two at a time at most
+    # (each holds its exploded shingle arrays); equal chunks, at least two from 2,000 abstracts
+    # (one chunk left a core idle)
+    n_chunks = max(-(-n // SIGNATURE_CHUNK), 2 if n >= 2_000 else 1)
+    size = -(-n // n_chunks) if n else 1
+
     def sign(lo: int) -> None:
-        hi = min(n, lo + SIGNATURE_CHUNK)
+        hi = min(n, lo + size)
         sig[lo:hi], nsh[lo:hi] = _signature_chunk(texts.slice(lo, hi - lo))
 
-    # numpy and polars release the GIL: chunks are signed in threads, two at a time at most
-    # (each holds its exploded shingle arrays)
-    starts = range(0, n, SIGNATURE_CHUNK)
+    starts = range(0, n, size)
     if len(starts) > 1:
         with ThreadPoolExecutor(min(2, len(starts))) as pool:
             list(pool.map(sign, starts))

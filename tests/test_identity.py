@@ -381,3 +381,4 @@ def test_normalised_length_matches_collapsing():
     texts = ["a b", " a  b ", "a\tb", "a\u00a0 b", "", None, "plain text", "x\n\ny", "\u3000lead"]
     got = _normalised_length(pl.Series(texts, dtype=pl.String)).to_list()
     assert got == [len(" ".join(t.split())) if t else 0 for t in texts]
+
