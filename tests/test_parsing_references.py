@@ -122,6 +122,7 @@ def test_an_acl_anthology_volume():
     assert rows[0]["authors"] == ["Yajiao Liu", "Xin Jiang"]
     assert "MUST_{\\mathrm{adaptive}} to optimize" in rows[0]["abstract"] and rows[0]["abstract"].endswith("adaptive.")
     assert rows[0]["links"] == ["https://doi.org/10.18653/v1/2023.acl-long.1"]
+    assert rows[0]["published_at"] == dt.date(2023, 7, 1)  # the volume's month and year
 
 
 def test_pubmed_articles():

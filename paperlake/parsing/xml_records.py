@@ -35,8 +35,7 @@ def _text(el: ET.Element) -> str | None:
     return clean_text(collapse("".join(el.itertext())))
 
 
-def _records(root: ET.Element) -> list[ET.Element]:
-    parent = {c: p for p in root.iter() for c in p}
+def _records(root: ET.Element, parent: dict[ET.Element, ET.Element]) -> list[ET.Element]:
     child_tags: dict[int, Counter] = {}  # per element: how many children of each name
     found: dict[int, ET.Element] = {}
     for el in root.iter():
@@ -89,22 +88,30 @@ def _authors(rec: ET.Element) -> list[str]:
     return names
 
 
-def _date(rec: ET.Element) -> dt.date | None:
+def _year_month_day(el: ET.Element) -> dt.date | None:
+    """The date of an element with <Year>, <Month> (number or name), <Day> children (first of the
+    month or year when those are missing)."""
+    parts = {_local(c.tag): (c.text or "").strip() for c in el}
+    if not parts.get("year", "").isdigit():
+        return None
+    month = parts.get("month", "1")
+    m = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower(), 1)
+    try:
+        return dt.date(int(parts["year"]), m, int(parts["day"]) if parts.get("day", "").isdigit() else 1)
+    except ValueError:
+        return None
+
+
+def _date(rec: ET.Element, parent: dict[ET.Element, ET.Element]) -> dt.date | None:
     for el in rec.iter():
-        if _local(el.tag) not in _DATE_NAMES:
-            continue
-        parts = {_local(c.tag): (c.text or "").strip() for c in el}
-        if parts.get("year", "").isdigit():
-            month = parts.get("month", "1")
-            m = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower(), 1)
-            day = int(parts["day"]) if parts.get("day", "").isdigit() else 1
-            try:
-                return dt.date(int(parts["year"]), m, day)
-            except ValueError:
-                continue
-        if (d := to_date((el.text or "").strip())) is not None:
-            return d
-    return None
+        if _local(el.tag) in _DATE_NAMES:
+            d = _year_month_day(el) or to_date((el.text or "").strip())
+            if d is not None:
+                return d
+    # a proceedings volume dates its papers: <volume><meta><month>July</month><year>2023</year>
+    up = parent.get(rec)
+    meta = next((c for c in up if _local(c.tag) == "meta"), None) if up is not None else None
+    return _year_month_day(meta) if meta is not None else None
 
 
 def parse_xml_records(text: str) -> StructuredResult | None:
@@ -113,7 +120,8 @@ def parse_xml_records(text: str) -> StructuredResult | None:
         root = ET.fromstring(text)
     except (ET.ParseError, RecursionError):
         return None
-    records = _records(root)
+    parent = {c: p for p in root.iter() for c in p}
+    records = _records(root, parent)
     if not records:
         return None
     ledger = RecordLedger()
@@ -130,5 +138,5 @@ def parse_xml_records(text: str) -> StructuredResult | None:
         ids = [(_local(el.tag), (el.text or "").strip()) for el in rec.iter() if _local(el.tag) in _ID_NAMES]
         dois = [f"https://doi.org/{v}" for k, v in ids if k == "doi" and v.startswith("10.")]
         ledger.listing(**listing_fields(title, abstract, arxiv_id=next((a for _, v in ids if (a := arxiv_id_from(v))), None),
-                                        authors=_authors(rec), published_at=_date(rec), links=dois))
+                                        authors=_authors(rec), published_at=_date(rec, parent), links=dois))
     return StructuredResult("xml_records", None, False, ledger)
