@@ -53,6 +53,7 @@ BOILERPLATE_OPENINGS = [
 FOLLOWUP_SUFFIXES = [" 2.0", " v2", ": Part II", " 3", " II", "-2"]
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 LISTINGS_PER_DUMP = 250
+LAST_DAY = dt.date(2026, 6, 30)  # the day of a corpus's last dump (fixed: corpora are deterministic)
 
 
 # ----------------------------------------------------------------------------- seeds
@@ -292,7 +293,10 @@ def generate_corpus(
     position = np.arange(n_listings) % per_dump
     n_dumps = int(dump_index.max()) + 1 if n_listings else 0
     dump_hash = [hashlib.sha256(f"{seed}:{d}".encode()).hexdigest()[:16] for d in range(n_dumps)]
-    file_names = [f"{d:06d}_{dump_hash[d]}.txt" for d in range(n_dumps)]
+    # one dump a day up to LAST_DAY, named by its day as archives of daily pages are (the page
+    # itself shows "Mar 21" without the year, or no date at all)
+    days = [LAST_DAY - dt.timedelta(days=n_dumps - 1 - d) for d in range(n_dumps)]
+    file_names = [f"{d:06d}_{days[d]:%Y-%m-%d}_{dump_hash[d]}.txt" for d in range(n_dumps)]
     layouts = rng.integers(2, size=n_dumps)
     base = dt.datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -323,8 +327,7 @@ def generate_corpus(
         al = listings["abstract"].to_list()
         for d in range(n_dumps):
             lo, hi = d * per_dump, min((d + 1) * per_dump, n_listings)
-            day = base + dt.timedelta(days=d)
-            date = f"{_MONTHS[day.month - 1]} {day.day}"
+            date = f"{_MONTHS[days[d].month - 1]} {days[d].day}"
             if layouts[d] == 0:
                 parts = ["new", "Get trending papers in your email inbox!", "Subscribe",
                          "byAK and the research community", date]

@@ -109,3 +109,18 @@ def test_year_inference_uses_reference_date():
     path = SAMPLES / "000_401760bdafd52c0a.txt"
     res2 = parse_dump(path.read_bytes(), path.name, reference_date=dt.date(2025, 3, 20))
     assert res2.listing_date == dt.date(2024, 3, 21) and res2.listing_date_inferred
+
+
+def test_a_date_in_the_file_name_dates_the_page():
+    """A daily page shows "Mar 21" without its year: the latest Mar 21 not after the reference
+    (the ingest day), unless the file's name is dated, as archives of daily pages usually are."""
+    data = (SAMPLES / "000_401760bdafd52c0a.txt").read_bytes()
+    today = dt.date(2026, 12, 7)
+    assert parse_dump(data, "000_401760bdafd52c0a.txt", reference_date=today).listing_date == dt.date(2026, 3, 21)
+    assert parse_dump(data, "hf_daily_2024-03-21.txt", reference_date=today).listing_date == dt.date(2024, 3, 21)
+    assert parse_dump(data, "daily_20240322_papers.txt", reference_date=today).listing_date == dt.date(2024, 3, 21)
+    # a page without a date line is dated by its name (inferred), an undated name leaves it undated
+    compact = (SAMPLES / "001_26fbe7b1dfcc9dd4.txt").read_bytes()
+    dated = parse_dump(compact, "hf_daily_2024-03-22.txt", reference_date=today)
+    assert (dated.listing_date, dated.listing_date_inferred) == (dt.date(2024, 3, 22), True)
+    assert parse_dump(compact, "001_26fbe7b1dfcc9dd4.txt", reference_date=today).listing_date is None

@@ -5,6 +5,7 @@ Public API: :class:`ParsedDump` and :func:`parse_dump` (never raises).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import traceback
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from paperlake.schemas import PARSED_LISTING_SCHEMA, PARSED_QUARANTINE_SCHEMA, c
 from .decode import decode_bytes, split_lines
 from .detect import detect_format
 from .ledger import LineLedger, RecordLedger, clip_raw
+from .normalize import name_date
 
 __all__ = ["ParsedDump", "parse_dump", "LONG_LINE_LIMIT"]
 
@@ -42,9 +44,18 @@ def _single_unit_dump(fmt: str, encoding: str, compression: str | None, reason: 
 
 
 def parse_dump(data: bytes, file_name: str, *, reference_date: dt.date | None = None) -> ParsedDump:
-    """Parse one raw dump. Never raises: problems become quarantine rows with a reason."""
+    """Parse one raw dump. Never raises: problems become quarantine rows with a reason.
+
+    ``reference_date`` (default: none) dates what the dump dates without a year ("Mar 21": the
+    latest such day not after it); a date in the file name ("hf_daily_2024-03-21.txt") takes
+    its place, so an archive of year-less pages keeps its years, and dates a dump that shows no
+    date of its own."""
+    named = name_date(file_name)
     try:
-        return _parse(data, file_name, reference_date)
+        parsed = _parse(data, file_name, named or reference_date)
+        if parsed.listing_date is None and named is not None and not parsed.listings.is_empty():
+            parsed = dataclasses.replace(parsed, listing_date=named, listing_date_inferred=True)
+        return parsed
     except Exception as exc:  # pragma: no cover - last-resort safety net
         tb = traceback.format_exc(limit=3)
         return _single_unit_dump(

@@ -236,6 +236,20 @@ def parse_date_text(
     return None, False
 
 
+# a date in a file name: 2024-03-21, 2024_03_21, 2024.03.21 or 20240321 (not inside a longer token)
+_NAME_DATE = re.compile(r"(?<![\dA-Za-z])(20\d{2})([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?![\dA-Za-z])")
+
+
+def name_date(file_name: str) -> dt.date | None:
+    """The last date written in a file name (a scraper's or an archive's naming), else None."""
+    for m in reversed(list(_NAME_DATE.finditer(file_name.rsplit("/", 1)[-1]))):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        except ValueError:
+            continue
+    return None
+
+
 def to_date(value: object) -> dt.date | None:
     """Date from ISO strings/timestamps/RFC-822 strings; None when unparseable."""
     if value is None:
