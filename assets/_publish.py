@@ -121,6 +121,7 @@ class TableWrite:
     # Rows to MERGE when only part of the table changed (``df`` is then the full audited table).
     changes: pl.DataFrame | None = None
     new_keys_only: bool = False  # see DeltaStore.upsert
+    target_filter: str | None = None  # see DeltaStore.upsert
     replace: bool = False  # whole-table truth nothing reads incrementally: see DeltaStore.replace
 
     def outcome(self, name: str) -> CheckOutcome:
@@ -179,7 +180,8 @@ def write_group(store: DeltaStore, writes: Sequence[TableWrite], run_id: str) ->
         else:
             out = store.upsert(w.table, w.df if w.changes is None else w.changes, w.keys, metadata=commit_meta,
                                delete_scope=w.delete_scope, description=table_description(w.table),
-                               new_keys_only=w.new_keys_only)
+                               new_keys_only=w.new_keys_only, target_filter=w.target_filter,
+                               cluster_by=TABLES[w.table].cluster_by if w.table in TABLES else None)
         return Written(w, out, [])
 
     # All but the last table are written at once (delta-rs releases the GIL: the time of the

@@ -146,6 +146,7 @@ class IdentityStep:
     features: pl.DataFrame  # silver/identity_features as it will be (audited)
     paper_changes: pl.DataFrame | None = None
     paper_delete_scope: str | None = "all"
+    paper_target_filter: str | None = None  # bounds the stored papers the MERGE can touch
     listing_changes: pl.DataFrame | None = None
     feature_changes: pl.DataFrame | None = None  # None: write `features` whole
     # The changes hold only keys new to their table: append them (one commit, no MERGE scan).
@@ -247,11 +248,16 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     blank_after = blank_stored - blank_before + _blank_abstracts(rebuilt)
     # papers whose listings all went to other papers: the only stored rows the MERGE deletes
     gone = frames.anti(affected, rebuilt, "paper_id")["paper_id"]
+    # silver/papers is clustered by first_seen: the MERGE reads only files as recent as the
+    # oldest stored paper it changes (a new dump mostly re-lists recent papers)
+    seen = frames.semi(stored_papers, affected, "paper_id")["first_seen"]
+    oldest = seen.min() if len(seen) and not seen.has_nulls() else None
     return IdentityStep(
         "incremental", pl.concat([kept_papers, rebuilt.select(PAPER_COLUMNS_BUT_ABSTRACT)]), blank_after, final,
         result.height, rebuilt.height, features=features,
         paper_changes=rebuilt,
         paper_delete_scope=in_predicate("t.paper_id", gone.to_list()) if len(gone) else None,
+        paper_target_filter=f"t.first_seen >= '{oldest:%Y-%m-%dT%H:%M:%S.%fZ}'" if oldest is not None else None,
         listing_changes=changed_rows, feature_changes=feature_changes, papers_append=papers_append,
         listings_append=existing.join(changed_rows, on="listing_id", how="semi").is_empty(),
         features_append=features_append,
@@ -307,6 +313,7 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     yield from publish_group(context, store, [
         TableWrite(PAPERS, papers, keys=["paper_id"], checks=PAPERS_CHECKS, outcomes=papers_outcomes,
                    changes=step.paper_changes, delete_scope=step.paper_delete_scope, new_keys_only=step.papers_append,
+                   target_filter=step.paper_target_filter,
                    extra_metadata={"listings": listings.height, "papers": papers.height, **stats}),
         TableWrite(IDENTITY_FEATURES, step.features, keys=["listing_id"], checks=FEATURES_CHECKS,
                    outcomes={CheckNames.FEATURES_COVER_LISTINGS: quality.CheckOutcome(

@@ -22,6 +22,9 @@ class Table:
     grain: str
     keys: tuple[str, ...]
     columns: dict[str, tuple[pl.DataType, str]]
+    # Data files ordered by this column and of bounded size: a MERGE of recent rows rewrites the
+    # few recent files, not the whole table, and range filters on it skip files.
+    cluster_by: str | None = None
 
     @property
     def schema(self) -> dict[str, pl.DataType]:
@@ -40,8 +43,9 @@ class Table:
 TABLES: dict[str, Table] = {}
 
 
-def _table(name: str, grain: str, keys: tuple[str, ...], columns: dict[str, tuple[pl.DataType, str]]) -> Table:
-    TABLES[name] = Table(name, grain, keys, columns)
+def _table(name: str, grain: str, keys: tuple[str, ...], columns: dict[str, tuple[pl.DataType, str]],
+           cluster_by: str | None = None) -> Table:
+    TABLES[name] = Table(name, grain, keys, columns, cluster_by)
     return TABLES[name]
 
 
@@ -140,6 +144,7 @@ PAPERS = _table(
         "n_listings": (I, "number of listings of this paper"),
         "n_dumps": (I, "number of dumps it was listed in"),
     },
+    cluster_by="first_seen",  # a new dump re-lists recent papers
 )
 
 PAPER_LISTINGS = _table(

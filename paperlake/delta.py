@@ -32,6 +32,8 @@ _TABLE_CONFIG = {
     # assets process only the rows that changed since the version they last consumed.
     "delta.enableChangeDataFeed": "true",
 }
+# Data file size of clustered tables (catalog.Table.cluster_by); delta-rs' default is 100 MB.
+CLUSTERED_FILE_BYTES = 16 << 20
 
 
 class _ReadCache:
@@ -229,6 +231,8 @@ class DeltaStore:
         delete_scope: str | None = "all",
         description: str | None = None,
         new_keys_only: bool = False,
+        cluster_by: str | None = None,
+        target_filter: str | None = None,
     ) -> WriteOutcome:
         """MERGE ``df`` into ``table`` on ``keys``.
 
@@ -236,28 +240,32 @@ class DeltaStore:
         truth); a SQL predicate on ``t.`` -> only such rows are deleted; None -> never delete.
         new_keys_only: the caller guarantees no key of ``df`` is in the table (rows of new
         dumps): append in one commit instead of joining against the whole table.
+        cluster_by: a table written whole is written ordered by this column, in files of
+        CLUSTERED_FILE_BYTES (the table keeps that size for later writes and compaction).
+        target_filter: a SQL predicate on ``t.`` that every target row of a key in ``df`` meets,
+        added to the MERGE condition so that files whose statistics rule it out are not read.
         """
         if df.is_empty() and delete_scope is None and self.exists(table):
             return WriteOutcome(table, self.version(table), False, self.count(table))
         df = with_row_hash(df, keys)
         props = CommitProperties(custom_metadata=_stringify(metadata or {}))
         path = str(self.path(table))
-        data = df.to_arrow()
         same_schema = self._has_columns(table, df.columns)
         if same_schema and new_keys_only and delete_scope is None:
-            write_deltalake(path, data, mode="append", commit_properties=props)
+            write_deltalake(path, df.to_arrow(), mode="append", commit_properties=props)
             return WriteOutcome(table, self.table(table).version(), True, self.count(table), inserted=df.height)
         if not same_schema:
             # First write, or a documented schema change: replace the table in one commit.
             self.path(table).mkdir(parents=True, exist_ok=True)
+            clustered = {"delta.targetFileSize": str(CLUSTERED_FILE_BYTES)} if cluster_by else {}
             write_deltalake(
                 path,
-                data,
+                (df.sort(cluster_by, maintain_order=True) if cluster_by else df).to_arrow(),
                 mode="overwrite",
                 schema_mode="overwrite",
                 name=table.replace("/", "."),
                 description=description,
-                configuration=_TABLE_CONFIG,
+                configuration={**_TABLE_CONFIG, **clustered},
                 commit_properties=props,
             )
             return WriteOutcome(table, self.table(table).version(), True, df.height, inserted=df.height)
@@ -270,8 +278,8 @@ class DeltaStore:
         before = dtab.version()
         merger = (
             dtab.merge(
-                data,
-                predicate=" AND ".join(f"t.{k} = s.{k}" for k in keys),
+                df.to_arrow(),
+                predicate=" AND ".join([*(f"t.{k} = s.{k}" for k in keys), *filter(None, [target_filter])]),
                 source_alias="s",
                 target_alias="t",
                 commit_properties=props,

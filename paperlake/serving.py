@@ -27,7 +27,7 @@ import polars as pl
 
 from paperlake import analytics as _analytics  # noqa: F401  (registers the extra gold tables)
 from paperlake import catalog
-from paperlake.delta import ROW_HASH, DeltaStore
+from paperlake.delta import CLUSTERED_FILE_BYTES, ROW_HASH, DeltaStore
 
 SERVING_FILE = "serving.duckdb"
 SCHEMA = "gold"
@@ -365,6 +365,9 @@ def data_dictionary_markdown() -> str:
             lines += [f"## {t.name}", "", f"**Grain:** {t.grain}.  ", f"**Key:** {', '.join(t.keys)}", ""]
             if layer == "gold":
                 lines += [f"DuckDB: `{sql_name(t.name)}`", ""]
+            if t.cluster_by:
+                lines += [f"Data files are ordered by `{t.cluster_by}` (about {CLUSTERED_FILE_BYTES >> 20} MB each): "
+                          "a filter on it skips files, and a MERGE of recent rows rewrites only the recent files.", ""]
             lines += ["| column | type | description |", "|---|---|---|"]
             for col, (dtype, desc) in t.columns.items():
                 key = " (key)" if col in t.keys else ""

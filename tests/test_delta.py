@@ -141,3 +141,40 @@ def test_read_cache_serves_column_subsets_and_holds_large_frames_only_while_held
     assert len(reads) == 4  # released when the hold ended
     assert store.read("silver/t", ["id", delta.ROW_HASH]).columns == ["id", delta.ROW_HASH]  # not in the whole frame
     assert len(reads) == 5
+
+
+def test_a_clustered_table_merges_recent_rows_without_rewriting_old_files(tmp_path, monkeypatch):
+    """cluster_by: written whole in files ordered by the column (non-overlapping ranges); a MERGE
+    of recent rows with a target filter rewrites only the recent files, and equals the unfiltered
+    MERGE."""
+    import numpy as np
+
+    from paperlake import delta
+
+    monkeypatch.setattr(delta, "CLUSTERED_FILE_BYTES", 256 << 10)
+    rng = np.random.default_rng(0)
+    n = 20_000
+    day0 = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    df = pl.DataFrame({
+        "k": [f"p{i:06d}" for i in rng.permutation(n)],
+        "seen": [day0 + dt.timedelta(hours=int(h)) for h in rng.integers(0, 24 * 365, n)],
+        "text": ["x" * 100 + str(i) for i in range(n)],
+    }).with_columns(pl.col("seen").dt.cast_time_unit("us"))
+    results = []
+    for clustered in (True, False):
+        store = DeltaStore(tmp_path / str(clustered))
+        store.upsert("silver/p", df, ["k"], cluster_by="seen" if clustered else None)
+        files = pl.DataFrame(store.table("silver/p").get_add_actions(flatten=True)).sort("min.seen")
+        if clustered:
+            assert files.height > 4 and (files["min.seen"].shift(-1) >= files["max.seen"]).drop_nulls().all()
+        recent = df.filter(pl.col("seen") >= day0 + dt.timedelta(days=330))
+        changes = recent.head(50).with_columns(pl.lit("changed").alias("text"))
+        oldest = changes["seen"].min()
+        out = store.upsert("silver/p", changes, ["k"], delete_scope=None,
+                           target_filter=f"t.seen >= '{oldest:%Y-%m-%dT%H:%M:%S.%fZ}'" if clustered else None)
+        assert (out.updated, out.inserted) == (50, 0)
+        removed = store.history("silver/p", 1)[0]["operationMetrics"]["num_target_files_removed"]
+        results.append((store.read("silver/p").sort("k"), removed, files.height))
+    (clustered_rows, removed, n_files), (plain_rows, _, _) = results
+    assert clustered_rows.equals(plain_rows)
+    assert removed < n_files / 3  # only the files holding the last weeks
