@@ -8,7 +8,10 @@ from paperlake import __version__ as CODE_VERSION
 
 
 # Bump when the readers' output changes: bronze re-parses dumps parsed by an older version.
-PARSER_VERSION = "parser-1.2.0"  # 1.2: Markdown reading notes and lists of paper links, TeX letters ({\AA}, \l) and accents in arXiv metadata authors, first-version dates, Zotero CSV, OpenReview, Crossref, XML records (ACL Anthology, PubMed)
+# 1.2: Markdown reading notes and lists of paper links, TeX letters ({\AA}, \l) and accents in arXiv metadata
+# authors, first-version dates, Zotero CSV, OpenReview, Crossref, XML records (ACL Anthology, PubMed), dates
+# from file names
+PARSER_VERSION = "parser-1.2.0"
 
 
 def parser_version() -> str:
