@@ -64,8 +64,9 @@ RAW_DUMPS = _table(
                       "bibtex, ris, xml_records; unknown / empty / binary when nothing could be read"),
         "encoding": (S, "detected text encoding"),
         "compression": (S, "gzip when the file was compressed, else null"),
-        "listing_date": (D, "page/listing date shown by the dump, if any"),
-        "listing_date_inferred": (B, "true when the year (or date) of listing_date was inferred"),
+        "listing_date": (D, "page/listing date shown by the dump, else the date in its file name, if any"),
+        "listing_date_inferred": (B, "true when the year (or date) of listing_date was inferred "
+                                     "(from the file name or the ingest day)"),
         "n_listings": (I, "entries parsed into bronze/listings"),
         "n_quarantined": (I, "fragments sent to bronze/quarantine"),
         "n_missing_abstracts": (I, "listings of this dump without an abstract (null or blank)"),
