@@ -32,6 +32,9 @@ _TABLE_CONFIG = {
     # assets process only the rows that changed since the version they last consumed.
     "delta.enableChangeDataFeed": "true",
 }
+# Commits that rewrite files without changing rows (nightly maintenance): the change data feed
+# across them is the feed of the other commits.
+_NO_DATA_CHANGE = {"OPTIMIZE", "VACUUM START", "VACUUM END"}
 # Data file size of clustered tables (catalog.Table.cluster_by); delta-rs' default is 100 MB.
 CLUSTERED_FILE_BYTES = 16 << 20
 
@@ -428,8 +431,8 @@ class DeltaStore:
         if since_version >= current:
             return schema.select(cols).with_columns(pl.lit(False).alias("_deleted"))
         ops = [h for h in dtab.history(current - since_version) if since_version < h["version"] <= current]
-        readable = all(h["operation"] == "MERGE" or (h["operation"] == "WRITE"
-                       and h.get("operationParameters", {}).get("mode") == "Append") for h in ops)
+        readable = all(h["operation"] in _NO_DATA_CHANGE or h["operation"] == "MERGE" or (
+            h["operation"] == "WRITE" and h.get("operationParameters", {}).get("mode") == "Append") for h in ops)
         if len(ops) != current - since_version or not readable:
             return None
         try:

@@ -81,6 +81,16 @@ def test_changes_since_reads_latest_images_across_appends_and_merges(tmp_path):
     assert changes.rows() == [("a", 11, False), ("b", 2, True), ("d", 4, False)]  # "c" never changed
     assert store.changes_since("silver/c", first.version, ["k"], ["k"]).columns == ["k", "_deleted"]
     assert store.changes_since("silver/c", store.version("silver/c"), ["k"]).is_empty()
+    # nightly maintenance (OPTIMIZE, VACUUM) rewrites files, not rows: the feed reads across it
+    from paperlake import ops
+
+    before = store.version("silver/c")
+    assert ops.maintain(store, "silver/c", retention_hours=ops.MIN_RETENTION_HOURS).files_compacted > 0
+    store.table("silver/c").vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
+    assert {"OPTIMIZE", "VACUUM END"} <= {h["operation"] for h in store.history("silver/c", 3)}
+    store.upsert("silver/c", pl.DataFrame({"k": ["c"], "v": [30]}), ["k"], delete_scope=None)
+    assert store.changes_since("silver/c", before, ["k"]).rows() == [("c", 30, False)]
+    assert store.changes_since("silver/c", first.version, ["k"]) is None  # its feed files were vacuumed
     # an overwrite cannot be read as changes: the caller does a full pass
     store.replace("silver/c", pl.DataFrame({"k": ["z"], "v": [0]}), ["k"])
     assert store.changes_since("silver/c", first.version, ["k"]) is None
