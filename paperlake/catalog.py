@@ -58,7 +58,8 @@ RAW_DUMPS = _table(
         "file_name": (S, "name of the file when first landed"),
         "file_names": (LS, "every name these bytes were landed under"),
         "byte_size": (I, "size of the file in bytes"),
-        "format": (S, "detected format: hf_text_blank, hf_text_compact, hf_markdown, hf_api_json, hf_papers_html, "
+        "format": (S, "detected format: hf_text_blank, hf_text_compact, hf_markdown, markdown_notes, markdown_list, "
+                      "hf_api_json, hf_papers_html, "
                       "jsonfeed, scraped_json_dated, scraped_json_list, json_generic, jsonl, rss, atom, arxiv_atom, "
                       "arxiv_oai, arxiv_mailing, arxiv_list_html, arxiv_list_text, csv, tsv, delimited, parquet, "
                       "bibtex, ris, xml_records; unknown / empty / binary when nothing could be read"),

@@ -205,7 +205,7 @@ def test_reading_notes_one_heading_per_paper_with_labelled_lines():
     label's line or in the paragraph below it) and the reader's own notes, part of the entry."""
     r = _parse("reading_notes.md")
     rows = r.listings.to_dicts()
-    assert r.format == "hf_markdown" and r.accounting["quarantine"] == 0
+    assert r.format == "markdown_notes" and r.accounting["quarantine"] == 0
     assert [(x["title"], x["arxiv_id"]) for x in rows] == [
         ("Speculative Decoding with Big Little Decoder", "2302.07863"),
         ("QLoRA: Efficient Finetuning of Quantized LLMs", "2305.14314")]
@@ -239,6 +239,7 @@ def test_a_curated_list_of_paper_links_gives_title_only_listings():
     abstract; a table's header is furniture, its description paragraph is quarantined."""
     r = _parse("awesome_list.md")
     rows = r.listings.to_dicts()
+    assert r.format == "markdown_list"
     assert [(x["arxiv_id"], x["abstract_flag"]) for x in rows] == [
         ("2305.14314", "missing abstract"), ("2210.17323", "missing abstract"), ("2211.17192", "missing abstract")]
     assert rows[1]["title"] == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"

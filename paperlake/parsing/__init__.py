@@ -124,7 +124,7 @@ def _parse(data: bytes, file_name: str, reference_date: dt.date | None) -> Parse
         from .markdown_page import parse_markdown_page
 
         res = parse_markdown_page(ledger, reference_date)
-        listing_date, inferred = res.listing_date, res.listing_date_inferred
+        fmt, listing_date, inferred = res.format, res.listing_date, res.listing_date_inferred
     elif fmt == "arxiv_list_text":
         from .arxiv_list_text import parse_arxiv_list_text
 

@@ -65,6 +65,9 @@ _NOTE_LABELS = {"abstract": "abstract", "authors": "authors", "author": "authors
 class MarkdownResult:
     listing_date: dt.date | None
     listing_date_inferred: bool
+    # hf_markdown (page captures), markdown_notes (reading notes), markdown_list (curated lists):
+    # the kind most listings came from
+    format: str = "hf_markdown"
 
 
 def md_to_text(s: str) -> str:
@@ -165,6 +168,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             listing_date, inferred = parse_date_text(plain, ref)
     published_ref = listing_date or ref
 
+    kinds = {"hf_markdown": 0, "markdown_notes": 0, "markdown_list": 0}  # listings by the kind of entry
     for a, (j, title_text, aid, notes) in enumerate(anchors):
         limit = anchors[a + 1][0] if a + 1 < len(anchors) else n
         if notes is not None:
@@ -172,6 +176,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             if len(anchors) == 1:
                 fields = {**front, **fields}
             _notes_listing(ledger, j, title_text, aid, fields, end, published_ref)
+            kinds["markdown_notes"] += 1
             continue
         start = j
         upvotes = None
@@ -278,13 +283,15 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             if linked is not None:
                 title, url, aid = linked
                 ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
+                kinds["markdown_list"] += 1
                 continue
         t = lines[j].strip()
         plain = collapse(md_to_text(t))
         if not t or _is_nav_line(t, plain) or _is_table_header(lines, j) or (
                 j < first_anchor and _READER_HEADER.match(plain)):
             ledger.furniture(j)
-    return MarkdownResult(listing_date, inferred)
+    kinds["hf_markdown"] = len(ledger.rows) - kinds["markdown_notes"] - kinds["markdown_list"]
+    return MarkdownResult(listing_date, inferred, max(kinds, key=kinds.get))
 
 
 def _field(line: str) -> tuple[str, str, bool] | None:
