@@ -115,7 +115,7 @@ class TableWrite:
     keys: Sequence[str]
     checks: Sequence[Check]
     outcomes: Mapping[str, CheckOutcome | gx.Pending]
-    delete_scope: str | None = "all"
+    delete_scope: str | pl.Expr | None = "all"  # see DeltaStore.upsert
     extra_metadata: Mapping[str, object] | None = None
     commit_versions: Mapping[str, str] | None = None
     # Rows to MERGE when only part of the table changed (``df`` is then the full audited table).

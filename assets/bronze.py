@@ -185,15 +185,16 @@ def bronze_ingest(
         if store.exists(t) and raw.height:
             stored = stored.append(store.rows_where(t, pl.col("dump_id").is_in(raw["dump_id"].implode()),
                                                     ["dump_id"])["dump_id"])
-    reparsed = raw.filter(pl.col("dump_id").is_in(stored.implode()))["dump_id"].to_list()
-    scope = "t.dump_id IN ({})".format(", ".join(f"'{d}'" for d in reparsed)) if reparsed else None
+    reparsed = raw.filter(pl.col("dump_id").is_in(stored.implode()))["dump_id"]
+    # The new rows are the whole truth for those dumps: compared by row hash, only changes committed.
+    scope = pl.col("dump_id").is_in(reparsed.implode()) if len(reparsed) else None
     # bronze/raw_dumps last: it is what the next run trusts as ingested (write_group)
     yield from publish_group(context, store, [
         # Rows of dumps never seen before have new keys (the dump's hash prefixes them): append.
         TableWrite(LISTINGS, listings, keys=["listing_id"], checks=LISTINGS_CHECKS, outcomes=listing_outcomes,
-                   delete_scope=scope, new_keys_only=not reparsed, extra_metadata={"new_listings": listings.height}),
+                   delete_scope=scope, new_keys_only=scope is None, extra_metadata={"new_listings": listings.height}),
         TableWrite(QUARANTINE, quarantine, keys=["quarantine_id"], checks=QUARANTINE_CHECKS,
-                   outcomes=quarantine_outcomes, delete_scope=scope, new_keys_only=not reparsed,
+                   outcomes=quarantine_outcomes, delete_scope=scope, new_keys_only=scope is None,
                    extra_metadata={"reasons": dg.MetadataValue.json(
                        quarantine.group_by("reason").len().sort("len", descending=True).head(20).to_dicts())}),
         TableWrite(RAW_DUMPS, all_raw, keys=["dump_id"], checks=RAW_DUMPS_CHECKS, outcomes=raw_outcomes,

@@ -37,6 +37,11 @@ _TABLE_CONFIG = {
 _NO_DATA_CHANGE = {"OPTIMIZE", "VACUUM START", "VACUUM END"}
 # Data file size of clustered tables (catalog.Table.cluster_by); delta-rs' default is 100 MB.
 CLUSTERED_FILE_BYTES = 16 << 20
+# A MERGE holds both of its sides in memory (1M changed listings: 15 GB, 55 s). When at least this
+# share of a table's rows changes (and the table has REWRITE_MIN_ROWS), the table is rewritten in
+# one overwrite commit instead, its unchanged rows streamed from the current version.
+REWRITE_SHARE = 0.25
+REWRITE_MIN_ROWS = 50_000
 
 
 class _ReadCache:
@@ -231,7 +236,7 @@ class DeltaStore:
         keys: Sequence[str],
         *,
         metadata: Mapping[str, object] | None = None,
-        delete_scope: str | None = "all",
+        delete_scope: str | pl.Expr | None = "all",
         description: str | None = None,
         new_keys_only: bool = False,
         cluster_by: str | None = None,
@@ -240,7 +245,9 @@ class DeltaStore:
         """MERGE ``df`` into ``table`` on ``keys``.
 
         delete_scope: "all" -> target rows absent from ``df`` are deleted (``df`` is the whole
-        truth); a SQL predicate on ``t.`` -> only such rows are deleted; None -> never delete.
+        truth); a Polars expression -> ``df`` is the whole truth for the rows it selects (those
+        absent from ``df`` are deleted), compared by row hash as for "all"; a SQL predicate on
+        ``t.`` -> a MERGE of ``df`` that deletes such rows absent from it; None -> never delete.
         new_keys_only: the caller guarantees no key of ``df`` is in the table (rows of new
         dumps): append in one commit instead of joining against the whole table.
         cluster_by: a table written whole is written ordered by this column, in files of
@@ -273,10 +280,13 @@ class DeltaStore:
             )
             return WriteOutcome(table, self.table(table).version(), True, df.height, inserted=df.height)
 
-        if delete_scope == "all":
-            outcome = self._merge_differences(table, df, keys, props)
+        if isinstance(delete_scope, pl.Expr) or delete_scope == "all":
+            scope = delete_scope if isinstance(delete_scope, pl.Expr) else None
+            outcome = self._merge_differences(table, df, keys, props, scope, clustered=cluster_by is not None)
             if outcome is not None:
                 return outcome
+            if scope is not None:
+                raise ValueError(f"{table}: a null key in a write scoped by an expression")
         dtab = self.table(table)
         before = dtab.version()
         merger = (
@@ -306,25 +316,39 @@ class DeltaStore:
             deleted=m["num_target_rows_deleted"],
         )
 
-    def _merge_differences(self, table: str, df: pl.DataFrame, keys: Sequence[str],
-                           props: CommitProperties) -> WriteOutcome | None:
-        """MERGE a whole-truth ``df`` (already row-hashed) as only its differences from the table.
+    def _merge_differences(self, table: str, df: pl.DataFrame, keys: Sequence[str], props: CommitProperties,
+                           scope: pl.Expr | None = None, clustered: bool = False) -> WriteOutcome | None:
+        """Commit a whole-truth ``df`` (already row-hashed) as only its differences from the table.
 
+        ``df`` is the truth for the rows ``scope`` selects (None: every row) and for its own keys.
         The rows to insert or update and the keys to delete are found by joining on key + row hash
-        in Polars, so a MERGE whose source is the whole table (a full re-run over a large table)
-        becomes a MERGE of what changed, or no commit at all.
+        in Polars, so a write whose source is a large part of the table (a full re-run, a re-parse)
+        becomes a MERGE of what changed, or no commit at all; when that is most of the table, an
+        overwrite of it (:meth:`_rewrite`; not for ``clustered`` tables, whose MERGE keeps their
+        order). None when a key is null (the caller MERGEs the whole frame).
         """
         key_list = list(keys)
-        old = self.read(table, [*key_list, ROW_HASH])
-        if _has_null(old, key_list) or _has_null(df, key_list):
+        scope_cols = [c for c in scope.meta.root_names() if c not in key_list] if scope is not None else []
+        stored = self.read(table, [*key_list, ROW_HASH, *scope_cols])
+        if _has_null(stored, key_list) or _has_null(df, key_list):
             return None  # a null key never matches in a MERGE: the caller MERGEs the whole frame
-        upserts, gone = _row_changes(old, df, key_list)
+        old = stored
+        if scope is not None:
+            source_keys = df.select(key_list).with_columns(pl.lit(True).alias(_DROP))
+            old = stored.join(source_keys, on=key_list, how="left").filter(scope | pl.col(_DROP).is_not_null())
+        upserts, gone = _row_changes(old.select(*key_list, ROW_HASH), df, key_list)
+        inserted = upserts.join(old, on=key_list, how="anti").height
+        rows = stored.height + inserted - gone.height
         if upserts.is_empty() and gone.is_empty():
-            return WriteOutcome(table, self.version(table), False, df.height)
+            return WriteOutcome(table, self.version(table), False, rows)
+        counts = {"inserted": inserted, "updated": upserts.height - inserted, "deleted": gone.height}
+        large = stored.height >= REWRITE_MIN_ROWS and upserts.height + gone.height >= REWRITE_SHARE * stored.height
+        if large and not clustered:
+            return WriteOutcome(table, self._rewrite(table, upserts, gone, key_list, props), True, rows, **counts)
         source = pl.concat([upserts.with_columns(pl.lit(False).alias(_DROP)),
                             gone.with_columns(pl.lit(True).alias(_DROP))], how="diagonal_relaxed")
         columns = {c: f"s.{c}" for c in df.columns}
-        m = (
+        (
             self.table(table)
             .merge(source.to_arrow(), predicate=" AND ".join(f"t.{k} = s.{k}" for k in key_list),
                    source_alias="s", target_alias="t", commit_properties=props)
@@ -333,8 +357,25 @@ class DeltaStore:
             .when_not_matched_insert(columns, predicate=f"NOT s.{_DROP}")
             .execute()
         )
-        return WriteOutcome(table, self.version(table), True, df.height, inserted=m["num_target_rows_inserted"],
-                            updated=m["num_target_rows_updated"], deleted=m["num_target_rows_deleted"])
+        return WriteOutcome(table, self.version(table), True, rows, **counts)
+
+    def _rewrite(self, table: str, upserts: pl.DataFrame, gone: pl.DataFrame, keys: list[str],
+                 props: CommitProperties) -> int:
+        """Overwrite ``table`` with its rows whose key is neither upserted nor gone, streamed from
+        the current version, followed by ``upserts``; one commit. Returns the new version."""
+        path = str(self.path(table))
+        changed = pl.concat([upserts.select(keys), gone.select(keys)])
+        kept = pl.scan_delta(path).join(changed.lazy(), on=keys, how="anti")
+        schema = kept.collect_schema()
+        arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            for frame in (*kept.collect_batches(engine="streaming"), upserts.select(list(schema)).cast(schema)):
+                yield from frame.to_arrow().cast(arrow_schema).to_batches()
+
+        write_deltalake(path, pa.RecordBatchReader.from_batches(arrow_schema, batches()), mode="overwrite",
+                        commit_properties=props)
+        return self.table(table).version()
 
     def prepare_replace(self, table: str, df: pl.DataFrame, keys: Sequence[str]) -> "ReplacePlan":
         """The read-and-compare half of :meth:`replace` (commits nothing)."""

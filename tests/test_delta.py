@@ -3,6 +3,7 @@
 import datetime as dt
 
 import polars as pl
+import pytest
 
 from paperlake.delta import DeltaStore
 
@@ -43,6 +44,46 @@ def test_whole_truth_upsert_merges_only_the_differences(tmp_path):
     assert sorted(changes["k"]) == ["k3", "k7", "new"] and changes["_deleted"].sum() == 1
     assert store.read("silver/x").columns == ["k", "v"]
     assert store.history("silver/x", 1)[0]["dagster_run_id"] == "r2"
+
+
+@pytest.mark.parametrize("rewrite", [False, True], ids=["merge", "streamed_rewrite"])
+def test_scope_expression_upsert_equals_the_sql_scoped_merge(tmp_path, monkeypatch, rewrite):
+    """A re-parse: the new rows are the whole truth for their dumps (scope), other dumps' rows stay.
+    Committed as the differences only (MERGE), or, when most rows change, as one overwrite that
+    streams the unchanged rows: either way the table a SQL-scoped MERGE of the whole frame gives."""
+    import paperlake.delta as delta
+
+    monkeypatch.setattr(delta, "REWRITE_MIN_ROWS", 0 if rewrite else 10**9)
+    monkeypatch.setattr(delta, "REWRITE_SHARE", 0.1)
+    n = 3000
+    table = pl.DataFrame({"id": [f"d{i % 30:02d}-{i:05d}" for i in range(n)], "dump": [f"d{i % 30:02d}" for i in range(n)],
+                          "v": list(range(n)), "at": [dt.datetime(2026, 1, 1, tzinfo=dt.UTC)] * n})
+    redo = [f"d{i:02d}" for i in range(0, 30, 2)]  # half of the dumps re-parsed
+    # re-parse output: changed values, one listing fewer per dump, one new id
+    new = (table.filter(pl.col("dump").is_in(redo)).filter(~pl.col("id").str.ends_with("0"))
+           .with_columns(pl.when(pl.col("v") % 3 == 0).then(-pl.col("v")).otherwise(pl.col("v")).alias("v")))
+    new = pl.concat([new, pl.DataFrame({"id": ["d00-new"], "dump": ["d00"], "v": [7], "at": [table["at"][0]]})])
+    results = {}
+    for name, scope in (("sql", delta.in_predicate("t.dump", redo)), ("expr", pl.col("dump").is_in(redo))):
+        store = DeltaStore(tmp_path / name)
+        store.upsert("bronze/l", table, ["id"])
+        v0 = store.version("bronze/l")
+        out = store.upsert("bronze/l", new, ["id"], delete_scope=scope, metadata={"dagster_run_id": name})
+        results[name] = (store.read("bronze/l").sort("id"), out)
+        if name == "expr":
+            again = store.upsert("bronze/l", new.reverse(), ["id"], delete_scope=scope)
+            assert not again.committed and store.version("bronze/l") == out.version  # same truth: no commit
+            operation = store.history("bronze/l", 1)[0]
+            assert operation["operation"] == ("WRITE" if rewrite else "MERGE") and operation["dagster_run_id"] == "expr"
+            assert store.read("bronze/l", version=v0).sort("id").equals(table.sort("id"))  # time travel intact
+            dtab = store.table("bronze/l")
+            assert dtab.metadata().configuration["delta.enableChangeDataFeed"] == "true"
+            assert dtab.protocol().min_reader_version == 1
+    (sql_rows, sql_out), (expr_rows, expr_out) = results["sql"], results["expr"]
+    assert expr_rows.equals(sql_rows)
+    gone = table.filter(pl.col("dump").is_in(redo) & pl.col("id").str.ends_with("0")).height
+    assert (expr_out.inserted, expr_out.deleted, expr_out.rows) == (1, gone, n - gone + 1)
+    assert expr_out.updated == sql_out.updated > 0
 
 
 def test_whole_truth_upsert_with_a_null_key_merges_the_whole_frame(tmp_path):

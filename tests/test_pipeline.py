@@ -9,6 +9,7 @@ import pytest
 from assets import silver
 from paperlake.delta import DeltaStore
 from paperlake.settings import SAMPLE_DUMPS
+from paperlake.versions import PARSER_VERSION
 from pipelines.definitions import defs
 from tests.conftest import materialize_all
 
@@ -213,3 +214,37 @@ def test_a_dump_whose_raw_dumps_row_was_never_written_is_replaced_not_appended(s
     assert store.count("bronze/raw_dumps") == raw.height
     assert store.count("bronze/listings") == listings
     assert store.read("bronze/listings", ["listing_id"])["listing_id"].is_unique().all()
+
+
+@pytest.mark.parametrize("rewrite", [False, True], ids=["merge", "streamed_rewrite"])
+def test_dumps_of_an_older_parser_are_parsed_again_and_their_rows_replaced(sample_run, tmp_path, monkeypatch, rewrite):
+    """An upgrade: every dump was parsed by an older parser (and its rows differ from what this one
+    reads). The run parses them again; bronze ends exactly as this parser reads them (stale rows
+    deleted, changed rows restored, first ingest times kept), committed as differences only."""
+    from deltalake import write_deltalake
+
+    import paperlake.delta as delta
+    from paperlake.delta import with_row_hash
+
+    monkeypatch.setattr(delta, "REWRITE_MIN_ROWS", 0 if rewrite else 10**9)
+    warehouse = tmp_path / "wh"
+    shutil.copytree(sample_run[0], warehouse)
+    store = DeltaStore(warehouse)
+    expected = store.read("bronze/listings").sort("listing_id")
+    raw = pl.read_delta(str(store.path("bronze/raw_dumps")))
+    older_raw = with_row_hash(raw.with_columns(pl.lit("parser-0.9").alias("parser_version")), ["dump_id"])
+    write_deltalake(str(store.path("bronze/raw_dumps")), older_raw.to_arrow(), mode="overwrite")
+    listings = pl.read_delta(str(store.path("bronze/listings")))
+    older = pl.concat([listings.with_columns(pl.col("title") + " (old reading)"),
+                       listings.head(1).with_columns(pl.lit("stale-000001").alias("listing_id"))])
+    write_deltalake(str(store.path("bronze/listings")), with_row_hash(older, ["listing_id"]).to_arrow(), mode="overwrite")
+
+    result = _materialize(SAMPLE_DUMPS, warehouse)
+    assert result.success
+    assert store.read("bronze/listings").sort("listing_id").equals(expected)
+    assert set(store.read("bronze/raw_dumps")["parser_version"]) == {PARSER_VERSION}
+    last = store.history("bronze/listings", 1)[0]
+    assert last["operation"] == ("WRITE" if rewrite else "MERGE")
+    if not rewrite:  # the MERGE source held only the differences
+        metrics = last["operationMetrics"]
+        assert (metrics["num_source_rows"], metrics["num_target_rows_deleted"]) == (expected.height + 1, 1)
