@@ -53,6 +53,27 @@ def test_parquet_flat_and_with_the_hugging_face_paper_struct():
         "parquet", dt.date(2025, 1, 6), "2501.01234", ["Alice Smith"])
 
 
+def test_a_csv_export_of_flattened_records_with_list_cells():
+    """pandas' json_normalize(...).to_csv() of the daily papers API: dotted column names, lists
+    written as Python reprs. Read as the records they were (it was "unknown format")."""
+    text = (
+        "paper.id,paper.title,paper.summary,paper.authors,paper.publishedAt,numComments,title\n"
+        "2501.01234,QuantFast,\"Large language models are expensive to serve. We propose QuantFast, a post-training "
+        "method with up to 2.5x speedup.\",\"[{'name': 'Alice Smith'}, {'name': 'Bob Jones'}]\","
+        "2025-01-06T00:12:00.000Z,3,QuantFast\n"
+        "2501.05678,[Re] Tiny Drafters,We train a 68M-parameter drafter for speculative decoding.,[],"
+        "2025-01-06T00:12:00.000Z,0,[Re] Tiny Drafters\n"
+    )
+    assert sniff_delimiter(text) == ","
+    r = parse_dump(text.encode(), "daily_papers_flat.csv")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.accounting["listing"], r.accounting["quarantine"]) == ("csv", 2, 0)
+    assert [x["arxiv_id"] for x in rows] == ["2501.01234", "2501.05678"]
+    assert rows[0]["authors"] == ["Alice Smith", "Bob Jones"] and rows[0]["published_at"] == dt.date(2025, 1, 6)
+    assert rows[1]["title"] == "[Re] Tiny Drafters"  # brackets that are not a list stay text
+    assert rows[0]["abstract"].startswith("Large language models are expensive to serve.")
+
+
 def test_a_row_with_the_wrong_number_of_fields_is_quarantined_the_others_kept():
     r = parse_dump(ROWS.write_csv().encode() + b"just one field\n", "papers.csv")
     assert r.accounting == {"unit": "record", "total": 3, "listing": 2, "quarantine": 1, "furniture": 0}

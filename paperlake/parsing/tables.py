@@ -8,9 +8,11 @@ accounting = row.
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import io
+import json
 import re
 
 import polars as pl
@@ -39,7 +41,7 @@ def sniff_delimiter(head: str) -> str | None:
         return None
     for delim in _DELIMITERS:
         cells = [c.strip().strip('"').strip() for c in lines[0].split(delim)]
-        names = {c.lower().replace(" ", "_") for c in cells}
+        names = {c.lower().replace(" ", "_").rpartition(".")[2] for c in cells}  # paper.title: a flattened record
         if (
             len(cells) >= 2
             and names & set(TITLE_KEYS)
@@ -53,6 +55,40 @@ def sniff_delimiter(head: str) -> str | None:
             if len(first_row) == len(cells):
                 return delim
     return None
+
+
+def _column_key(name: str) -> str:
+    """A header cell as a record key: ``Abstract Note`` -> ``abstract_note``; the dotted names of a
+    flattened JSON export (``paper.publishedAt``) keep their case, as the JSON keys they were."""
+    name = name.strip().replace(" ", "_")
+    return name if "." in name else name.lower()
+
+
+def _record(header: list[str], cells: list[str]) -> dict:
+    """One row as a record; ``paper.title`` columns become ``{"paper": {"title": ...}}``."""
+    record: dict = {}
+    for key, cell in zip(header, cells):
+        if not key:
+            continue
+        *parents, leaf = key.split(".")
+        node = record
+        for part in parents:
+            node = node.setdefault(part, {}) if isinstance(node.get(part, {}), dict) else {}
+        node[leaf] = _cell_value(cell)
+    return record
+
+
+def _cell_value(cell: str):
+    """A cell's text; a list or object written into it (JSON, or Python's repr as pandas writes
+    one: ``[{'name': 'Tri Dao'}]``) as that value."""
+    text = cell.strip()
+    if len(text) > 1 and (text[0], text[-1]) in (("[", "]"), ("{", "}")):
+        for decode in (json.loads, ast.literal_eval):
+            try:
+                return decode(text)
+            except (ValueError, SyntaxError, RecursionError, MemoryError):
+                continue
+    return text or None
 
 
 def _table_date(fmt: str, records: list[dict]) -> dt.date | None:
@@ -78,7 +114,7 @@ def parse_delimited(text: str, reference_date: dt.date | None, notes: tuple[str,
         text = "\n".join(ln.strip().strip("|") for ln in text.splitlines() if not MD_TABLE_RULE.fullmatch(ln.strip()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
+        header = [_column_key(h) for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
         ledger.quarantine(f"unreadable table header: {exc}", clip_raw(text, 2000))
         return StructuredResult("unknown", None, False, ledger)
@@ -91,7 +127,7 @@ def parse_delimited(text: str, reference_date: dt.date | None, notes: tuple[str,
                 ledger.quarantine(f"row with {len(cells)} fields, the header has {len(header)}",
                                   clip_raw(delimiter.join(cells), 2000))
                 continue
-            rows.append({h: (c.strip() or None) for h, c in zip(header, cells) if h})
+            rows.append(_record(header, cells))
     except csv.Error as exc:  # e.g. an unterminated quote: the rows read so far are kept
         ledger.quarantine(f"malformed table at line {reader.line_num}: {exc}", None)
     date = _emit_rows(ledger, rows)
