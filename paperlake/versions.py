@@ -10,7 +10,8 @@ from paperlake import __version__ as CODE_VERSION
 # Bump when the readers' output changes: bronze re-parses dumps parsed by an older version.
 # 1.2: Markdown reading notes and lists of paper links, TeX letters ({\AA}, \l) and accents in arXiv metadata
 # authors, first-version dates, Zotero CSV, OpenReview, Crossref, XML records (ACL Anthology, PubMed), dates
-# from file names; 1.2.1: CSV exports of flattened records (paper.title columns, list cells)
+# from file names; 1.2.1: CSV exports of flattened records (paper.title columns, list cells), lists of paper
+# links saved as HTML, link-word titles ("Code Less, ...") and "[paper](...) Title" items in lists
 PARSER_VERSION = "parser-1.2.1"
 
 

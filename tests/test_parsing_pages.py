@@ -245,3 +245,47 @@ def test_a_curated_list_of_paper_links_gives_title_only_listings():
     assert rows[1]["title"] == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
     assert r.quarantine["line_start"].to_list() == [3]  # "A curated list of papers ..."
     assert r.accounting["total"] == r.accounting["listing"] + r.accounting["furniture"] + r.accounting["quarantine"]
+
+
+def test_a_curated_list_saved_as_html_gives_title_only_listings():
+    """The same kind of list rendered as HTML (a README page, a reading list): list items and table
+    rows linking to arXiv or Hugging Face papers are listings; a navigation item is furniture, an
+    item of prose without a paper link is quarantined. It was one quarantined "unknown" page."""
+    html = """<html><head><style>li {color: red}</style><script>var x = "<li>no</li>";</script></head><body>
+    <nav><ul><li><a href="/">Home</a></li><li><a href="/about">About us</a></li></ul></nav>
+    <h2>Quantization</h2>
+    <ul>
+      <li><a href="https://arxiv.org/abs/2305.14314">QLoRA: Efficient Finetuning of Quantized LLMs</a> &ndash; NeurIPS 2023
+        <ul><li>[<a href="https://arxiv.org/pdf/2210.17323">paper</a>] GPTQ: Accurate Post-Training Quantization for
+        Generative Pre-trained Transformers</li></ul></li>
+      <li>More papers are added every week by the maintainers.</li>
+    </ul>
+    <table><tr><th>Title</th><th>Link</th></tr>
+      <tr><td>Fast Inference from Transformers via Speculative Decoding</td>
+          <td><a href="https://huggingface.co/papers/2211.17192">HF</a></td></tr></table>
+    </body></html>"""
+    r = parse_dump(html.encode(), "reading_list.html")
+    rows = r.listings.to_dicts()
+    assert r.format == "html_list"
+    assert [(x["arxiv_id"], x["abstract_flag"]) for x in rows] == [
+        ("2210.17323", "missing abstract"), ("2305.14314", "missing abstract"), ("2211.17192", "missing abstract")]
+    assert rows[0]["title"] == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    assert rows[1]["title"] == "QLoRA: Efficient Finetuning of Quantized LLMs"
+    assert rows[2]["title"] == "Fast Inference from Transformers via Speculative Decoding"
+    assert rows[2]["links"] == ["https://huggingface.co/papers/2211.17192"]
+    assert r.quarantine["raw_text"].to_list() == ["More papers are added every week by the maintainers."]
+    assert r.accounting == {"unit": "record", "total": 7, "listing": 3, "quarantine": 1, "furniture": 3}
+
+
+def test_the_title_of_a_paper_link_item():
+    from paperlake.parsing.markdown_page import linked_paper
+
+    url = "https://arxiv.org/abs/2407.05040"
+    # a title starting with a link word ("Code", "Paper") is a title, not a "[code]" link
+    assert linked_paper(f"* [Code Less, Align More: Efficient LLM Fine-tuning]({url}). Yun-Da Tsai. [[Paper]]({url})") == (
+        "Code Less, Align More: Efficient LLM Fine-tuning", url, "2407.05040")
+    # the title after a leading "[paper]" link, up to the next link; before one, as before
+    assert linked_paper(f"- [[paper]({url})] Efficient Data Pruning for Code [[code](https://github.com/a/b)]")[0] == (
+        "Efficient Data Pruning for Code")
+    assert linked_paper(f"- Efficient Data Pruning for Code [[paper]({url})]. Ann Lee")[0] == "Efficient Data Pruning for Code"
+    assert linked_paper(f"- [paper]({url})") is None  # no title anywhere

@@ -8,6 +8,11 @@
   other paper pages: a list of such items under another key): read like that API's JSON. Unit of
   accounting = paper record.
 
+* Other pages of paper links (a curated list or reading list saved as HTML, a rendered README):
+  each list item or table row that links to an arXiv or Hugging Face paper is a listing
+  without abstract, read as the Markdown list reader reads its items; other items are page
+  furniture when they are a word or two (navigation), else quarantined. Unit = item.
+
 Any other HTML page is quarantined whole, with the reason.
 """
 
@@ -20,6 +25,7 @@ from html.parser import HTMLParser
 
 from .json_formats import emit_records, listing_date_of, records_from
 from .ledger import RecordLedger, clip_raw
+from .markdown_page import linked_paper
 from .normalize import arxiv_id_from, clean_text, parse_date_text
 from .records import StructuredResult, listing_fields
 
@@ -159,6 +165,67 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
                 ledger.listing(**fields)
         if page.entries:
             return StructuredResult("arxiv_list_html", page_date(page.headings, reference_date), False, ledger)
-    ledger.quarantine("unknown format (HTML page that is neither an arXiv listing nor a huggingface.co/papers "
-                      "page; save the page as text or use a feed)", clip_raw(text, 2000))
+    items = _Items()
+    items.feed(text)
+    items.close()
+    papers = [linked_paper("- " + item) for item in items.items]
+    if any(papers):
+        for item, paper, header in zip(items.items, papers, items.headers):
+            if paper is not None:
+                title, url, aid = paper
+                ledger.listing(**listing_fields(title, None, arxiv_id=aid, links=[url]))
+            elif header or len(item.split()) <= 2:
+                ledger.furniture()
+            else:
+                ledger.quarantine("list item or table row without a link to an arXiv or Hugging Face paper",
+                                  clip_raw(item, 2000))
+        return StructuredResult("html_list", None, False, ledger)
+    ledger.quarantine("unknown format (HTML page that is neither an arXiv listing, a huggingface.co/papers "
+                      "page nor a list of paper links; save the page as text or use a feed)", clip_raw(text, 2000))
     return StructuredResult("unknown", None, False, ledger)
+
+
+class _Items(HTMLParser):
+    """The text of every ``<li>`` and ``<tr>`` (a nested one is its own item), links written as
+    Markdown ``[text](href)``, and whether it is a table's header row; scripts and styles skipped."""
+
+    _ITEM, _SKIP = {"li", "tr"}, {"script", "style", "template"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[str] = []
+        self.headers: list[bool] = []
+        self._open: list[list[str]] = []  # text of the items being read, innermost last
+        self._cells: list[set[str]] = []  # their cell tags (th, td)
+        self._href: list[str | None] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._ITEM:
+            self._open.append([])
+            self._cells.append(set())
+        elif tag == "a" and self._open:
+            self._href.append(dict(attrs).get("href"))
+            self._open[-1].append("[")
+        elif tag in ("td", "th", "br", "p", "div") and self._open:
+            self._open[-1].append(" | " if tag in ("td", "th") else " ")
+            self._cells[-1].add(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._ITEM and self._open:
+            text = " ".join("".join(self._open.pop()).split()).strip(" |")
+            cells = self._cells.pop()
+            if text:
+                self.items.append(text)
+                self.headers.append("th" in cells and "td" not in cells)
+        elif tag == "a" and self._open and self._href:
+            href = self._href.pop()
+            self._open[-1].append(f"]({href})" if href else "]")
+
+    def handle_data(self, data):
+        if self._open and not self._skip:
+            self._open[-1].append(data.replace("[", "(").replace("]", ")"))

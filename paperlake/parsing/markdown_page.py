@@ -279,7 +279,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
         if not ledger.is_free(j):
             continue
         if j >= first_anchor or not anchors:
-            linked = _linked_paper(lines[j])
+            linked = linked_paper(lines[j])
             if linked is not None:
                 title, url, aid = linked
                 ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
@@ -398,7 +398,7 @@ def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None,
     )
 
 
-def _linked_paper(line: str) -> tuple[str, str, str] | None:
+def linked_paper(line: str) -> tuple[str, str, str] | None:
     """(title, paper URL, arXiv id) of a list item or table row whose link goes to an arXiv or
     Hugging Face paper page: "- [Title](https://arxiv.org/abs/...) ...", or a title before a
     "[paper](...)" link."""
@@ -410,9 +410,12 @@ def _linked_paper(line: str) -> tuple[str, str, str] | None:
         if pm is None:
             continue
         title = collapse(md_to_text(m.group(1))).strip(" .:-")
-        if len(title.split()) < 3 or _GENERIC_LINK_TEXT.match(title):
+        if len(title.split()) < 3 or (len(title.split()) <= 3 and _GENERIC_LINK_TEXT.match(title)):
             before = _LIST_ITEM.sub("", line[: m.start()], count=1)
             title = collapse(md_to_text(re.sub(r"\[\s*$", "", before))).strip(" |.:-[(")
+            if not title:  # "[paper](...) Title": the text up to the next link
+                after = _LINK.split(line[m.end():], maxsplit=1)[0]
+                title = collapse(md_to_text(after)).strip(" |.:-[]()")
         if len(title.split()) < 3:
             return None
         return title, url, pm.group(1) or pm.group(2)
