@@ -35,6 +35,11 @@ What it reports
   in none of the sets above + 32 recent HF-papers JSON-feed items (abstracts stored in the file) --
   labelled from title + abstract BEFORE the tagger ran on them, split by sha1(title) parity into
   "tune" (--blind5-errors) and "lockbox" (aggregate only);
+* a seventh blind set (tests/data/topic_labels_blind6.json, session 13): 60 papers -- 30 seed-dump
+  papers in none of the sets above + 30 recent (2025-12 to 2026-08) out-of-niche papers from the
+  AtharvaDomale/Daily-HuggingFace-AI-Papers weekly dumps (abstracts stored in the file) -- labelled
+  from title + abstract by a helper that never saw the tagger, split by sha1(title) parity into
+  "tune" (--blind6-errors) and "lockbox" (aggregate only);
 * cross-validation pools dev gold + fixture papers + even RSS items + the blind3, blind4 and blind5
   tune halves (RSS odd items, blind2 and the blind3/blind4/blind5 lockboxes never enter it);
 * v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
@@ -344,6 +349,16 @@ def load_blind5_papers(split: str | None = None) -> list[dict]:
     return load_blind4_papers(split, BLIND5, "b5")
 
 
+# Seventh set (tests/data/topic_labels_blind6.json, session 13): see the module docstring. Every
+# record carries its abstract.
+BLIND6 = ROOT / "tests" / "data" / "topic_labels_blind6.json"
+
+
+def load_blind6_papers(split: str | None = None) -> list[dict]:
+    """Blind6 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
+    return load_blind4_papers(split, BLIND6, "b6")
+
+
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
     if score_topics is not None:
         return score_topics(pred, gold)
@@ -650,6 +665,7 @@ def main() -> None:
     ap.add_argument("--blind3-errors", action="store_true", help="errors on the blind3 tune half only")
     ap.add_argument("--blind4-errors", action="store_true", help="errors on the blind4 tune half only")
     ap.add_argument("--blind5-errors", action="store_true", help="errors on the blind5 tune half only")
+    ap.add_argument("--blind6-errors", action="store_true", help="errors on the blind6 tune half only")
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -698,6 +714,14 @@ def main() -> None:
         report_by_niche(tax, b5_tune, "blind5 tune")
         report(tax, b5_lock, "blind5 lockbox half (labelled blind; errors NEVER printed)")
         report_by_niche(tax, b5_lock, "blind5 lockbox")
+    b6_tune = load_blind6_papers("tune")
+    if b6_tune:
+        b6_lock = load_blind6_papers("lockbox")
+        report(tax, b6_tune + b6_lock, "blind6 papers, all (labelled blind; aggregate only)")
+        report(tax, b6_tune, "blind6 tune half (labelled blind; errors inspected)", errors=args.blind6_errors)
+        report_by_niche(tax, b6_tune, "blind6 tune")
+        report(tax, b6_lock, "blind6 lockbox half (labelled blind; errors NEVER printed)")
+        report_by_niche(tax, b6_lock, "blind6 lockbox")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")
