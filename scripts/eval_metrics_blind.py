@@ -7,7 +7,8 @@
 
 The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in aggregate (their
 per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
-(errors may be inspected) and "lockbox3" (aggregate only). "blind" is all labelled blind records together.
+(errors may be inspected) and "lockbox3" (aggregate only); batch 6 likewise into "lockbox4_tune" and
+"lockbox4". "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from paperlake.evaluation import load_gold, score_metrics
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
-INSPECTABLE = ("dev", "tune", "lockbox3_tune")
+INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune")
 
 
 def _extractor(module_path: str | None):
@@ -69,6 +70,10 @@ def main() -> None:
     sets["lockbox3_tune"] = [r for r in blind if r.get("split") == "lockbox3_tune"]
     sets["lockbox3"] = [r for r in blind if r.get("split") == "lockbox3"]
     sets["lockbox3_all"] = sets["lockbox3_tune"] + sets["lockbox3"]
+    # batch 6 (session 13): recent out-of-niche abstracts, split by sha1(title) parity
+    sets["lockbox4_tune"] = [r for r in blind if r.get("split") == "lockbox4_tune"]
+    sets["lockbox4"] = [r for r in blind if r.get("split") == "lockbox4"]
+    sets["lockbox4_all"] = sets["lockbox4_tune"] + sets["lockbox4"]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
