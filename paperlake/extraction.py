@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.4"  # 1.3.4: "Q&A pairs" is one noun; an uncertainty or fluctuation in % is "other"
+EXTRACTOR_VERSION = "metrics-1.3.5"  # 1.3.5: "8× RTX 4090" counts devices; "1.48--2.16×" is a range; "80.3 on ScreenSpotPro": a name built like a benchmark after a score
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -315,6 +315,18 @@ _APPOSITIVE_BENCH_RE = re.compile(
     r"([A-Z](?<![\w-].)[\w-]*[A-Z0-9][\w-]*|[A-Z](?<![\w-].)[a-z]+[A-Z][\w-]*)(?:\s*\([^()]{1,80}\))?,\s+(?:an?|the)\s+"
     r"(?:[\w-]+\s+){0,4}?"
     r"(?:benchmark|dataset|test\s?bed|suite)\b"
+)
+# "80.3 on ScreenSpotPro", "47.6 on OSWorld-MCP", "37.5 on OmniMMI Proactive Alerting": a name built like a
+# benchmark's (inner capitals, or an acronym) right after a number's "on"; model and hardware names are not
+_AFTER_NUMBER_NAME_RE = re.compile(
+    r"\d(?:\s?%|\s+points?)?\s+on\s+(?:the\s+)?"
+    r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2})(?![\w/-])"
+)
+_MODEL_OR_DEVICE_PREFIXES = (
+    "llama", "qwen", "gpt", "mistral", "mixtral", "gemma", "deepseek", "claude", "gemini", "vicuna", "falcon", "bloom",
+    "internlm", "internvl", "llava", "phi", "opt", "glm", "chatglm", "baichuan", "yi-", "olmo", "bert", "roberta", "vit",
+    "nvidia", "amd", "intel", "apple", "jetson", "snapdragon", "rtx", "gtx", "tpu", "gpu", "cpu", "npu", "a100", "h100",
+    "h800", "a800", "v100", "l40", "mi300", "llm", "vlm", "mllm", "lvlm",
 )
 _NOT_BENCH = re.compile(
     r"^(?:The|This|Our|Their|Its|A|An|New|Novel|Large|Multiple|Several|Various|Standard|Public|Popular|Benchmark|"
@@ -1169,6 +1181,10 @@ _RX_RESOLVE_26 = re.compile(r"\d\s*%?\s+(?:vs\.?|versus)\s*$")
 
 _BARE_TOKENS_AFTER_RE = re.compile(r"\s+tokens?\b")
 _CV_FOLD_RE = _ci(r"[\s-]?fold\s+(?:stratified\s+)?(?:cross[\s-]?validat\w*|CV)\b")
+# "8× A100 GPUs", "4x RTX 4090": a number of devices, not a speedup
+_X_HARDWARE_AFTER_RE = _ci(
+    r"\s*(?:NVIDIA\s+|AMD\s+)?(?:(?:[AHLV]\d{2,3}S?|GH200|B[12]00|MI\d{3}X?)(?![\w-])|(?:RTX|GTX)\s|Ascend\s|[GTN]PUs\b)"
+)
 _RATE_AFTER_RE = _ci(r"\s*(?:tokens?|tok|samples?|images?|frames?|queries|requests)\s*(?:per\s+second|/\s?s(?:ec)?\b|/second)")
 _MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
 
@@ -1207,6 +1223,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
     if u == "x":
         if _CV_FOLD_RE.match(text[c.num_end:c.num_end + 40]):
             c.unit, c.kind, c.setup = "count", "count", True  # "5-fold cross-validation": folds of the setup
+            return True
+        if _X_HARDWARE_AFTER_RE.match(text, c.end):
+            c.unit, c.kind, c.setup = "count", "count", True  # "an 8× RTX 4090 server": devices of the setup
             return True
         c.kind = _classify_pct_x(text, c, sent_start)
         return True
@@ -1591,6 +1610,14 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
                 s, e = om.span()
                 if not any(s < fe and fs < e for fs, fe in found):
                     found[(s, e)] = name
+    if " on " in text:
+        for m in _AFTER_NUMBER_NAME_RE.finditer(text):
+            s, e = m.span(1)
+            name = m.group(1)
+            if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES:
+                continue
+            if not any(s < fe and fs < e for fs, fe in found):
+                found[(s, e)] = name
     pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()
     for m in _BENCH_PATTERN_RE.finditer(text, pos):
         g = 1 if m.group(1) else 2
@@ -1734,7 +1761,7 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-_RX_MERGE_RANGES_1 = re.compile(r"\s*(?:[-–—~]|\\?sim|\$\\sim\$)\s*")
+_RX_MERGE_RANGES_1 = re.compile(r"\s*(?:-{1,3}|[–—~]|\\?sim|\$\\sim\$)\s*")  # "1.48--2.16×": LaTeX dashes
 _RX_MERGE_RANGES_2 = re.compile(r"\s+to\s+")
 _INEQ_RANGE_GAP_RE = re.compile(
     r"[\s$]*(?:<|≤|\\l(?:t|eq|esssim))[\s$]*\\?[A-Za-z][\w{}\\]{0,12}[\s$]*(?:<|≤|\\l(?:t|eq|esssim))[\s$]*"

@@ -593,3 +593,40 @@ def test_the_spread_of_an_estimate_is_other_not_a_score():
     assert _mk("we obtain estimates with an average uncertainty of 19% precision.") == [("19%", "other")]
     assert _mk("Our method reduces the uncertainty by 30%.") == [("30%", "reduction")]
     assert _mk("It reaches an accuracy of 19% on GSM8K.") == [("19%", "score")]
+
+
+def test_devices_of_the_setup_are_counted_not_sped_up():
+    # metrics-1.3.5: "8× RTX 4090" was a speedup of 8 (found in a recent out-of-niche abstract)
+    assert _mk("Evaluations on an 8× RTX 4090 server show gains.") == [("8×", "count")]
+    assert _mk("We train on 8x A100 GPUs and 4 × H100 GPUs.") == [("8x", "count"), ("4 ×", "count")]
+    assert _mk("It achieves a 2x speedup on A100 GPUs.") == [("2x", "speedup")]
+    assert _mk("It uses 2x less GPU memory.") == [("2x", "reduction")]
+
+
+def test_a_range_with_a_latex_dash_is_one_mention():
+    ms = extract_mentions("RoundPipe achieves 1.48--2.16× speedups over the baselines.")
+    assert [(m["mention"], m["value"], m["kind"]) for m in ms] == [("1.48--2.16×", 2.16, "speedup")]
+
+
+def test_a_name_built_like_a_benchmark_after_a_score_is_its_benchmark():
+    text = ("it obtains 80.3 on ScreenSpotPro, 47.6 on OSWorld-MCP and 46.8 on MobileWorld; FID improves from 8.26 "
+            "to 6.27 on SiT-XL/2, and throughput rises by 2.1x on H100 GPUs and 1.5x on Llama-3-8B.")
+    got = [(m["mention"], m["benchmark"]) for m in extract_mentions(text)]
+    assert got[:3] == [("80.3", "ScreenSpotPro"), ("47.6", "OSWorld-MCP"), ("46.8", "MobileWorld")]
+    assert all(b is None for _, b in got[3:]), got  # a model variant, hardware and a model are not benchmarks
+    assert [m["benchmark"] for m in extract_mentions("6.9 and 5.7 points on ALFWorld and τ2 Bench respectively")] == [
+        "ALFWorld", "τ2 Bench"]
+
+
+def test_lockbox4_floor():
+    # batch 6 (60 recent out-of-niche abstracts, labelled before metrics-1.3.5; tune + lockbox halves, aggregate).
+    # Measured: metrics-1.3.4: F1 0.952, value 0.983, kind 0.840, benchmark 0.807
+    #           metrics-1.3.5: F1 0.956, value 0.992, kind 0.857, benchmark 0.857
+    recs = [r for r in json.loads(BLIND.read_text(encoding="utf-8"))["records"] if r["split"].startswith("lockbox4")]
+    assert len(recs) == 60
+    res = score_metrics({r["id"]: extract_mentions(r["abstract"]) for r in recs}, recs)
+    assert res["n_gold_unlocated"] == 0
+    assert res["f1"] >= 0.95, res
+    assert res["value_accuracy"] >= 0.98, res
+    assert res["kind_accuracy"] >= 0.85, res
+    assert res["benchmark_accuracy"] >= 0.85, res
