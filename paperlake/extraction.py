@@ -443,14 +443,15 @@ class _Guards:
     Each flag is False only when the scan it guards cannot match (a literal every match holds is absent), so
     skipping the scan changes nothing: `year` ("19"/"20"), `date_or_section` (a month/section guard literal),
     `lexicon` (the first word of a lexicon benchmark name as a word), `bench_suffix` (a benchmark-name suffix),
-    `links` (what a URL, domain or "et al." citation needs).
+    `links` (what a URL, domain or "et al." citation needs), `on_name` (a number, " on " and a capital).
     """
 
-    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "year")
+    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "on_name", "year")
 
-    def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True, links: bool = True):
+    def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True, links: bool = True,
+                 on_name: bool = True):
         self.year, self.date_or_section, self.lexicon = year, date_or_section, lexicon
-        self.bench_suffix, self.links = bench_suffix, links
+        self.bench_suffix, self.links, self.on_name = bench_suffix, links, on_name
 
 
 def _parse_number(s: str) -> float:
@@ -1610,7 +1611,7 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
                 s, e = om.span()
                 if not any(s < fe and fs < e for fs, fe in found):
                     found[(s, e)] = name
-    if " on " in text:
+    if (guards is None or guards.on_name) and " on " in text:
         for m in _AFTER_NUMBER_NAME_RE.finditer(text):
             s, e = m.span(1)
             name = m.group(1)
@@ -1974,6 +1975,7 @@ _LEXICON_GUARD_PL = (
 # Python's \s also matches \x1c-\x1f, Rust's does not
 _LINKS_GUARD_PL = r"http|www\.|\.(?:com|org|net|io|ai|edu|dev|html|py|md)|et[\s\x1c-\x1f]+al"
 _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
+_ON_NAME_GUARD_PL = r"\d(?:\s?%|\s+points?)?\s+on\s+(?:the\s+)?[A-Z]"  # what _AFTER_NUMBER_NAME_RE needs
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
@@ -1995,15 +1997,16 @@ def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
                 a.str.contains(_LEXICON_GUARD_PL).alias("_g_lex"),
                 a.str.contains(_BENCH_SUFFIX_GUARD_PL).alias("_g_suffix"),
                 a.str.contains(_LINKS_GUARD_PL).alias("_g_links"),
+                a.str.contains(_ON_NAME_GUARD_PL).alias("_g_on"),
             )
         )
         paper_ids = cols["paper_id"]
         field_cols = [cols[k] for k in _MENTION_FIELDS]
         cache: dict[str, list[dict]] = {}
-        for pid, abstract, g_year, g_ds, g_lex, g_suffix, g_links in rows.iter_rows():
+        for pid, abstract, g_year, g_ds, g_lex, g_suffix, g_links, g_on in rows.iter_rows():
             mentions = cache.get(abstract)
             if mentions is None:
-                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix, g_links))
+                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix, g_links, g_on))
             if not mentions:
                 continue
             pid = None if pid is None else str(pid)
