@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -369,8 +370,8 @@ class DeltaStore:
         schema = kept.collect_schema()
         arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
 
-        def batches() -> Iterator[pa.RecordBatch]:
-            for frame in (*kept.collect_batches(engine="streaming"), upserts.select(list(schema)).cast(schema)):
+        def batches() -> Iterator[pa.RecordBatch]:  # one batch at a time: the kept rows are never all in memory
+            for frame in chain(kept.collect_batches(engine="streaming"), [upserts.select(list(schema)).cast(schema)]):
                 yield from frame.to_arrow().cast(arrow_schema).to_batches()
 
         write_deltalake(path, pa.RecordBatchReader.from_batches(arrow_schema, batches()), mode="overwrite",
