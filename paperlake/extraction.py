@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.5"  # 1.3.5: "8× RTX 4090" counts devices; "1.48--2.16×" is a range; "80.3 on ScreenSpotPro": a name built like a benchmark after a score
+EXTRACTOR_VERSION = "metrics-1.3.6"  # 1.3.6: hours of footage/videos and hundreds of data items are data_size; "and up to 9.2%" continues a list
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -1156,7 +1156,10 @@ _RX_RESOLVE_4 = re.compile(r"\s+(?:budget|USD|dollars?)\b")
 _RX_RESOLVE_5 = _ci(r"param")
 _RX_RESOLVE_6 = re.compile(r"TB\s+tokens")
 _RX_RESOLVE_7 = _ci(r"reduc|lower|less|faster|sav")
-_RX_RESOLVE_8 = _ci(r"\s+of\s+(?:\w+\s+){0,2}?(?:data|speech|audio|video|recordings?|transcribed)\b")
+_RX_RESOLVE_8 = _ci(
+    r"\s+of\s+(?:[\w-]+\s+){0,3}?(?:data|speech|audio|videos?|recordings?|transcribed|footage|clips|gameplay|"
+    r"demonstrations?|trajectories|conversations|dialogues?|lectures?|podcasts?|music|driving)\b"
+)
 _RX_RESOLVE_9 = _ci(r"\b(?:trained|pre-?trained|training)\s+on\s+(?:only\s+|about\s+|around\s+|over\s+|more\s+than\s+)?$")
 _RX_RESOLVE_10 = _ci(r"reduc|lower|less|sav|fewer")
 _RX_RESOLVE_11 = re.compile(r"\bNo\.\s?$")
@@ -1334,7 +1337,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     if u == "time":
         c.unit, c.kind = "other", "other"
-        if _RX_RESOLVE_8.match(after) or _RX_RESOLVE_9.search(before):
+        if _RX_RESOLVE_8.match(text, c.end) or _RX_RESOLVE_9.search(before):
             c.kind = "data_size"
         return True
     if u == "GB":
@@ -1452,8 +1455,8 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             c.unit, c.kind = "languages", "count"
         elif _is_data_items(text, noun, c.value, sent_start, c.num_start, nend):
             c.unit, c.kind = "examples", "data_size"
-        elif noun in ("hours", "minutes"):
-            c.unit, c.kind = "other", "other"
+        elif noun in ("hours", "minutes"):  # "17+ hours of synthetic videos": an amount of data, as "17 hours of"
+            c.unit, c.kind = "other", "data_size" if _RX_RESOLVE_8.match(text, nend) else "other"
         else:
             c.unit, c.kind = "count", "count"
         return True
@@ -1545,8 +1548,13 @@ def _is_data_items(text: str, noun: str, value: float, sent_start: int, num_star
         return True  # "1.2 million words", "3M files": millions of items are data
     if value < 100:
         return False
+    if head in EXAMPLE_NOUNS and head not in _SURVEYED_NOUNS:
+        return True  # "yielding 641 verified items", "we generate 2,000 documents": hundreds of data items
     itemish = head in _DATA_ITEM_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS)
     return itemish and _DATASET_CONTEXT_RE.search(text, sent_start, num_start) is not None
+
+
+_SURVEYED_NOUNS = {"papers", "articles", "reports", "books"}  # "reviews 260+ papers": a survey's scope, not data
 
 
 _RX_TOKENS_KIND_1 = _ci(r"\b(?:train\w*|pre-?train\w*|corpus|corpora|data|on)\s+(?:\w+\s+){0,2}$")
@@ -1825,7 +1833,8 @@ _PARALLEL_BY_GAP_RE = _ci(
 )
 # "by 35% over A and 6% over B", "a 0.7%/0.8% gain": the gap between two listed numbers of one phrase
 _LIST_GAP_RE = re.compile(
-    r"^(?:\s+(?:on|for|in|with|of|over|than|against|across)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$"
+    r"^(?:\s+(?:on|for|in|with|of|over|than|against|across)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)"
+    r"(?:up\s+to\s+|by\s+(?:up\s+to\s+)?|about\s+|around\s+|nearly\s+|as\s+much\s+as\s+)?$"  # "and up to 9.2%"
     r"|^/$"
 )
 
