@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.6"  # 1.3.6: hours of footage/videos and hundreds of data items are data_size; "and up to 9.2%" continues a list
+EXTRACTOR_VERSION = "metrics-1.3.7"  # 1.3.6: hours of footage and hundreds of data items are data_size; 1.3.7: ASR / WER reductions are gains, "10x more compute-efficient" a reduction, "RTLLM v2" and "MRCR (+18.1)" benchmarks
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -319,9 +319,12 @@ _APPOSITIVE_BENCH_RE = re.compile(
 # "80.3 on ScreenSpotPro", "47.6 on OSWorld-MCP", "37.5 on OmniMMI Proactive Alerting": a name built like a
 # benchmark's (inner capitals, or an acronym) right after a number's "on"; model and hardware names are not
 _AFTER_NUMBER_NAME_RE = re.compile(
-    r"\d(?:\s?%|\s+points?)?\s+on\s+(?:the\s+)?"
-    r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2})(?![\w/-])"
+    r"\d(?:\s?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+[A-Z][A-Za-z0-9@-]*)?\s+on\s+(?:the\s+)?"  # "89.2 PDMS on"
+    r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2}"
+    r"|[A-Z][a-z]+\s[vV]\d+(?:\.\d+)?)(?![\w/-])"  # "Navsim v1"
 )
+# "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
+_NAME_VERSION_AFTER_RE = re.compile(r"\s[vV]\d+(?:\.\d+)?(?!\w|\.\d)")
 _MODEL_OR_DEVICE_PREFIXES = (
     "llama", "qwen", "gpt", "mistral", "mixtral", "gemma", "deepseek", "claude", "gemini", "vicuna", "falcon", "bloom",
     "internlm", "internvl", "llava", "phi", "opt", "glm", "chatglm", "baichuan", "yi-", "olmo", "bert", "roberta", "vit",
@@ -634,6 +637,9 @@ _RX_CLASSIFY_PCT_X_9 = _ci(
     # "a 27% relative reduction in WER", "a 12% decrease of the hallucination rate": fewer errors are a gain
     r"|^[\s\w-]{0,25}?\b(?:reductions?|decreases?|drops?|declines?)\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+)?"
     r"(?:errors?|hallucinations?|perplexity|WER|CER|toxicity|bias|violations?|failures?|mistakes?|attack\s+success)"
+    # "37.7% ASR reduction", "a 12% WER drop": the error-like metric named before the decrease
+    r"|^\s*(?:relative\s+)?(?:WER|CER|ASR|error(?:\s+rate)?|hallucination(?:\s+rate)?|attack\s+success\s+rate)"
+    r"\s+(?:reductions?|decreases?|drops?|declines?)\b"
 )
 _RX_CLASSIFY_PCT_X_10 = _ci(
     r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting|"
@@ -650,6 +656,9 @@ _WEAK_RED_BEFORE_RE = _ci(r"\b(?:using|uses|use|requiring|requires|only|just|wit
 _X_OTHER_AFTER_RE = _ci(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:slow-?downs?|slower|overheads?|more\s+expensive|costlier|more\s+costly)\b"
     r"|^\s*(?:the|as\s+much)\s+(?:[\w-]+\s+){0,2}?(?:cost|costs|compute|computation|memory|latency|energy)\b"
+)
+_X_LESS_RESOURCE_AFTER_RE = _ci(
+    r"^\s*more\s+(?:compute|computationally|memory|parameter|data|sample|energy|cost|flops?)[\s-]+efficient"
 )
 _X_REDUCTION_BEFORE_RE = _Guarded(
     _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"),
@@ -725,6 +734,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
             return "other"
         if _X_REDUCTION_BEFORE_RE.search(before):
             return "reduction"  # "compress the model family by a factor of 2-4x"
+        if _X_LESS_RESOURCE_AFTER_RE.match(after):
+            return "reduction"  # "10× more compute-efficient": less compute for the same work
         if _RX_CLASSIFY_PCT_X_1.match(after):
             if not _RX_CLASSIFY_PCT_X_2.match(after):
                 return "speedup"
@@ -1528,12 +1539,14 @@ _SCALE_DATA_AFTER_RE = _ci(r"[\s-]+(?:[a-z][\w-]*\s+)?(words?|corpus|corpora|tex
 _DATASET_CONTEXT_RE = _ci(
     r"\b(?:dataset|benchmark|corpus|corpora|collection|test\s?bed|suite)s?\b[^.;]{0,80}?"
     r"\b(?:compris\w*|consist\w*|contain\w*|includ\w*|featur\w*|with|of|totall?ing|cover\w*|involv\w*)\b"
-    r"|\b(?:contain|compris|consist)\w*\b"
+    r"|\b(?:contain|compris|consist|encompass)\w*\b"
 )
+_COLLECTED_BEFORE_RE = _ci(r"\b(?:collect|curat|gather)\w*\s+(?:[\w-]+\s+){0,2}$")  # "we collect 41K frames"
 # counted things that are items of a data set (as opposed to categories or setup: tasks, languages, domains, GPUs)
 _DATA_ITEM_NOUNS = EXAMPLE_NOUNS | {
     "pairs", "charts", "tables", "figures", "equations", "theorems", "proofs", "puzzles", "facts", "triples", "chunks",
     "files", "functions", "repositories", "commits", "issues", "bugs", "molecules", "proteins", "entities", "words",
+    "frames", "cases",
 }
 
 
@@ -1551,7 +1564,8 @@ def _is_data_items(text: str, noun: str, value: float, sent_start: int, num_star
     if head in EXAMPLE_NOUNS and head not in _SURVEYED_NOUNS:
         return True  # "yielding 641 verified items", "we generate 2,000 documents": hundreds of data items
     itemish = head in _DATA_ITEM_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS)
-    return itemish and _DATASET_CONTEXT_RE.search(text, sent_start, num_start) is not None
+    return itemish and (_DATASET_CONTEXT_RE.search(text, sent_start, num_start) is not None
+                        or _COLLECTED_BEFORE_RE.search(text, max(sent_start, num_start - 40), num_start) is not None)
 
 
 _SURVEYED_NOUNS = {"papers", "articles", "reports", "books"}  # "reviews 260+ papers": a survey's scope, not data
@@ -1647,10 +1661,18 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         if any(s < fe and fs < e for fs, fe in found):
             continue
         found[(s, e)] = name
-    return sorted((s, e, name) for (s, e), name in found.items())
+    out = []
+    for (s, e), name in sorted(found.items()):
+        vm = _NAME_VERSION_AFTER_RE.match(text, e)
+        if vm is not None and not name.endswith(vm.group(0)[1:]):
+            e, name = vm.end(), name + vm.group(0)
+        out.append((s, e, name))
+    return out
 
 
 _BENCH_KINDS = {"score", "improvement", "speedup", "other", "reduction", "count"}
+# "68.3 on MRCR (+18.1)": a number in parentheses right after a benchmark's name is about that benchmark
+_PAREN_AFTER_NAME_RE = re.compile(r"\s*\(\s*[+-]?")
 
 
 _RX_ASSIGN_BENCHMARKS_1 = re.compile(r"\s+")
@@ -1731,6 +1753,9 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
     # joined benchmark lists "on RULER and InfiniteBench"
     def joined(group):
         return ", ".join(b[2] for b in group)
+
+    if before and _PAREN_AFTER_NAME_RE.fullmatch(text, before[-1][1], c.num_start):
+        return before[-1][2]
 
     if after:
         first = after[0]

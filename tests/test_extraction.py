@@ -623,7 +623,7 @@ def test_lockbox4_floor():
     # batch 6 (60 recent out-of-niche abstracts, labelled before metrics-1.3.5; tune + lockbox halves, aggregate).
     # Measured: metrics-1.3.4: F1 0.952, value 0.983, kind 0.840, benchmark 0.807
     #           metrics-1.3.5: F1 0.956, value 0.992, kind 0.857, benchmark 0.857
-    #           metrics-1.3.6: F1 0.956, value 0.992, kind 0.891, benchmark 0.857
+    #           metrics-1.3.6 and 1.3.7: F1 0.956, value 0.992, kind 0.891, benchmark 0.857
     recs = [r for r in json.loads(BLIND.read_text(encoding="utf-8"))["records"] if r["split"].startswith("lockbox4")]
     assert len(recs) == 60
     res = score_metrics({r["id"]: extract_mentions(r["abstract"]) for r in recs}, recs)
@@ -650,3 +650,20 @@ def test_a_listed_gain_after_and_up_to_shares_the_first_ones_kind():
     ms = extract_mentions("it improves accuracy on all five benchmarks by 3.8% on average and up to 9.2% on AMC23.")
     assert [(m["mention"], m["kind"], m["qualifier"]) for m in ms] == [
         ("3.8%", "improvement", "average"), ("9.2%", "improvement", "up to")]
+
+
+def test_batch7_kind_and_benchmark_cues():
+    # metrics-1.3.7, from the inspectable batch 7 (recent out-of-niche abstracts)
+    assert _mk("achieving 37.7% and 25.13% ASR reduction, respectively") == [("37.7%", "improvement"), ("25.13%", "improvement")]
+    assert _mk("a 40% memory reduction") == [("40%", "reduction")]
+    assert _mk("EditCtrl is 10× more compute efficient than prior methods") == [("10×", "reduction")]
+    assert _mk("It is 2x more efficient at inference.") == [("2x", "speedup")]
+    assert _mk("With this system, we collect 41K frames for 234 objects.") == [("41K frames", "data_size"), ("234 objects", "count")]
+    assert _mk("Vera-Bench, comprising 1600 executable safety cases") == [("1600 executable safety cases", "data_size")]
+    assert _mk("we collect 40,000 demonstrations and execute more than 15,000 real-world robot rollouts") == [
+        ("40,000 demonstrations", "data_size"), ("15,000", "count")]  # "collect" is about the demonstrations
+    bench = lambda t: [(m["mention"], m["benchmark"]) for m in extract_mentions(t)]
+    assert bench("achieving 98.1% on VerilogEval v2 and 92% on RTLLM v2.") == [("98.1%", "VerilogEval v2"), ("92%", "RTLLM v2")]
+    assert bench("our model reaches 89.2 PDMS on Navsim v1") == [("89.2", "Navsim v1")]
+    assert bench("ACC achieves 68.3 on MRCR (+18.1) and 77.5 on GraphWalks (+7.6), comparable") == [
+        ("68.3", "MRCR"), ("18.1", "MRCR"), ("77.5", "GraphWalks"), ("7.6", "GraphWalks")]
