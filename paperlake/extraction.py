@@ -2009,7 +2009,8 @@ _LEXICON_GUARD_PL = (
 # Python's \s also matches \x1c-\x1f, Rust's does not
 _LINKS_GUARD_PL = r"http|www\.|\.(?:com|org|net|io|ai|edu|dev|html|py|md)|et[\s\x1c-\x1f]+al"
 _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
-_ON_NAME_GUARD_PL = r"\d(?:\s?%|\s+points?)?\s+on\s+(?:the\s+)?[A-Z]"  # what _AFTER_NUMBER_NAME_RE needs
+# what _AFTER_NUMBER_NAME_RE needs (the same prefix)
+_ON_NAME_GUARD_PL = r"\d(?:\s?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+[A-Z][A-Za-z0-9@-]*)?\s+on\s+(?:the\s+)?[A-Z]"
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:

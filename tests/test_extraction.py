@@ -309,7 +309,8 @@ def test_extract_metrics_equals_extract_mentions():
 
     texts = [r["abstract"] for r in _gold()] * 2 + generate_corpus(400, seed=3).listings.get_column("abstract").to_list()
     texts += ["", None, "no digits", "See https://x.org/2023 and (Smith et al., 2021) at 1,000 hours on ogbn-arxiv.",
-              "It obtains 80.3 on ScreenSpotPro and 47.6% on the OSWorld-MCP suite."]
+              "It obtains 80.3 on ScreenSpotPro and 47.6% on the OSWorld-MCP suite.",
+              "It reaches 89.2 PDMS on Navsim v1 and a gain of 7 percentage points on HLE-Verified."]
     df = extract_metrics(pl.DataFrame({"paper_id": [str(i) for i in range(len(texts))], "abstract": texts}))
     expected = [
         (str(i), m["mention"], m["span_start"], m["value"], m["kind"], m["benchmark"], m["qualifier"])
