@@ -8,7 +8,7 @@
 The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in aggregate (their
 per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
 (errors may be inspected) and "lockbox3" (aggregate only); batch 6 likewise into "lockbox4_tune" and
-"lockbox4"; batch 7 ("tune7") is inspectable. "blind" is all labelled blind records together.
+"lockbox4"; batch 7 ("tune7") is inspectable; batch 8 ("lockbox5") is aggregate-only. "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def main() -> None:
     sets["lockbox4"] = [r for r in blind if r.get("split") == "lockbox4"]
     sets["lockbox4_all"] = sets["lockbox4_tune"] + sets["lockbox4"]
     sets["tune7"] = [r for r in blind if r.get("split") == "tune7"]  # batch 7: inspectable
+    sets["lockbox5"] = [r for r in blind if r.get("split") == "lockbox5"]  # batch 8: aggregate only
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
