@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.7"  # 1.3.6: hours of footage and hundreds of data items are data_size; 1.3.7: ASR / WER reductions are gains, "10x more compute-efficient" a reduction, "RTLLM v2" and "MRCR (+18.1)" benchmarks
+EXTRACTOR_VERSION = "metrics-1.3.8"  # 1.3.6-1.3.8 (session 13): data amounts, error-metric gains, devices, benchmark names after scores, "4.69--5.78" ranges, "by a factor of 2.84 ... and 1.75" (see git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -158,7 +158,7 @@ _NOT_SCORE_POINTS_RE = _ci(r"\b(?:data|operating|set|break|check|end|starting|fo
                            r"fixed|saddle|control|access|entry|floating|tipping|key|sample|time|grid|query|anchor|"
                            r"way|touch|branch|cut-?off)\s+points?$")
 _PP_RE = re.compile(r"\s?(?:pp|pts)\b")
-_TOKENS_AFTER_RE = _ci(r"\s+(?:[A-Za-z][\w-]*\s+){0,2}?(tokens?|parameters?|params|weights)\b")
+_TOKENS_AFTER_RE = _ci(r"(?:\s+(?:[A-Za-z][\w-]*\s+){0,2}?|-)(tokens?|parameters?|params|weights)\b")  # "a 19.2B-token corpus"
 
 # (pattern, qualifier, literals: for ASCII text at least one of them occurs (lowercased) wherever the
 # pattern matches, so the search is skipped when none does).
@@ -643,7 +643,7 @@ _RX_CLASSIFY_PCT_X_9 = _ci(
 )
 _RX_CLASSIFY_PCT_X_10 = _ci(
     r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting|"
-    r"perplexity|PPL|WER|CER|FID)"
+    r"perplexity|PPL|WER|CER|FID|RMSE|MAE|MSE|EER|collisions?|miss\s+rate)"
 )
 # a number with its unit ("40%", "2.3x", "1.5 points"): a cue before it belongs to that number, not to a later one
 _UNIT_NUMBER_RE = re.compile(r"\d(?:\s?(?:\\?%|[x×](?![\w-])|times\b|-?fold\b|pp\b|points?\b))")
@@ -1183,7 +1183,10 @@ _RX_RESOLVE_16 = _ci(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}
 _PP_GAP_BEFORE_RE = _ci(r"\b(?:lag\w*|behind|trail\w*|below|short\s+of|worse|underperform\w*)\b[^.;]{0,40}$")
 _PP_GAP_AFTER_RE = _ci(r"^\s*(?:from|away\s+from|behind|below|short\s+of|lower|worse|less)\b")
 _RX_RESOLVE_17 = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(\d[\d,]*)(?![\d.%])")
-_RX_RESOLVE_18 = _ci(r"speed-?up\s+(?:ratio\s+)?(?:of\s+)?(?:up\s+to\s+|about\s+|around\s+)?$")
+_RX_RESOLVE_18 = _ci(
+    r"speed-?up\s+(?:ratio\s+)?(?:of\s+)?(?:up\s+to\s+|about\s+|around\s+)?$"
+    r"|\b(?:outperform\w*|faster|accelerat\w*)\b[^.;]{0,60}?\bby\s+a\s+factor\s+(?:of\s+)?(?:up\s+to\s+|about\s+)?$"
+)
 _RX_RESOLVE_19 = _ci(r"^\s*(?:\w+\s+){0,1}(?:improvement|gain|higher|better|increase)\b")
 _RX_RESOLVE_20 = _ci(r"\b(?:by|outperform\w*|surpass\w*|improv\w*)\s+(?:at\s+least\s+|up\s+to\s+|over\s+|about\s+)?$")
 _RX_RESOLVE_21 = _ci(r"sampl|negativ|exampl|instanc")
@@ -1201,6 +1204,7 @@ _X_HARDWARE_AFTER_RE = _ci(
     r"\s*(?:NVIDIA\s+|AMD\s+)?(?:(?:[AHLV]\d{2,3}S?|GH200|B[12]00|MI\d{3}X?)(?![\w-])|(?:RTX|GTX)\s|Ascend\s|[GTN]PUs\b)"
 )
 _RATE_AFTER_RE = _ci(r"\s*(?:tokens?|tok|samples?|images?|frames?|queries|requests)\s*(?:per\s+second|/\s?s(?:ec)?\b|/second)")
+_LM_AFTER_RE = _ci(r"[\s-]*models?\b")
 _MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
 
 
@@ -1270,6 +1274,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
                 c.unit, c.kind = "params", "model_size"
                 if tm.start(1) - c.end <= 1:
                     c.end = tm.end()
+            return True
+        if noun is not None and letter in ("b", "m") and noun.startswith("language") and _LM_AFTER_RE.match(text, nend):
+            c.unit, c.kind = "params", "model_size"  # "a 1.8B language model": not 1.8B languages
             return True
         if noun is not None and letter in ("b", "m") and noun in _MODEL_VARIANT_NOUNS:
             c.unit, c.kind = "params", "model_size"  # "7B/13B variants", "the 1.3B checkpoints"
@@ -1804,6 +1811,10 @@ _RANGING_FROM_RE = _ci(r"\b(?:rang\w*|var(?:y|ies|ied|ying))\s+from\s+$")
 _RX_MERGE_RANGES_3 = _ci(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$")
 
 
+# "95% CI: 4.69--5.78": two decimals joined by a dash are one range even without a unit
+_DECIMAL_RANGE_RE = re.compile(r"\d+\.\d+\s*(?:-{1,3}|[–—])\s*\d+\.\d+")
+
+
 def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
     out: list[_Cand] = []
     i = 0
@@ -1828,7 +1839,7 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
                 or (to and ranging and a.unit is not None and a.unit == b.unit)  # "ranging from 1.4pp to 3.5pp"
             ) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
-            ) and b.unit is not None:
+            ) and (b.unit is not None or (dash and a.unit is None and _DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end))):
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
                 m.scale_only = b.scale_only
                 m.note = text[a.start:b.end]
@@ -1872,13 +1883,18 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
     if not kept or c.unit not in ("%", "x", "pp", "score"):
         return
     prev = next((k for k in reversed(kept) if k.unit == c.unit), None)
-    if prev is None or prev.kind == c.kind:
+    factor = prev is None and c.unit == "score" and kept[-1].unit == "x" and "." in text[c.num_start:c.num_end]
+    if factor:  # "by a factor of up to 2.84 in inference and 1.75 in training": the bare second factor too
+        prev = kept[-1]
+    if prev is None or (prev.kind == c.kind and not factor):
         return
     gap = text[prev.end:c.start]
     if _LIST_GAP_RE.match(gap) and not _RX_CONTINUE_LIST_1.search(gap):
         after = text[c.end:c.end + 30]
         if not (_IMP_AFTER.match(after) or _RED_AFTER.match(after) or _SPEED_AFTER.match(after) or _OTHER_AFTER.match(after)):
             c.kind = prev.kind
+            if factor:
+                c.unit = "x"
 
 
 def extract_mentions(abstract: str) -> list[dict]:

@@ -668,3 +668,16 @@ def test_batch7_kind_and_benchmark_cues():
     assert bench("our model reaches 89.2 PDMS on Navsim v1") == [("89.2", "Navsim v1")]
     assert bench("ACC achieves 68.3 on MRCR (+18.1) and 77.5 on GraphWalks (+7.6), comparable") == [
         ("68.3", "MRCR"), ("18.1", "MRCR"), ("77.5", "GraphWalks"), ("7.6", "GraphWalks")]
+
+
+def test_batch9_ranges_factors_and_error_metrics():
+    # metrics-1.3.8, from the inspectable batch 9
+    ms = extract_mentions("we measure 5.20% WER (95% CI: 4.69--5.78) on clean speech")
+    assert [(m["mention"], m["value"]) for m in ms][-1] == ("4.69--5.78", 5.78)  # one range, not two scores
+    assert extract_mentions("GPT-3.5-0613 is compared") == []
+    assert _mk("a 19.2B-token pretraining corpus") == [("19.2B-token", "data_size")]
+    assert _mk("a 1.8B language model trained on 1T tokens") == [("1.8B", "model_size"), ("1T tokens", "data_size")]
+    assert _mk("It outperforms the CUDA version by a factor up to 2.84 in inference and 1.75 in training.") == [
+        ("2.84", "speedup"), ("1.75", "speedup")]
+    assert _mk("M3 reduces ATE RMSE by 64.3% compared to the baseline") == [("64.3%", "improvement")]
+    assert _mk("It reduces memory by 64.3%.") == [("64.3%", "reduction")]
