@@ -9,7 +9,7 @@ The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in
 per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
 (errors may be inspected) and "lockbox3" (aggregate only); batch 6 likewise into "lockbox4_tune" and
 "lockbox4"; batch 7 ("tune7") is inspectable; batch 8 ("lockbox5") is aggregate-only;
-batch 9 ("tune9") is inspectable. "blind" is all labelled blind records together.
+batches 9 and 10 ("tune9", "tune10") are inspectable. "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from paperlake.evaluation import load_gold, score_metrics
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
-INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9")
+INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10")
 
 
 def _extractor(module_path: str | None):
@@ -78,6 +78,7 @@ def main() -> None:
     sets["tune7"] = [r for r in blind if r.get("split") == "tune7"]  # batch 7: inspectable
     sets["lockbox5"] = [r for r in blind if r.get("split") == "lockbox5"]  # batch 8: aggregate only
     sets["tune9"] = [r for r in blind if r.get("split") == "tune9"]  # batch 9: inspectable
+    sets["tune10"] = [r for r in blind if r.get("split") == "tune10"]  # batch 10: inspectable
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
