@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.8"  # 1.3.6-1.3.8 (session 13): data amounts, error-metric gains, devices, benchmark names after scores, "4.69--5.78" ranges, "by a factor of 2.84 ... and 1.75" (see git log)
+EXTRACTOR_VERSION = "metrics-1.3.9"  # 1.3.6-1.3.9 (session 13): data amounts, error-metric gains, devices, benchmark names after scores, "4.69--5.78" ranges, "+/-3%" spreads, the nearest "surpassing X by" cue (see git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -636,7 +636,8 @@ _RX_CLASSIFY_PCT_X_9 = _ci(
     r"^[\s\w-]{0,25}?\b(?:lower|less)\s+(?:[\w-]+\s+)?(?:error|hallucination|perplexity|WER|loss)"
     # "a 27% relative reduction in WER", "a 12% decrease of the hallucination rate": fewer errors are a gain
     r"|^[\s\w-]{0,25}?\b(?:reductions?|decreases?|drops?|declines?)\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+)?"
-    r"(?:errors?|hallucinations?|perplexity|WER|CER|toxicity|bias|violations?|failures?|mistakes?|attack\s+success)"
+    r"(?:errors?|hallucinations?|perplexity|WER|CER|toxicity|bias|violations?|failures?|mistakes?|attack\s+success|"
+    r"(?:cross-entropy|training|validation|test)\s+loss)"
     # "37.7% ASR reduction", "a 12% WER drop": the error-like metric named before the decrease
     r"|^\s*(?:relative\s+)?(?:WER|CER|ASR|error(?:\s+rate)?|hallucination(?:\s+rate)?|attack\s+success\s+rate)"
     r"\s+(?:reductions?|decreases?|drops?|declines?)\b"
@@ -702,6 +703,11 @@ _PCT_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/)[+]?\d
 # the spread of an estimate, not a result: "an uncertainty of 19%", "fluctuations within 2%-4%"
 _SPREAD_BEFORE_RE = _ci(r"\b(?:uncertaint(?:y|ies)|fluctuations?|scatter|dispersion|standard\s+deviations?|error\s+bars?)"
                         r"\s+(?:(?:of|within|around|about|at|is|are|was|were|below|under|only|roughly|approximately)\s+){0,3}$")
+_PLUS_MINUS_BEFORE_RE = re.compile(r"(?:\+/-|±|\\pm)\s*$")
+_SURPASS_BY_BEFORE_RE = _ci(
+    r"\b(?:surpass\w*|outperform\w*|exceed\w*|beat(?:s|ing)?)\s+(?:[\w.-]+\s+){0,4}?by\s+"
+    r"(?:up\s+to\s+|about\s+|over\s+|nearly\s+|around\s+|roughly\s+)?$"
+)
 _IMP_BY_METRIC_RE = _ci(r"\bby\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?of\s+(?:up\s+to\s+|about\s+|over\s+)?$")
 _RETAIN_BEFORE_RE = _ci(
     r"\b(?:maintain|retain|preserv|recover|achiev)\w*\s+(?:at\s+least\s+|over\s+|about\s+|up\s+to\s+|nearly\s+|roughly\s+|"
@@ -740,6 +746,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
             if not _RX_CLASSIFY_PCT_X_2.match(after):
                 return "speedup"
         win = text[max(sent_start, c.num_start - 40):c.end + 40]
+        if _RX_CLASSIFY_PCT_X_9.match(after):
+            return "improvement"  # "a 100 times reduction in perplexity": fewer errors are a gain
         if _X_REDUCTION.search(after[:40]) or _RX_CLASSIFY_PCT_X_3.search(before):
             return "reduction"
         if _RX_CLASSIFY_PCT_X_4.search(win) and not _RX_CLASSIFY_PCT_X_5.search(after[:30]):
@@ -753,8 +761,11 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         after = text[c.end + lm.end():c.end + lm.end() + 50]
     after = _own_clause(after)
     first = c.num_start if c.range_start is None else c.range_start  # "within 2%-4%": before the range
-    if _SPREAD_BEFORE_RE.search(text, max(sent_start, first - 60), first):
-        return "other"
+    if _SPREAD_BEFORE_RE.search(text, max(sent_start, first - 60), first) or _PLUS_MINUS_BEFORE_RE.search(
+            text, max(0, first - 4), first):
+        return "other"  # "+20% (+/-3%)": the spread of an estimate
+    if _SURPASS_BY_BEFORE_RE.search(before):
+        return "improvement"  # "..., surpassing SpinQuant by 7.5%": the nearest cue, not an earlier "drop"
     if _IMP_BY_METRIC_RE.search(before):
         return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
     if _FROM_TO_PCT_BEFORE_RE.search(before) or (

@@ -681,3 +681,16 @@ def test_batch9_ranges_factors_and_error_metrics():
         ("2.84", "speedup"), ("1.75", "speedup")]
     assert _mk("M3 reduces ATE RMSE by 64.3% compared to the baseline") == [("64.3%", "improvement")]
     assert _mk("It reduces memory by 64.3%.") == [("64.3%", "reduction")]
+
+
+def test_batch10_spreads_nearest_gain_cue_and_error_reductions():
+    # metrics-1.3.9, from the inspectable batch 10
+    assert _mk("outperform the baseline by +20% (+/-3%) in absolute score") == [("20%", "improvement"), ("3%", "other")]
+    assert _mk("with only 1% accuracy drop on the model, surpassing SpinQuant by 7.5%.") == [
+        ("1%", "other"), ("7.5%", "improvement")]
+    assert _mk("a 100 times reduction in perplexity and a 4 times reduction in cross-entropy loss") == [
+        ("100 times", "improvement"), ("4 times", "improvement")]
+    assert _mk("a 4x reduction in memory") == [("4x", "reduction")]
+    assert [m["benchmark"] for m in extract_mentions("improves from 72.0% to 80.2% on TL;DR")] == ["TL;DR", "TL;DR"]
+    assert _mk("we identify 7 generator failure modes and 24 prompt styles") == [
+        ("7 generator failure modes", "count"), ("24 prompt styles", "count")]
