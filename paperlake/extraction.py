@@ -764,7 +764,7 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if _SPREAD_BEFORE_RE.search(text, max(sent_start, first - 60), first) or _PLUS_MINUS_BEFORE_RE.search(
             text, max(0, first - 4), first):
         return "other"  # "+20% (+/-3%)": the spread of an estimate
-    if _SURPASS_BY_BEFORE_RE.search(before):
+    if "by" in before[-24:] and _SURPASS_BY_BEFORE_RE.search(before):
         return "improvement"  # "..., surpassing SpinQuant by 7.5%": the nearest cue, not an earlier "drop"
     if _IMP_BY_METRIC_RE.search(before):
         return "improvement"  # "surpasses existing methods by an average accuracy of 0.77%"
