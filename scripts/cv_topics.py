@@ -706,22 +706,15 @@ def main() -> None:
         b4_lock = load_blind4_papers("lockbox")
         report(tax, b4_lock, "blind4 lockbox half (labelled blind; errors NEVER printed)")
         report_by_niche(tax, b4_lock, "blind4 lockbox")
-    b5_tune = load_blind5_papers("tune")
-    if b5_tune:
-        b5_lock = load_blind5_papers("lockbox")
-        report(tax, b5_tune + b5_lock, "blind5 papers, all (labelled blind; aggregate only)")
-        report(tax, b5_tune, "blind5 tune half (labelled blind; errors inspected)", errors=args.blind5_errors)
-        report_by_niche(tax, b5_tune, "blind5 tune")
-        report(tax, b5_lock, "blind5 lockbox half (labelled blind; errors NEVER printed)")
-        report_by_niche(tax, b5_lock, "blind5 lockbox")
-    b6_tune = load_blind6_papers("tune")
-    if b6_tune:
-        b6_lock = load_blind6_papers("lockbox")
-        report(tax, b6_tune + b6_lock, "blind6 papers, all (labelled blind; aggregate only)")
-        report(tax, b6_tune, "blind6 tune half (labelled blind; errors inspected)", errors=args.blind6_errors)
-        report_by_niche(tax, b6_tune, "blind6 tune")
-        report(tax, b6_lock, "blind6 lockbox half (labelled blind; errors NEVER printed)")
-        report_by_niche(tax, b6_lock, "blind6 lockbox")
+    for name, load, show_errors in (("blind5", load_blind5_papers, args.blind5_errors),
+                                    ("blind6", load_blind6_papers, args.blind6_errors)):
+        tune_half, lock_half = load("tune"), load("lockbox")
+        if tune_half:
+            report(tax, tune_half + lock_half, f"{name} papers, all (labelled blind; aggregate only)")
+            report(tax, tune_half, f"{name} tune half (labelled blind; errors inspected)", errors=show_errors)
+            report_by_niche(tax, tune_half, f"{name} tune")
+            report(tax, lock_half, f"{name} lockbox half (labelled blind; errors NEVER printed)")
+            report_by_niche(tax, lock_half, f"{name} lockbox")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")
