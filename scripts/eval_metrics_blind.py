@@ -9,7 +9,8 @@ The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in
 per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
 (errors may be inspected) and "lockbox3" (aggregate only); batch 6 likewise into "lockbox4_tune" and
 "lockbox4"; batch 7 ("tune7") is inspectable; batch 8 ("lockbox5") is aggregate-only;
-batches 9 and 10 ("tune9", "tune10") are inspectable. "blind" is all labelled blind records together.
+batches 9 and 10 ("tune9", "tune10") are inspectable; batch 11 ("lockbox6": 30 seed-dump + 30
+recent out-of-niche abstracts) is aggregate-only. "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ def main() -> None:
     sets["lockbox5"] = [r for r in blind if r.get("split") == "lockbox5"]  # batch 8: aggregate only
     sets["tune9"] = [r for r in blind if r.get("split") == "tune9"]  # batch 9: inspectable
     sets["tune10"] = [r for r in blind if r.get("split") == "tune10"]  # batch 10: inspectable
+    sets["lockbox6"] = [r for r in blind if r.get("split") == "lockbox6"]  # batch 11: aggregate only
+    sets["lockbox6_seed"] = [r for r in sets["lockbox6"] if r.get("source", "").startswith("seed:")]
+    sets["lockbox6_out"] = [r for r in sets["lockbox6"] if not r.get("source", "").startswith("seed:")]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
