@@ -61,7 +61,8 @@ RAW_DUMPS = _table(
         "format": (S, "detected format: hf_text_blank, hf_text_compact, hf_markdown, markdown_notes, markdown_list, "
                       "hf_api_json, hf_papers_html, "
                       "jsonfeed, scraped_json_dated, scraped_json_list, json_generic, jsonl, rss, atom, arxiv_atom, "
-                      "arxiv_oai, arxiv_mailing, arxiv_list_html, arxiv_list_text, html_list, csv, tsv, delimited, parquet, "
+                      "arxiv_oai, arxiv_mailing, arxiv_list_html, arxiv_list_text, html_list, csv, tsv, delimited, "
+                      "parquet, "
                       "bibtex, ris, xml_records; unknown / empty / binary when nothing could be read"),
         "encoding": (S, "detected text encoding"),
         "compression": (S, "gzip when the file was compressed, else null"),

@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.9"  # 1.3.6-1.3.9 (session 13): data amounts, error-metric gains, devices, benchmark names after scores, "4.69--5.78" ranges, "+/-3%" spreads, the nearest "surpassing X by" cue (see git log)
+EXTRACTOR_VERSION = "metrics-1.3.9"  # 1.3.5-1.3.9: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -158,7 +158,8 @@ _NOT_SCORE_POINTS_RE = _ci(r"\b(?:data|operating|set|break|check|end|starting|fo
                            r"fixed|saddle|control|access|entry|floating|tipping|key|sample|time|grid|query|anchor|"
                            r"way|touch|branch|cut-?off)\s+points?$")
 _PP_RE = re.compile(r"\s?(?:pp|pts)\b")
-_TOKENS_AFTER_RE = _ci(r"(?:\s+(?:[A-Za-z][\w-]*\s+){0,2}?|-)(tokens?|parameters?|params|weights)\b")  # "a 19.2B-token corpus"
+# "7B parameters", "a 19.2B-token corpus"
+_TOKENS_AFTER_RE = _ci(r"(?:\s+(?:[A-Za-z][\w-]*\s+){0,2}?|-)(tokens?|parameters?|params|weights)\b")
 
 # (pattern, qualifier, literals: for ASCII text at least one of them occurs (lowercased) wherever the
 # pattern matches, so the search is skipped when none does).
@@ -1850,7 +1851,9 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
                 or (to and ranging and a.unit is not None and a.unit == b.unit)  # "ranging from 1.4pp to 3.5pp"
             ) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
-            ) and (b.unit is not None or (dash and a.unit is None and _DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end))):
+            ) and (
+                b.unit is not None or (dash and a.unit is None and _DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end))
+            ):
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
                 m.scale_only = b.scale_only
                 m.note = text[a.start:b.end]

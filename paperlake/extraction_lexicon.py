@@ -33,7 +33,8 @@ Belebele "M-MMLU" KoBEST KLUE CLUE JGLUE IndicGLUE "IndicXNLI" AfriSenti Masakha
 CoNLL-2003 OntoNotes ACE05 TACRED DocRED FEVER HaluEval FActScore "SelfCheckGPT" MuTual PersonaChat
 "Persona-Chat" DailyDialog Wizard-of-Wikipedia "Topical-Chat" ELI5 WritingPrompts ROCStories "Story Cloze"
 MMLU-Redux SimpleQA HLE "Humanity's Last Exam" BrowseComp ARC-AGI ARC-AGI-2 SciCode ChemBench MoleculeNet QM9
-"TL;DR" "tau-bench" τ-bench τ-Bench τ2-bench τ2-Bench "τ2 Bench" τ²-bench τ²-Bench AppWorld AndroidWorld AndroidControl ScreenSpot ScreenSpot-Pro BFCL ScienceWorld BabyAI
+"TL;DR" "tau-bench" τ-bench τ-Bench τ2-bench τ2-Bench "τ2 Bench" τ²-bench τ²-Bench
+AppWorld AndroidWorld AndroidControl ScreenSpot ScreenSpot-Pro BFCL ScienceWorld BabyAI
 MMStar HallusionBench RealWorldQA CV-Bench BLINK MMVP OCRBench MathVerse MathVision LongVideoBench MLVU
 VBench HPSv2 ImageReward PartiPrompts DrawBench RefCOCO RefCOCO+ RefCOCOg VizWiz
 ScanNet ScanNetV2 ScanNet++ ADE20K Cityscapes KITTI nuScenes "Waymo Open" LVIS Objects365 "Pascal VOC"
@@ -73,7 +74,8 @@ COUNT_NOUNS = {
     "books", "posts", "tweets", "reviews", "comments", "messages", "emails", "commits",
     "issues", "bugs", "vulnerabilities", "repos", "projects", "solutions", "submissions", "subtasks",
     "challenges", "competitions", "leaderboards", "evaluators", "judges", "raters", "workers", "people",
-    "persons", "individuals", "codes", "respondents", "styles", "modes", "formats", "templates", "students", "teachers", "doctors", "clinicians", "data", "items", "cases", "points", "hypotheses", "directions", "pipelines", "workflows", "datapoints",
+    "persons", "individuals", "codes", "respondents", "styles", "modes", "formats", "templates",
+    "students", "teachers", "doctors", "clinicians", "data", "items", "cases", "points", "hypotheses", "directions", "pipelines", "workflows", "datapoints",
 }
 
 # Nouns for which a counted quantity is an amount of data (unit "examples").

@@ -263,18 +263,23 @@ def test_a_curated_list_saved_as_html_gives_title_only_listings():
     <table><tr><th>Title</th><th>Link</th></tr>
       <tr><td>Fast Inference from Transformers via Speculative Decoding</td>
           <td><a href="https://huggingface.co/papers/2211.17192">HF</a></td></tr></table>
+    <p>See also <a href="https://arxiv.org/abs/2401.04088">Mixtral of Experts</a>.</p>
+    <p>Maintained by volunteers, pull requests welcome.</p>
     </body></html>"""
     r = parse_dump(html.encode(), "reading_list.html")
     rows = r.listings.to_dicts()
     assert r.format == "html_list"
     assert [(x["arxiv_id"], x["abstract_flag"]) for x in rows] == [
-        ("2210.17323", "missing abstract"), ("2305.14314", "missing abstract"), ("2211.17192", "missing abstract")]
+        ("2210.17323", "missing abstract"), ("2305.14314", "missing abstract"), ("2211.17192", "missing abstract"),
+        ("2401.04088", "missing abstract")]
     assert rows[0]["title"] == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
     assert rows[1]["title"] == "QLoRA: Efficient Finetuning of Quantized LLMs"
     assert rows[2]["title"] == "Fast Inference from Transformers via Speculative Decoding"
     assert rows[2]["links"] == ["https://huggingface.co/papers/2211.17192"]
-    assert r.quarantine["raw_text"].to_list() == ["More papers are added every week by the maintainers."]
-    assert r.accounting == {"unit": "record", "total": 7, "listing": 3, "quarantine": 1, "furniture": 3}
+    assert rows[3]["title"] == "Mixtral of Experts"  # a paragraph's paper link
+    assert r.quarantine["raw_text"].to_list() == ["More papers are added every week by the maintainers.",
+                                                  "Maintained by volunteers, pull requests welcome."]
+    assert r.accounting == {"unit": "record", "total": 9, "listing": 4, "quarantine": 2, "furniture": 3}
 
 
 def test_the_title_of_a_paper_link_item():

@@ -9,9 +9,10 @@
   accounting = paper record.
 
 * Other pages of paper links (a curated list or reading list saved as HTML, a rendered README):
-  each list item or table row that links to an arXiv or Hugging Face paper is a listing
-  without abstract, read as the Markdown list reader reads its items; other items are page
-  furniture when they are a word or two (navigation), else quarantined. Unit = item.
+  each list item, table row or paragraph that links to an arXiv or Hugging Face paper is a
+  listing without abstract, read as the Markdown list reader reads its items; other items are
+  page furniture when they are a word or two (navigation, table headers), else quarantined (the
+  page's prose, as in the Markdown reader). Unit = item.
 
 Any other HTML page is quarantined whole, with the reason.
 """
@@ -177,8 +178,8 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             elif header or len(item.split()) <= 2:
                 ledger.furniture()
             else:
-                ledger.quarantine("list item or table row without a link to an arXiv or Hugging Face paper",
-                                  clip_raw(item, 2000))
+                ledger.quarantine("list item, table row or paragraph without a link to an arXiv or Hugging Face "
+                                  "paper", clip_raw(item, 2000))
         return StructuredResult("html_list", None, False, ledger)
     ledger.quarantine("unknown format (HTML page that is neither an arXiv listing, a huggingface.co/papers "
                       "page nor a list of paper links; save the page as text or use a feed)", clip_raw(text, 2000))
@@ -186,10 +187,10 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
 
 
 class _Items(HTMLParser):
-    """The text of every ``<li>`` and ``<tr>`` (a nested one is its own item), links written as
-    Markdown ``[text](href)``, and whether it is a table's header row; scripts and styles skipped."""
+    """The text of every ``<li>``, ``<tr>`` and ``<p>`` (a nested one is its own item), links written
+    as Markdown ``[text](href)``, and whether it is a table's header row; scripts and styles skipped."""
 
-    _ITEM, _SKIP = {"li", "tr"}, {"script", "style", "template"}
+    _ITEM, _SKIP = {"li", "tr", "p"}, {"script", "style", "template"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -209,7 +210,7 @@ class _Items(HTMLParser):
         elif tag == "a" and self._open:
             self._href.append(dict(attrs).get("href"))
             self._open[-1].append("[")
-        elif tag in ("td", "th", "br", "p", "div") and self._open:
+        elif tag in ("td", "th", "br", "div") and self._open:
             self._open[-1].append(" | " if tag in ("td", "th") else " ")
             self._cells[-1].add(tag)
 
