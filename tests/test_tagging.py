@@ -581,3 +581,15 @@ def test_blind_labels_are_valid(path):
     cv = _cv_module()
     others |= {r["title"].lower() for r in cv.load_fixture_papers() + cv.load_rss_papers()}
     assert not {t.lower() for t in titles} & others
+
+
+def test_a_low_resource_language_model_is_multilingual_and_image_translation_is_not():
+    # taxonomy-v1.3.1: more language names as cues; "image-to-image translation" is not between languages
+    df = pl.DataFrame({"paper_id": ["a", "b"],
+                       "title": ["MameLoshnLM: Yiddish Language Model and Evaluation Benchmark",
+                                 "HyPER-GAN: Hybrid Patch-Based Image-to-Image Translation for Real-Time Photorealism"],
+                       "abstract": ["We train a Yiddish language model and release a benchmark.",
+                                    "We propose image-to-image translation with GANs for real-time photorealism."]})
+    tags = tag_papers(df, load_taxonomy())
+    topics = {pid: set(tags.filter(pl.col("paper_id") == pid)["topic"]) for pid in ("a", "b")}
+    assert "multilingual" in topics["a"] and "multilingual" not in topics["b"]
