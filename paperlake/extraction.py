@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.9"  # 1.3.5-1.3.9: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.10"  # 1.3.5-1.3.10: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -97,11 +97,13 @@ class _CI:
 _ci = _CI
 
 
-# Numbers: `\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+`, written to start with one character
+# Numbers: `\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+` (LaTeX's "2{,}676" too), written to start with one character
 # class so that `re` can skip ahead to digits/dots quickly (same matches, same order of alternatives).
-_NUM_RE = re.compile(r"[\d.](?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+)")
+_NUM_RE = re.compile(r"[\d.](?:(?<=\d)(?:\d{0,2}(?:(?:,|\{,\})\d{3})+(?!\d)(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+)")
 # On ASCII text `\d` is `[0-9]`; a leading literal set (not a category) lets `re` skip ahead about twice as fast.
-_NUM_RE_ASCII = re.compile(r"[0-9.](?:(?<=[0-9])(?:[0-9]{0,2}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]*(?:\.[0-9]+)?)|(?<=\.)[0-9]+)")
+_NUM_RE_ASCII = re.compile(
+    r"[0-9.](?:(?<=[0-9])(?:[0-9]{0,2}(?:(?:,|\{,\})[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]*(?:\.[0-9]+)?)|(?<=\.)[0-9]+)"
+)
 
 # `\b(?:19|20)\d\d`, starting with literals so that `re` can skip ahead quickly.
 _YEAR_RE = re.compile(r"(?:1(?<!\w1)9|2(?<!\w2)0)\d\d")
@@ -459,7 +461,7 @@ class _Guards:
 
 
 def _parse_number(s: str) -> float:
-    return float(s.replace(",", ""))
+    return float(s.replace("{,}", "").replace(",", ""))
 
 
 def _in_zones(zones: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
@@ -704,6 +706,7 @@ _PCT_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/)[+]?\d
 # the spread of an estimate, not a result: "an uncertainty of 19%", "fluctuations within 2%-4%"
 _SPREAD_BEFORE_RE = _ci(r"\b(?:uncertaint(?:y|ies)|fluctuations?|scatter|dispersion|standard\s+deviations?|error\s+bars?)"
                         r"\s+(?:(?:of|within|around|about|at|is|are|was|were|below|under|only|roughly|approximately)\s+){0,3}$")
+_ACHIEVES_ONLY_BEFORE_RE = _ci(r"\b(?:achiev|reach|scor|attain|obtain)\w*\s+(?:only|just|merely)\s+$")
 _PLUS_MINUS_BEFORE_RE = re.compile(r"(?:\+/-|±|\\pm)\s*$")
 _SURPASS_BY_BEFORE_RE = _ci(
     r"\b(?:surpass\w*|outperform\w*|exceed\w*|beat(?:s|ing)?)\s+(?:[\w.-]+\s+){0,4}?by\s+"
@@ -765,6 +768,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if _SPREAD_BEFORE_RE.search(text, max(sent_start, first - 60), first) or _PLUS_MINUS_BEFORE_RE.search(
             text, max(0, first - 4), first):
         return "other"  # "+20% (+/-3%)": the spread of an estimate
+    if _ACHIEVES_ONLY_BEFORE_RE.search(before[-40:]):
+        return "score"  # "the best model achieves only 57.2%": a low score, not a reduction
     if "by" in before[-24:] and _SURPASS_BY_BEFORE_RE.search(before):
         return "improvement"  # "..., surpassing SpinQuant by 7.5%": the nearest cue, not an earlier "drop"
     if _IMP_BY_METRIC_RE.search(before):
@@ -1180,10 +1185,15 @@ _RX_RESOLVE_5 = _ci(r"param")
 _RX_RESOLVE_6 = re.compile(r"TB\s+tokens")
 _RX_RESOLVE_7 = _ci(r"reduc|lower|less|faster|sav")
 _RX_RESOLVE_8 = _ci(
-    r"\s+of\s+(?:[\w-]+\s+){0,3}?(?:data|speech|audio|videos?|recordings?|transcribed|footage|clips|gameplay|"
+    r"\s+of\s+(?:[\w,-]+\s+){0,4}?(?:data|speech|audio|videos?|recordings?|transcribed|footage|clips|gameplay|"
     r"demonstrations?|trajectories|conversations|dialogues?|lectures?|podcasts?|music|driving)\b"
 )
-_RX_RESOLVE_9 = _ci(r"\b(?:trained|pre-?trained|training)\s+on\s+(?:only\s+|about\s+|around\s+|over\s+|more\s+than\s+)?$")
+_RX_RESOLVE_9 = _ci(
+    r"\b(?:trained|pre-?trained|training)\s+on\s+(?:only\s+|about\s+|around\s+|over\s+|more\s+than\s+)?$"
+    # "155 videos totaling 146.8 hours", "a dataset of over 8,300 hours", "a MEG dataset (50h)": amounts of data
+    r"|\b(?:total(?:l?ing)?|spanning|(?:dataset|corpus|collection)\s+of)\s+(?:over\s+|about\s+|approximately\s+|nearly\s+|"
+    r"more\s+than\s+)?$|\b(?:dataset|corpus)\s*\(\s*$"
+)
 _RX_RESOLVE_10 = _ci(r"reduc|lower|less|sav|fewer")
 _RX_RESOLVE_11 = re.compile(r"\bNo\.\s?$")
 _RX_RESOLVE_12 = re.compile(r"No\.\s?$")
@@ -1461,6 +1471,9 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     noun, nend = _head_noun(text, c.end, generic=True)
     va = _VAR_ASSIGN_BEFORE_RE.search(text, max(0, c.num_start - 12), c.num_start) if noun is None else None
+    if va is not None and _METRIC_NAME_ASSIGNED_RE.match(text, va.start()):
+        c.unit, c.kind = "score", "score"  # "κ=0.907", "R2=0.86", "F1=0.82": a result, not a setting
+        return True
     if va is not None and not _CORRELATION_BEFORE_RE.search(before[-40:]):
         # a parameter setting "R=2", "p = 4", "K = 30": a setup value (a count for K/N)
         counted = "." not in raw and text[va.start()] in "KkNn"
@@ -1541,8 +1554,15 @@ def _in_math(text: str, end: int) -> bool:
 
 
 # a one-letter variable (optionally subscripted) set to the number: "R=2", "p = 4", "$k=5$", "T_{max}=8"
-_VAR_ASSIGN_BEFORE_RE = re.compile(r"(?<![\w\\.@-])[A-Za-z](?:_\{?\w{1,4}\}?)?\s*=\s*\$?\s*$")
+# "R=2", "p = 4", "κ=0.907", "R2=0.86", "cosine=95.3%": a value given to a short name
+_VAR_ASSIGN_BEFORE_RE = re.compile(
+    r"(?<![\w\\.@-])(?:[A-Za-z][A-Za-z0-9]{0,11}|[α-ωΑ-Ω])(?:_\{?\w{1,4}\}?)?\s*=\s*\$?\s*$"
+)
 _CORRELATION_BEFORE_RE = _ci(r"correlat|pearson|spearman|kendall|agreement")
+_METRIC_NAME_ASSIGNED_RE = re.compile(
+    r"(?:[κρτ]|kappa|rho|tau|R2|R\^2|F1|AUC|AUROC|acc\w*|cosine|corr\w*|BLEU|ROUGE\w*|EM|mAP|IoU|PSNR|SSIM|FID|"
+    r"WER|CER|SR|pass@\d+)(?:_\{?\w{1,4}\}?)?\s*=", re.IGNORECASE
+)
 _VAR_BOUND_BEFORE_RE = re.compile(
     r"(?:(?<![\w\\])[A-Za-z]\w{0,3}|\})[\s$]*(?:[<>]=?|[≤≥]|\\(?:l(?:eq|t|esssim)|g(?:eq|t|trsim)))[\s$]*$"
 )

@@ -484,7 +484,7 @@ def test_variable_settings_are_setup_values():
     ]
     # metric names and correlations are not variables
     assert _mk("with F1 = 0.77 and Pearson r = 0.76") == [("0.77", "score"), ("0.76", "score")]
-    assert _mk("F1=0.5 and pass@1=30") == []
+    assert _mk("F1=0.5 and pass@1=30") == [("0.5", "score")]  # metrics-1.3.10: a metric given a value is a result
 
 
 def test_scaled_numbers_of_text_are_data():
@@ -685,3 +685,18 @@ def test_batch10_spreads_nearest_gain_cue_and_error_reductions():
     assert [m["benchmark"] for m in extract_mentions("improves from 72.0% to 80.2% on TL;DR")] == ["TL;DR", "TL;DR"]
     assert _mk("we identify 7 generator failure modes and 24 prompt styles") == [
         ("7 generator failure modes", "count"), ("24 prompt styles", "count")]
+
+
+def test_batch12_assigned_scores_latex_thousands_hours_of_data_and_low_scores():
+    # metrics-1.3.10, from the inspectable batch 12
+    assert _mk("reliability (κ=0.907, cosine=95.3%), and a scaling law (R2=0.86)") == [
+        ("0.907", "score"), ("95.3%", "score"), ("0.86", "score")]
+    assert _mk("At R=2 and with temperature=0.7") == [("2", "other"), ("0.7", "other")]  # settings stay "other"
+    assert [(m["mention"], m["value"]) for m in extract_mentions("it consists of 2{,}676 instances")] == [
+        ("2{,}676 instances", 2676.0)]
+    assert _mk("155 videos totaling 146.8 hours") == [("155 videos", "data_size"), ("146.8 hours", "data_size")]
+    assert _mk("trained on a new dataset of over 8,300 hours of text-annotated human gameplay") == [
+        ("8,300 hours", "data_size")]
+    assert _mk("pretraining on a single-subject MEG dataset (50h) helps") == [("50h", "data_size")]
+    assert _mk("the best model achieves only 57.2%.") == [("57.2%", "score")]
+    assert _mk("using only 5% of the parameters") == [("5%", "reduction")]
