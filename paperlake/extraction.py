@@ -321,9 +321,9 @@ _APPOSITIVE_BENCH_RE = re.compile(
 )
 # "80.3 on ScreenSpotPro", "47.6 on OSWorld-MCP", "37.5 on OmniMMI Proactive Alerting": a name built like a
 # benchmark's (inner capitals, or an acronym) right after a number's "on"; model and hardware names are not
+_NUMBER_ON = r"\d(?:\s?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+[A-Z][A-Za-z0-9@-]*)?\s+on\s+(?:the\s+)?"  # "89.2 PDMS on"
 _AFTER_NUMBER_NAME_RE = re.compile(
-    r"\d(?:\s?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+[A-Z][A-Za-z0-9@-]*)?\s+on\s+(?:the\s+)?"  # "89.2 PDMS on"
-    r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2}"
+    _NUMBER_ON + r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2}"
     r"|[A-Z][a-z]+\s[vV]\d+(?:\.\d+)?)(?![\w/-])"  # "Navsim v1"
 )
 # "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
@@ -2059,8 +2059,7 @@ _LEXICON_GUARD_PL = (
 # Python's \s also matches \x1c-\x1f, Rust's does not
 _LINKS_GUARD_PL = r"http|www\.|\.(?:com|org|net|io|ai|edu|dev|html|py|md)|et[\s\x1c-\x1f]+al"
 _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
-# what _AFTER_NUMBER_NAME_RE needs (the same prefix)
-_ON_NAME_GUARD_PL = r"\d(?:\s?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+[A-Z][A-Za-z0-9@-]*)?\s+on\s+(?:the\s+)?[A-Z]"
+_ON_NAME_GUARD_PL = _NUMBER_ON + "[A-Z]"  # what _AFTER_NUMBER_NAME_RE needs (its own prefix)
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
