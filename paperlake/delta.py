@@ -167,6 +167,12 @@ def _row_changes(old: pl.DataFrame, new: pl.DataFrame, keys: Sequence[str]) -> t
     return upserts, gone
 
 
+def _change_counts(old: pl.DataFrame, upserts: pl.DataFrame, gone: pl.DataFrame, keys: Sequence[str]) -> dict[str, int]:
+    """inserted / updated / deleted rows of a change found by :func:`_row_changes`."""
+    inserted = upserts.join(old, on=list(keys), how="anti", nulls_equal=True).height
+    return {"inserted": inserted, "updated": upserts.height - inserted, "deleted": gone.height}
+
+
 def in_predicate(column: str, values: Sequence[str]) -> str:
     """SQL ``column IN (...)`` for a MERGE predicate; values are quoted and escaped."""
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
@@ -338,11 +344,10 @@ class DeltaStore:
             source_keys = df.select(key_list).with_columns(pl.lit(True).alias(_DROP))
             old = stored.join(source_keys, on=key_list, how="left").filter(scope | pl.col(_DROP).is_not_null())
         upserts, gone = _row_changes(old.select(*key_list, ROW_HASH), df, key_list)
-        inserted = upserts.join(old, on=key_list, how="anti").height
-        rows = stored.height + inserted - gone.height
+        counts = _change_counts(old, upserts, gone, key_list)
+        rows = stored.height + counts["inserted"] - counts["deleted"]
         if upserts.is_empty() and gone.is_empty():
             return WriteOutcome(table, self.version(table), False, rows)
-        counts = {"inserted": inserted, "updated": upserts.height - inserted, "deleted": gone.height}
         large = stored.height >= REWRITE_MIN_ROWS and upserts.height + gone.height >= REWRITE_SHARE * stored.height
         if large and not clustered:
             return WriteOutcome(table, self._rewrite(table, upserts, gone, key_list, props), True, rows, **counts)
@@ -385,9 +390,7 @@ class DeltaStore:
             return ReplacePlan(table, df, tuple(keys), fresh=True)
         old = self.read(table, [*keys, ROW_HASH])
         upserts, gone = _row_changes(old, df, keys)
-        inserted = upserts.join(old, on=list(keys), how="anti", nulls_equal=True).height
-        return ReplacePlan(table, df, tuple(keys), inserted=inserted, updated=upserts.height - inserted,
-                           deleted=gone.height)
+        return ReplacePlan(table, df, tuple(keys), **_change_counts(old, upserts, gone, keys))
 
     def replace(
         self,
