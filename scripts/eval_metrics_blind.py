@@ -64,24 +64,28 @@ def main() -> None:
     if DEV_GOLD.exists():
         sets["dev"] = load_gold(DEV_GOLD)
     blind = load_gold(BLIND)
-    sets["tune"] = [r for r in blind if r.get("split") == "tune"]
-    sets["lockbox"] = [r for r in blind if r.get("split") == "lockbox"]
+
+    def split(name: str) -> list[dict]:
+        return [r for r in blind if r.get("split") == name]
+
+    sets["tune"] = split("tune")
+    sets["lockbox"] = split("lockbox")
     # batch 4: a second lockbox labelled before the metrics-1.2.0 changes (aggregate only)
-    sets["lockbox2"] = [r for r in blind if r.get("split") == "lockbox2"]
+    sets["lockbox2"] = split("lockbox2")
     # batch 5: labelled before the metrics-1.3.0 changes, split by sha1(title) parity
-    sets["lockbox3_tune"] = [r for r in blind if r.get("split") == "lockbox3_tune"]
-    sets["lockbox3"] = [r for r in blind if r.get("split") == "lockbox3"]
+    sets["lockbox3_tune"] = split("lockbox3_tune")
+    sets["lockbox3"] = split("lockbox3")
     sets["lockbox3_all"] = sets["lockbox3_tune"] + sets["lockbox3"]
     # batch 6 (session 13): recent out-of-niche abstracts, split by sha1(title) parity
-    sets["lockbox4_tune"] = [r for r in blind if r.get("split") == "lockbox4_tune"]
-    sets["lockbox4"] = [r for r in blind if r.get("split") == "lockbox4"]
+    sets["lockbox4_tune"] = split("lockbox4_tune")
+    sets["lockbox4"] = split("lockbox4")
     sets["lockbox4_all"] = sets["lockbox4_tune"] + sets["lockbox4"]
-    sets["tune7"] = [r for r in blind if r.get("split") == "tune7"]  # batch 7: inspectable
-    sets["lockbox5"] = [r for r in blind if r.get("split") == "lockbox5"]  # batch 8: aggregate only
-    sets["tune9"] = [r for r in blind if r.get("split") == "tune9"]  # batch 9: inspectable
-    sets["tune10"] = [r for r in blind if r.get("split") == "tune10"]  # batch 10: inspectable
-    sets["lockbox6"] = [r for r in blind if r.get("split") == "lockbox6"]  # batch 11: aggregate only
-    sets["tune12"] = [r for r in blind if r.get("split") == "tune12"]  # batch 12: inspectable
+    sets["tune7"] = split("tune7")  # batch 7: inspectable
+    sets["lockbox5"] = split("lockbox5")  # batch 8: aggregate only
+    sets["tune9"] = split("tune9")  # batch 9: inspectable
+    sets["tune10"] = split("tune10")  # batch 10: inspectable
+    sets["lockbox6"] = split("lockbox6")  # batch 11: aggregate only
+    sets["tune12"] = split("tune12")  # batch 12: inspectable
     sets["lockbox6_seed"] = [r for r in sets["lockbox6"] if r.get("source", "").startswith("seed:")]
     sets["lockbox6_out"] = [r for r in sets["lockbox6"] if not r.get("source", "").startswith("seed:")]
     sets["blind"] = blind
