@@ -154,6 +154,7 @@ class MaintenanceOutcome:
 def maintain(store: DeltaStore, table: str, *, retention_hours: int = DEFAULT_RETENTION_HOURS,
              run_id: str | None = None, dry_run: bool = False) -> MaintenanceOutcome:
     """Compact small files, write a checkpoint, vacuum files unreferenced for ``retention_hours``.
+    A table made before ``delta.CHECKPOINT_INTERVAL`` was set gets it first.
 
     The retention is never below MIN_RETENTION_HOURS: time travel (`paperlake show --version`,
     `restore`) within that window keeps working, and a concurrent reader of an older snapshot
@@ -169,6 +170,7 @@ def maintain(store: DeltaStore, table: str, *, retention_hours: int = DEFAULT_RE
     compacted = added = 0
     checkpoint = before
     if not dry_run:
+        store.ensure_checkpoint_interval(table, meta)
         m = store.table(table).optimize.compact(commit_properties=props)
         compacted, added = int(m.get("numFilesRemoved", 0)), int(m.get("numFilesAdded", 0))
         store.table(table).create_checkpoint()

@@ -137,6 +137,34 @@ def test_changes_since_reads_latest_images_across_appends_and_merges(tmp_path):
     assert store.changes_since("silver/c", first.version, ["k"]) is None
 
 
+def test_tables_checkpoint_every_ten_commits_and_older_tables_get_the_interval(tmp_path):
+    from deltalake import write_deltalake
+
+    from paperlake import ops
+    from paperlake.delta import CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL_KEY
+
+    store = DeltaStore(tmp_path)
+    for i in range(CHECKPOINT_INTERVAL + 1):  # versions 0..10
+        store.upsert("silver/n", pl.DataFrame({"k": [f"k{i}"], "v": [i]}), ["k"], delete_scope=None)
+    log = tmp_path / "silver" / "n" / "_delta_log"
+    assert sorted(p.name for p in log.glob("*.checkpoint.parquet")) == [f"{CHECKPOINT_INTERVAL - 1:020d}.checkpoint.parquet"]
+    assert store.read("silver/n").height == CHECKPOINT_INTERVAL + 1
+
+    # a table written before the interval was set (delta-rs' default: 100) gets it from maintenance,
+    # in a commit that changes no rows: the change feed reads across it
+    write_deltalake(str(tmp_path / "silver" / "o"), pl.DataFrame({"k": ["a"], "v": [1]}).to_arrow(),
+                    configuration={"delta.enableChangeDataFeed": "true"})
+    store.upsert("silver/o", pl.DataFrame({"k": ["b"], "v": [2]}), ["k"], delete_scope=None)
+    before = store.version("silver/o")
+    ops.maintain(store, "silver/o", retention_hours=ops.MIN_RETENTION_HOURS)
+    assert store.table("silver/o").metadata().configuration[CHECKPOINT_INTERVAL_KEY] == str(CHECKPOINT_INTERVAL)
+    assert "SET TBLPROPERTIES" in {h["operation"] for h in store.history("silver/o", 3)}
+    assert store.table("silver/o").protocol().min_reader_version == 1
+    assert not store.ensure_checkpoint_interval("silver/o")  # set once
+    store.upsert("silver/o", pl.DataFrame({"k": ["c"], "v": [3]}), ["k"], delete_scope=None)
+    assert store.changes_since("silver/o", before, ["k"]).rows() == [("c", 3, False)]
+
+
 def test_blank_count_from_file_statistics_or_by_reading(tmp_path, monkeypatch):
     store = DeltaStore(tmp_path)
     t = "silver/texts"
