@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.10"  # 1.3.5-1.3.10: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.11"  # 1.3.5-1.3.11: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -328,6 +328,11 @@ _AFTER_NUMBER_NAME_RE = re.compile(
 )
 # "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
 _NAME_VERSION_AFTER_RE = re.compile(r"\s[vV]\d+(?:\.\d+)?(?!\w|\.\d)")
+# "AIME 2025", "HMMT 2025": a yearly competition's year names which of its benchmarks it is
+_YEARLY_COMPETITIONS = {"AIME", "HMMT", "AMC", "IMO", "CMO", "CNMO", "USAMO", "BRUMO", "OlymMATH"}
+_YEAR_AFTER_RE = re.compile(
+    r"\s(?:20\d\d|\d\d)(?![\w%]|\.\d|\s?%|\s*(?:,|/|&|and)\s*(?:20)?\d\d(?![\w%]|\.\d))"  # not "AIME 2024 and 2025"
+)
 _MODEL_OR_DEVICE_PREFIXES = (
     "llama", "qwen", "gpt", "mistral", "mixtral", "gemma", "deepseek", "claude", "gemini", "vicuna", "falcon", "bloom",
     "internlm", "internvl", "llava", "phi", "opt", "glm", "chatglm", "baichuan", "yi-", "olmo", "bert", "roberta", "vit",
@@ -645,6 +650,10 @@ _RX_CLASSIFY_PCT_X_9 = _ci(
     r"|^\s*(?:relative\s+)?(?:WER|CER|ASR|error(?:\s+rate)?|hallucination(?:\s+rate)?|attack\s+success\s+rate)"
     r"\s+(?:reductions?|decreases?|drops?|declines?)\b"
 )
+# "a reduction of up to 30% relative on Salient Term Error Rate": the error-like metric named after the number
+_ERROR_METRIC_AFTER_RE = _ci(
+    r"^\s*(?:relative\s+)?(?:on|in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:errors?|error\s+rates?|WER|CER|hallucinations?|perplexity)\b"
+)
 _RX_CLASSIFY_PCT_X_10 = _ci(
     r"\b(?:error|hallucination|bias|toxicity|violation|attack\s+success|jailbreak|failure|mistake|leakage|forgetting|"
     r"perplexity|PPL|WER|CER|FID|RMSE|MAE|MSE|EER|collisions?|miss\s+rate)"
@@ -663,6 +672,9 @@ _X_OTHER_AFTER_RE = _ci(
 )
 _X_LESS_RESOURCE_AFTER_RE = _ci(
     r"^\s*more\s+(?:compute|computationally|memory|parameter|data|sample|energy|cost|flops?)[\s-]+efficient"
+    # "6.2× sample efficiency", "100× parameter efficiency", "a 1.52x efficiency gain": less of a resource per result
+    r"|^\s*(?:better\s+|higher\s+|greater\s+)?(?:(?:compute|computational|memory|parameters?|data|samples?|energy|"
+    r"cost|flops?|storage|tokens?|training)[\s-]+)?efficiency\b"
 )
 _X_REDUCTION_BEFORE_RE = _Guarded(
     _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"),
@@ -834,7 +846,7 @@ def _before_cue_kind(before: str, after: str) -> str | None:
             return "improvement"  # "the hallucination rate drops by 12%": fewer errors are a gain
         return "other"
     if _RED_BEFORE.search(before):
-        if _RX_CLASSIFY_PCT_X_10.search(before[-60:]):
+        if _RX_CLASSIFY_PCT_X_10.search(before[-60:]) or _ERROR_METRIC_AFTER_RE.match(after):
             return "improvement"
         if _WEAK_RED_BEFORE_RE.search(before[-30:]) and _METRIC_NOUN_AFTER_RE.match(after):
             return "score"  # "with 73.5% accuracy"
@@ -1581,6 +1593,10 @@ _DATASET_CONTEXT_RE = _ci(
     r"|\b(?:contain|compris|consist|encompass)\w*\b"
 )
 _COLLECTED_BEFORE_RE = _ci(r"\b(?:collect|curat|gather)\w*\s+(?:[\w-]+\s+){0,2}$")  # "we collect 41K frames"
+# "pretrained on 35,309 volumes", "fine-tuned on 800 dialogues": what a model learns from is data
+_TRAINED_ON_BEFORE_RE = _ci(
+    r"\b(?:pre-?)?(?:train\w*|fine-?tun\w*)\s+(?:only\s+)?(?:on|with)\s+(?:over\s+|about\s+|~\s*|more\s+than\s+|only\s+|just\s+)?$"
+)
 # counted things that are items of a data set (as opposed to categories or setup: tasks, languages, domains, GPUs)
 _DATA_ITEM_NOUNS = EXAMPLE_NOUNS | {
     "pairs", "charts", "tables", "figures", "equations", "theorems", "proofs", "puzzles", "facts", "triples", "chunks",
@@ -1604,7 +1620,8 @@ def _is_data_items(text: str, noun: str, value: float, sent_start: int, num_star
         return True  # "yielding 641 verified items", "we generate 2,000 documents": hundreds of data items
     itemish = head in _DATA_ITEM_NOUNS or not (noun in COUNT_NOUNS or noun.split()[0] in COUNT_NOUNS)
     return itemish and (_DATASET_CONTEXT_RE.search(text, sent_start, num_start) is not None
-                        or _COLLECTED_BEFORE_RE.search(text, max(sent_start, num_start - 40), num_start) is not None)
+                        or _COLLECTED_BEFORE_RE.search(text, max(sent_start, num_start - 40), num_start) is not None
+                        or _TRAINED_ON_BEFORE_RE.search(text, max(sent_start, num_start - 40), num_start) is not None)
 
 
 _SURVEYED_NOUNS = {"papers", "articles", "reports", "books"}  # "reviews 260+ papers": a survey's scope, not data
@@ -1702,7 +1719,7 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         found[(s, e)] = name
     out = []
     for (s, e), name in sorted(found.items()):
-        vm = _NAME_VERSION_AFTER_RE.match(text, e)
+        vm = (_YEAR_AFTER_RE if name in _YEARLY_COMPETITIONS else _NAME_VERSION_AFTER_RE).match(text, e)
         if vm is not None and not name.endswith(vm.group(0)[1:]):
             e, name = vm.end(), name + vm.group(0)
         out.append((s, e, name))

@@ -40,6 +40,12 @@ What it reports
   AtharvaDomale/Daily-HuggingFace-AI-Papers weekly dumps (abstracts stored in the file) -- labelled
   from title + abstract by a helper that never saw the tagger, split by sha1(title) parity into
   "tune" (--blind6-errors) and "lockbox" (aggregate only);
+* an eighth blind set (tests/data/topic_labels_blind7.json, session 14): 60 papers -- 30 seed-dump
+  papers in none of the sets above + 30 recent (2026-W23 to W33) out-of-niche papers from the
+  AtharvaDomale weekly dumps (abstracts stored in the file; some are the authors' posts) --
+  labelled from title + abstract, topics and metric mentions together (the metric labels are batch 13
+  of tests/data/metric_labels_blind1.json), by a helper that read dev gold first and never saw the
+  tagger; split by sha1(title) parity into "tune" (--blind7-errors) and "lockbox" (aggregate only);
 * cross-validation pools dev gold + fixture papers + even RSS items + the blind3, blind4 and blind5
   tune halves (RSS odd items, blind2 and the blind3/blind4/blind5 lockboxes never enter it);
 * v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
@@ -359,6 +365,15 @@ def load_blind6_papers(split: str | None = None) -> list[dict]:
     return load_blind4_papers(split, BLIND6, "b6")
 
 
+# Eighth set (tests/data/topic_labels_blind7.json, session 14): see the module docstring.
+BLIND7 = ROOT / "tests" / "data" / "topic_labels_blind7.json"
+
+
+def load_blind7_papers(split: str | None = None) -> list[dict]:
+    """Blind7 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
+    return load_blind4_papers(split, BLIND7, "b7")
+
+
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
     if score_topics is not None:
         return score_topics(pred, gold)
@@ -666,6 +681,7 @@ def main() -> None:
     ap.add_argument("--blind4-errors", action="store_true", help="errors on the blind4 tune half only")
     ap.add_argument("--blind5-errors", action="store_true", help="errors on the blind5 tune half only")
     ap.add_argument("--blind6-errors", action="store_true", help="errors on the blind6 tune half only")
+    ap.add_argument("--blind7-errors", action="store_true", help="errors on the blind7 tune half only")
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -707,7 +723,8 @@ def main() -> None:
         report(tax, b4_lock, "blind4 lockbox half (labelled blind; errors NEVER printed)")
         report_by_niche(tax, b4_lock, "blind4 lockbox")
     for name, load, show_errors in (("blind5", load_blind5_papers, args.blind5_errors),
-                                    ("blind6", load_blind6_papers, args.blind6_errors)):
+                                    ("blind6", load_blind6_papers, args.blind6_errors),
+                                    ("blind7", load_blind7_papers, args.blind7_errors)):
         tune_half, lock_half = load("tune"), load("lockbox")
         if tune_half:
             report(tax, tune_half + lock_half, f"{name} papers, all (labelled blind; aggregate only)")

@@ -10,7 +10,9 @@ per-paper errors are never printed). Batch 5 was split by sha1(title) parity int
 (errors may be inspected) and "lockbox3" (aggregate only); batch 6 likewise into "lockbox4_tune" and
 "lockbox4"; batch 7 ("tune7") is inspectable; batch 8 ("lockbox5") is aggregate-only;
 batches 9 and 10 ("tune9", "tune10") are inspectable; batch 11 ("lockbox6": 30 seed-dump + 30
-recent out-of-niche abstracts) is aggregate-only; batch 12 ("tune12") is inspectable. "blind" is all labelled blind records together.
+recent out-of-niche abstracts) is aggregate-only; batch 12 ("tune12") is inspectable; batch 13
+(30 seed-dump + 30 recent out-of-niche) is split by sha1(title) parity into "tune13" (inspectable)
+and "lockbox7" (aggregate only). "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from paperlake.evaluation import load_gold, score_metrics
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
-INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12")
+INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13")
 
 
 def _extractor(module_path: str | None):
@@ -88,6 +90,12 @@ def main() -> None:
     sets["tune12"] = split("tune12")  # batch 12: inspectable
     sets["lockbox6_seed"] = [r for r in sets["lockbox6"] if r.get("source", "").startswith("seed:")]
     sets["lockbox6_out"] = [r for r in sets["lockbox6"] if not r.get("source", "").startswith("seed:")]
+    # batch 13 (session 14): 30 seed-dump + 30 recent out-of-niche, split by sha1(title) parity
+    sets["tune13"] = split("tune13")
+    sets["lockbox7"] = split("lockbox7")
+    sets["batch13_all"] = sets["tune13"] + sets["lockbox7"]
+    sets["batch13_seed"] = [r for r in sets["batch13_all"] if r.get("source", "").startswith("seed:")]
+    sets["batch13_out"] = [r for r in sets["batch13_all"] if not r.get("source", "").startswith("seed:")]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():

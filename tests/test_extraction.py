@@ -308,6 +308,7 @@ def test_extract_metrics_equals_extract_mentions():
     from paperlake.synthetic import generate_corpus
 
     texts = [r["abstract"] for r in _gold()] * 2 + generate_corpus(400, seed=3).listings.get_column("abstract").to_list()
+    texts += [r["abstract"] for r in json.loads(BLIND.read_text(encoding="utf-8"))["records"]]
     texts += ["", None, "no digits", "See https://x.org/2023 and (Smith et al., 2021) at 1,000 hours on ogbn-arxiv.",
               "It obtains 80.3 on ScreenSpotPro and 47.6% on the OSWorld-MCP suite.",
               "It reaches 89.2 PDMS on Navsim v1 and a gain of 7 percentage points on HLE-Verified."]
@@ -700,3 +701,19 @@ def test_batch12_assigned_scores_latex_thousands_hours_of_data_and_low_scores():
     assert _mk("pretraining on a single-subject MEG dataset (50h) helps") == [("50h", "data_size")]
     assert _mk("the best model achieves only 57.2%.") == [("57.2%", "score")]
     assert _mk("using only 5% of the parameters") == [("5%", "reduction")]
+
+
+def test_batch13_resource_efficiency_error_rates_training_data_and_competition_years():
+    # metrics-1.3.11, from the inspectable half of batch 13
+    assert _mk("reach 6.2× sample efficiency, 4.1× FLOP efficiency and up to 100× parameter efficiency") == [
+        ("6.2×", "reduction"), ("4.1×", "reduction"), ("100×", "reduction")]
+    assert _mk("a 1.52x efficiency gain per trajectory") == [("1.52x", "reduction")]
+    assert _mk("It runs 3x faster with 3x inference efficiency.") == [("3x", "speedup"), ("3x", "speedup")]
+    assert _mk("a reduction of up to 30% relative on Salient Term Error Rate (STER)") == [("30%", "improvement")]
+    assert _mk("It reduces memory by 60% on the GSM8K benchmark.") == [("60%", "reduction")]
+    assert _mk("an encoder pretrained on 35,309 volumes across 18 cohorts") == [
+        ("35,309 volumes", "data_size"), ("18 cohorts", "count")]
+    assert _mk("We train on 512 GPUs.") == [("512 GPUs", "count")]
+    bench = {m["mention"]: m["benchmark"] for m in extract_mentions(
+        "It scores 94.3 on AIME 2026, 30.1 on AMC 23 and 100% on AIME 2024 and 2025. It gets 60.2% on HMMT 2025.")}
+    assert bench == {"94.3": "AIME 2026", "60.2%": "HMMT 2025", "30.1": "AMC 23", "100%": "AIME"}
