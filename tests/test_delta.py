@@ -165,6 +165,28 @@ def test_tables_checkpoint_every_ten_commits_and_older_tables_get_the_interval(t
     assert store.changes_since("silver/o", before, ["k"]).rows() == [("c", 3, False)]
 
 
+def test_one_open_handle_per_table_and_thread_kept_up_to_date(tmp_path):
+    import shutil
+    import threading
+
+    store = DeltaStore(tmp_path)
+    store.upsert("silver/h", pl.DataFrame({"k": ["a"], "v": [1]}), ["k"])
+    dtab = store.table("silver/h")
+    assert store.table("silver/h") is dtab and DeltaStore(tmp_path).table("silver/h") is dtab  # no new open
+    store.upsert("silver/h", pl.DataFrame({"k": ["b"], "v": [2]}), ["k"], delete_scope=None)
+    assert store.table("silver/h") is dtab and dtab.version() == 1  # caught up with the commit
+    assert store.read("silver/h", version=0).rows() == [("a", 1)]
+    assert dtab.version() == 1 and store.count("silver/h") == 2  # time travel opens its own handle
+    other = []
+    t = threading.Thread(target=lambda: other.append(store.table("silver/h")))
+    t.start()
+    t.join()
+    assert other[0] is not dtab and other[0].version() == 1  # each thread has its own handle
+    shutil.rmtree(tmp_path / "silver" / "h")  # the table is made again: its old handle is not reused
+    store.upsert("silver/h", pl.DataFrame({"k": ["z"], "v": [26]}), ["k"])
+    assert store.version("silver/h") == 0 and store.read("silver/h").rows() == [("z", 26)]
+
+
 def test_blank_count_from_file_statistics_or_by_reading(tmp_path, monkeypatch):
     store = DeltaStore(tmp_path)
     t = "silver/texts"
