@@ -124,6 +124,8 @@ class _Handles:
     commit file replaced) is opened afresh; a forked child starts with none (the parent's hold
     tokio state of the parent and are kept, never used or dropped, there)."""
 
+    MAX_OPEN = 512
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: dict[tuple[str, int], tuple[DeltaTable, tuple | None]] = {}
@@ -151,6 +153,8 @@ class _Handles:
             return held[0]
         dtab = DeltaTable(path)
         with self._lock:
+            if len(self._open) >= self.MAX_OPEN:  # a long-lived process (the UI's) whose threads come and go
+                self._open.clear()
             self._open[key] = (dtab, birth)
         return dtab
 
