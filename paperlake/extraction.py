@@ -676,6 +676,10 @@ _X_LESS_RESOURCE_AFTER_RE = _ci(
     r"|^\s*(?:better\s+|higher\s+|greater\s+)?(?:(?:compute|computational|memory|parameters?|data|samples?|energy|"
     r"cost|flops?|storage|tokens?|training)[\s-]+)?efficiency\b"
 )
+_PCT_RESOURCE_EFFICIENCY_AFTER_RE = _ci(
+    r"^\s*(?:better|higher|greater|improved|more)\s+(?:compute|computational|memory|parameters?|data|samples?|energy|"
+    r"cost|flops?|storage|tokens?|training)[\s-]+efficien(?:cy|t)\b"
+)
 _X_REDUCTION_BEFORE_RE = _Guarded(
     _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"),
     ("compress", "shrink"),
@@ -802,6 +806,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         if _RX_CLASSIFY_PCT_X_9.match(after):
             return "improvement"
         return "reduction"
+    if _PCT_RESOURCE_EFFICIENCY_AFTER_RE.match(after):
+        return "reduction"  # "47% better parameter efficiency", as "6.2× sample efficiency"
     if _IMP_AFTER.match(after):
         return "improvement"
     sm = _SHARE_OF_RE.match(after)
@@ -1144,6 +1150,7 @@ _RX_HEAD_NOUN_3 = re.compile(r"[A-Z]{2,}s")
 _RX_HEAD_NOUN_4 = re.compile(r"[a-z]{3,}[^s]s")
 _PLURAL_WORD_RE = re.compile(r"[a-z][a-z-]{2,}[^s\W]s")
 _ADJ_WORD_RE = re.compile(r"[a-z][a-z-]+")
+_CAPITALISED_ADJ_RE = re.compile(r"[A-Z][a-z]{2,}")
 _RX_HEAD_NOUN_5 = re.compile(r"\s+(pairs|types|families)\b")
 
 
@@ -1165,7 +1172,7 @@ def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, 
                 or (
                     i == 1
                     and _PLURAL_WORD_RE.fullmatch(w)
-                    and _ADJ_WORD_RE.fullmatch(prev)
+                    and (_ADJ_WORD_RE.fullmatch(prev) or _CAPITALISED_ADJ_RE.fullmatch(prev))  # "22 Indian cities"
                     and prev not in _CLAUSE_WORDS
                     and prev not in _NOT_PLURAL
                     and not prev.endswith("ly")

@@ -714,6 +714,8 @@ def test_batch13_resource_efficiency_error_rates_training_data_and_competition_y
     assert _mk("an encoder pretrained on 35,309 volumes across 18 cohorts") == [
         ("35,309 volumes", "data_size"), ("18 cohorts", "count")]
     assert _mk("We train on 512 GPUs.") == [("512 GPUs", "count")]
+    assert _mk("XMs reach 47% better parameter efficiency.") == [("47%", "reduction")]
+    assert _mk("footage across 22 Indian cities") == [("22 Indian cities", "count")]
     bench = {m["mention"]: m["benchmark"] for m in extract_mentions(
         "It scores 94.3 on AIME 2026, 30.1 on AMC 23 and 100% on AIME 2024 and 2025. It gets 60.2% on HMMT 2025.")}
     assert bench == {"94.3": "AIME 2026", "60.2%": "HMMT 2025", "30.1": "AMC 23", "100%": "AIME"}
