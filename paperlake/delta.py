@@ -121,8 +121,8 @@ class _Handles:
     Opening a table replays its log since the last checkpoint (~3-5 ms); a run opens its tables
     ~200 times. Catching up an open handle reads only the commits since (~0.2 ms). Per thread, so
     a handle never moves while its thread reads it; a table removed and made again (its first
-    commit file replaced) is opened afresh; a forked child starts with none (the parent's hold
-    tokio state of the parent and are kept, never used or dropped, there)."""
+    commit file replaced) is opened afresh; a forked child starts with none (the parent's handles
+    hold the parent's tokio state: the child keeps them, never using or dropping them)."""
 
     MAX_OPEN = 512
 

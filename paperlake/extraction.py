@@ -670,15 +670,15 @@ _X_OTHER_AFTER_RE = _ci(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:slow-?downs?|slower|overheads?|more\s+expensive|costlier|more\s+costly)\b"
     r"|^\s*(?:the|as\s+much)\s+(?:[\w-]+\s+){0,2}?(?:cost|costs|compute|computation|memory|latency|energy)\b"
 )
+# resources whose efficiency is less of them per result
+_RESOURCE_WORD = r"(?:compute|computational|memory|parameters?|data|samples?|energy|cost|flops?|storage|tokens?|training)"
 _X_LESS_RESOURCE_AFTER_RE = _ci(
     r"^\s*more\s+(?:compute|computationally|memory|parameter|data|sample|energy|cost|flops?)[\s-]+efficient"
-    # "6.2× sample efficiency", "100× parameter efficiency", "a 1.52x efficiency gain": less of a resource per result
-    r"|^\s*(?:better\s+|higher\s+|greater\s+)?(?:(?:compute|computational|memory|parameters?|data|samples?|energy|"
-    r"cost|flops?|storage|tokens?|training)[\s-]+)?efficiency\b"
+    # "6.2× sample efficiency", "100× parameter efficiency", "a 1.52x efficiency gain"
+    r"|^\s*(?:better\s+|higher\s+|greater\s+)?(?:" + _RESOURCE_WORD + r"[\s-]+)?efficiency\b"
 )
 _PCT_RESOURCE_EFFICIENCY_AFTER_RE = _ci(
-    r"^\s*(?:better|higher|greater|improved|more)\s+(?:compute|computational|memory|parameters?|data|samples?|energy|"
-    r"cost|flops?|storage|tokens?|training)[\s-]+efficien(?:cy|t)\b"
+    r"^\s*(?:better|higher|greater|improved|more)\s+" + _RESOURCE_WORD + r"[\s-]+efficien(?:cy|t)\b"
 )
 _X_REDUCTION_BEFORE_RE = _Guarded(
     _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"),
