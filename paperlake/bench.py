@@ -5,8 +5,9 @@ corpus of dumps, measure the I/O floor (read every dump and write its lines once
 Delta table), run the full Dagster job in-process into a fresh warehouse (per-stage wall
 time from Dagster's step stats), then land one more dump of the same corpus (250 listings,
 some re-listing papers already in the warehouse) and time the incremental run, three times
-from the same full-run state by default (the median is reported, beside every run). With
-``--baseline`` the hand-written reference pipeline
+from the same full-run state by default (the median is reported, beside every run). ``--days N``
+then lands N more dumps one run at a time in that warehouse (a run per day: how its runs age as
+the tables' logs grow). With ``--baseline`` the hand-written reference pipeline
 (``scripts/baseline_pipeline.py``: plain Python, pandas, datasketch, regex) runs on the same
 corpus in the same bench, so the ratio is measured side by side.
 """
@@ -18,6 +19,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -199,20 +201,35 @@ def _incremental_runs(landing: Path, workdir: Path, home: list[str], repeats: in
     return median, process_s
 
 
+def _daily_runs(landing: Path, days: list[Path], warehouse: Path, home: list[str]) -> list[float]:
+    """One run per held-out dump, each landed the day after the last, in the same warehouse (a new
+    process per run, as a daily schedule or cron starts it): how runs age as the tables' logs grow."""
+    seconds = []
+    for dump in days:
+        shutil.move(dump, landing / dump.name)
+        out = _step("job", str(landing), str(warehouse), *home)
+        if not out.get("success"):
+            raise RuntimeError(f"daily run of {dump.name} failed")
+        seconds.append(round(out["seconds"], 2))
+    return seconds
+
+
 def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False, instance: str = "sqlite",
-              repeats: int = 3) -> dict:
+              repeats: int = 3, days: int = 0) -> dict:
     from paperlake.synthetic import LISTINGS_PER_DUMP
 
-    # One corpus of n + one dump: the full run gets the first n listings, the incremental run
-    # lands the newest dump, which (like a real next day) re-lists papers already in the warehouse.
+    # One corpus of n + one dump (+ one per day of --days): the full run gets the first n listings,
+    # the incremental run lands the next dump, which (like a real next day) re-lists papers already
+    # in the warehouse; the daily runs then land the others one at a time.
     landing = workdir / "landing"
     t0 = time.perf_counter()
-    gen = _step("generate", str(n + LISTINGS_PER_DUMP), str(seed), str(landing), str(LISTINGS_PER_DUMP))
+    gen = _step("generate", str(n + (1 + days) * LISTINGS_PER_DUMP), str(seed), str(landing), str(LISTINGS_PER_DUMP))
     gen_s = time.perf_counter() - t0
-    newest = max(p for p in landing.iterdir() if p.suffix == ".txt")
-    held_out = workdir / "increment" / newest.name
-    held_out.parent.mkdir()
-    shutil.move(newest, held_out)
+    (workdir / "increment").mkdir()
+    held = sorted(p for p in landing.iterdir() if p.suffix == ".txt")[-(1 + days):]
+    for p in held:
+        shutil.move(p, workdir / "increment" / p.name)
+    held_out, daily = workdir / "increment" / held[0].name, [workdir / "increment" / p.name for p in held[1:]]
     floor = _step("floor", str(landing), str(workdir / "floor"))
     home = [str(workdir / "dagster_home")] if instance == "sqlite" else []  # one instance for both runs
     t0 = time.perf_counter()
@@ -220,10 +237,10 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False, inst
     full_process_s = time.perf_counter() - t0  # + interpreter start, imports, definitions load
     base = run_baseline(landing, workdir / "baseline") if baseline else None
 
-    shutil.move(held_out, landing / newest.name)
+    shutil.move(held_out, landing / held_out.name)
     incr, incr_process_s = _incremental_runs(landing, workdir, home, repeats)
-
     papers = pl.scan_delta(str(workdir / "warehouse" / "silver" / "papers")).select(pl.len()).collect().item()
+    daily_s = _daily_runs(landing, daily, workdir / "warehouse", home) if daily else []
     baseline_fields = {}
     if base is not None:
         # Both timings leave out interpreter start-up and top-level imports (the job's GX import is in).
@@ -235,7 +252,7 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False, inst
         "listings": n,
         "instance": instance,
         "papers": papers,
-        "dumps": gen["dumps"] - 1,
+        "dumps": gen["dumps"] - 1 - days,  # in the full run
         "generate_s": round(gen_s, 2),
         "io_floor_s": round(floor["seconds"], 2),
         "input_mb": round(floor["bytes"] / 1e6, 1),
@@ -249,6 +266,9 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False, inst
         "incremental_run_process_s": round(incr_process_s, 2),
         "stages_s": full["steps"],
         "incremental_stages_s": incr["steps"],
+        **({"daily_runs_s": daily_s,  # one per --days, in order, each on the warehouse the previous left
+            "daily_first10_median_s": statistics.median(daily_s[:10]),
+            "daily_last10_median_s": statistics.median(daily_s[-10:])} if daily_s else {}),
         "success": full["success"] and incr["success"],
         "peak_rss_mb": full["peak_rss_mb"],  # the job's process
         "peak_total_rss_mb": full["peak_tree_rss_mb"],  # the job's process + its worker processes at once
@@ -256,10 +276,11 @@ def bench_one(n: int, workdir: Path, seed: int = 7, baseline: bool = False, inst
     }
 
 
-def _child(n: int, keep: Path | None, baseline: bool = False, instance: str = "sqlite", repeats: int = 3) -> dict:
+def _child(n: int, keep: Path | None, baseline: bool = False, instance: str = "sqlite", repeats: int = 3,
+           days: int = 0) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"paperlake-bench-{n}-", dir=keep))
     try:
-        return bench_one(n, workdir, baseline=baseline, instance=instance, repeats=repeats)
+        return bench_one(n, workdir, baseline=baseline, instance=instance, repeats=repeats, days=days)
     except Exception as exc:  # one size failing must not lose the others' figures
         return {"listings": n, "error": str(exc)[-2000:]}
     finally:
@@ -278,6 +299,9 @@ def format_table(rows: list[dict]) -> str:
     for r in rows:
         if "stages_s" in r:
             stage_lines.append(f"{r['listings']:>9} listings: " + ", ".join(f"{k}={v}s" for k, v in r["stages_s"].items()))
+        if "daily_runs_s" in r:
+            stage_lines.append(f"{r['listings']:>9} listings, {len(r['daily_runs_s'])} daily runs: first ten "
+                               f"{r['daily_first10_median_s']}s, last ten {r['daily_last10_median_s']}s (medians)")
     return "\n".join(lines + ["", "per-stage wall time (full run):", *stage_lines])
 
 
@@ -294,6 +318,10 @@ def register(sub) -> None:
     p.add_argument("--incremental-repeats", type=int, default=3,
                    help="run the incremental step this many times from the same full-run state and report the "
                         "median (the VM's speed drifts from run to run)")
+    p.add_argument("--days", type=int, default=0,
+                   help="then land this many more dumps one run at a time in the same warehouse (a run per "
+                        "day) and report every run's time: how a warehouse used for months runs (the corpus is "
+                        "generated with those dumps, so its first n listings differ from a run without --days)")
     p.set_defaults(func=cmd_bench)
 
 
@@ -304,7 +332,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         keep.mkdir(parents=True, exist_ok=True)
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"bench: {n} listings ...", flush=True)
-        rows.append(_child(n, keep, args.baseline, args.instance, max(1, args.incremental_repeats)))
+        rows.append(_child(n, keep, args.baseline, args.instance, max(1, args.incremental_repeats), max(0, args.days)))
         print(json.dumps(rows[-1]), flush=True)
     print()
     print(format_table(rows))
