@@ -1740,6 +1740,8 @@ _PAREN_AFTER_NAME_RE = re.compile(r"\s*\(\s*[+-]?")
 
 _RX_ASSIGN_BENCHMARKS_1 = re.compile(r"\s+")
 _RX_ASSIGN_BENCHMARKS_2 = _ci(r"benchmark")
+# "We evaluate Mastermind on CyberGym": the sentence up to the name evaluates on it
+_EVALUATED_ON_RE = _ci(r"\b(?:evaluat\w*|experiments?|tested|assess\w*)\b[^.;]{0,60}\s(?:on|across)\s+(?:the\s+)?\S+$")
 
 
 def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards: _Guards | None = None) -> None:
@@ -1765,8 +1767,9 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards:
         if not bs:
             # inherit the paper's single benchmark when an earlier sentence evaluated on it
             if len(distinct) == 1 and benches[0][0] < s_start:
-                prev = text[bounds[sent_of(benches[0][0])]:benches[0][1] + 40]
-                if _RX_ASSIGN_BENCHMARKS_2.search(prev):
+                b_sent = bounds[sent_of(benches[0][0])]
+                prev = text[b_sent:benches[0][1] + 40]
+                if _RX_ASSIGN_BENCHMARKS_2.search(prev) or _EVALUATED_ON_RE.search(text, b_sent, benches[0][1]):
                     for c in cs:
                         if c.kind in ("score", "improvement") and c.unit in ("%", "score", "pp"):
                             c.benchmark = benches[0][2]

@@ -719,3 +719,13 @@ def test_batch13_resource_efficiency_error_rates_training_data_and_competition_y
     bench = {m["mention"]: m["benchmark"] for m in extract_mentions(
         "It scores 94.3 on AIME 2026, 30.1 on AMC 23 and 100% on AIME 2024 and 2025. It gets 60.2% on HMMT 2025.")}
     assert bench == {"94.3": "AIME 2026", "60.2%": "HMMT 2025", "30.1": "AMC 23", "100%": "AIME"}
+
+
+def test_scores_inherit_the_one_benchmark_an_earlier_sentence_evaluated_on():
+    # metrics-1.3.11, from the inspectable batch 12: "We evaluate X on CyberGym" names where later scores are
+    text = ("We evaluate Mastermind on CyberGym using 200 held-out tasks. With GPT-5 as the executor, Mastermind "
+            "achieves an 84.5% pass rate, outperforming sampling (63.0%).")
+    assert [(m["mention"], m["benchmark"]) for m in extract_mentions(text) if m["kind"] == "score"] == [
+        ("84.5%", "CyberGym"), ("63.0%", "CyberGym")]
+    unrelated = "We build Mastermind on CyberGym code. It achieves an 84.5% pass rate."
+    assert [m["benchmark"] for m in extract_mentions(unrelated)] == [None]
