@@ -1726,6 +1726,8 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         found[(s, e)] = name
     out = []
     for (s, e), name in sorted(found.items()):
+        if text.startswith("++", e) and not name.endswith("+"):
+            e, name = e + 2, name + "++"  # "SWE-Bench++" is not SWE-bench
         vm = (_YEAR_AFTER_RE if name in _YEARLY_COMPETITIONS else _NAME_VERSION_AFTER_RE).match(text, e)
         if vm is not None and not name.endswith(vm.group(0)[1:]):
             e, name = vm.end(), name + vm.group(0)
