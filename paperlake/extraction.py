@@ -311,7 +311,7 @@ _SUFFIX_BENCH_RE = re.compile(
 _BENCH_SUFFIX_GUARD_RE = re.compile(r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?![a-z])")
 _NAME_CHAR_RE = re.compile(r"[A-Za-z0-9-]")
 # task acronyms built like benchmark names
-_GENERIC_TASK_NAMES = {"VQA", "KBQA", "ODQA", "LFQA", "VideoQA", "TableQA", "DocQA"}
+_GENERIC_TASK_NAMES = {"QA", "VQA", "KBQA", "ODQA", "LFQA", "VideoQA", "TableQA", "DocQA"}
 _APPOSITION_GUARD_RE = re.compile(r",\s+(?:an?|the)\s")
 # "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
 _APPOSITIVE_BENCH_RE = re.compile(
@@ -1719,8 +1719,8 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         name = " ".join(parts)
         s = m.start(g) + m.group(g).index(parts[0])
         e = s + len(name)
-        if len(name) < 2 or _NOT_BENCH.match(name) or not _RX_FIND_BENCHMARKS_1.search(name):
-            continue
+        if len(name) < 2 or _NOT_BENCH.match(name) or not _RX_FIND_BENCHMARKS_1.search(name) or name in _GENERIC_TASK_NAMES:
+            continue  # "seven QA benchmarks": a task, not a benchmark's name
         if any(s < fe and fs < e for fs, fe in found):
             continue
         found[(s, e)] = name

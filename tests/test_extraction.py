@@ -729,6 +729,9 @@ def test_scores_inherit_the_one_benchmark_an_earlier_sentence_evaluated_on():
         ("84.5%", "CyberGym"), ("63.0%", "CyberGym")]
     unrelated = "We build Mastermind on CyberGym code. It achieves an 84.5% pass rate."
     assert [m["benchmark"] for m in extract_mentions(unrelated)] == [None]
+    # "seven QA benchmarks" names a task, not a benchmark; "the TriviaQA benchmark" names one
+    assert [m["benchmark"] for m in extract_mentions("On seven QA benchmarks AKBE improves accuracy by +1.85.")] == [None]
+    assert [m["benchmark"] for m in extract_mentions("It scores 61.2% on the TriviaQA benchmark.")] == ["TriviaQA"]
     # "SWE-Bench++" is a benchmark of its own, not SWE-bench
     assert [m["benchmark"] for m in extract_mentions("It reaches 12.5% on SWE-Bench++ and 30.1% on HumanEval+.")] == [
         "SWE-Bench++", "HumanEval+"]
