@@ -313,6 +313,13 @@ _NAME_CHAR_RE = re.compile(r"[A-Za-z0-9-]")
 # task acronyms built like benchmark names
 _GENERIC_TASK_NAMES = {"QA", "VQA", "KBQA", "ODQA", "LFQA", "VideoQA", "TableQA", "DocQA"}
 _APPOSITION_GUARD_RE = re.compile(r",\s+(?:an?|the)\s")
+# "on ABC, CADParser, and Automate, respectively": names (capitalised or with digits) listed after "on"
+_LIST_ITEM = r"[A-Z][\w-]*(?:\s[A-Z][\w-]*)?"
+_RESPECTIVELY_NAMES_RE = re.compile(
+    r"\bon\s+(?:the\s+)?(" + _LIST_ITEM + r"(?:,\s+" + _LIST_ITEM + r")*,?\s+and\s+" + _LIST_ITEM + r")"
+    r"(?:\s+(?:benchmarks|datasets))?,?\s+respectively\b"
+)
+_LIST_NAME_RE = re.compile(_LIST_ITEM)
 # "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
 _APPOSITIVE_BENCH_RE = re.compile(
     r"([A-Z](?<![\w-].)[\w-]*[A-Z0-9][\w-]*|[A-Z](?<![\w-].)[a-z]+[A-Z][\w-]*)(?:\s*\([^()]{1,80}\))?,\s+(?:an?|the)\s+"
@@ -1696,6 +1703,17 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
                 s, e = om.span()
                 if not any(s < fe and fs < e for fs, fe in found):
                     found[(s, e)] = name
+    if "respectively" in text:
+        # "by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively": the listed names
+        for m in _RESPECTIVELY_NAMES_RE.finditer(text):
+            for nm in _LIST_NAME_RE.finditer(text, m.start(1), m.end(1)):
+                s, e = nm.span()
+                name = nm.group(0)
+                if (_NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS or name in _GENERIC_TASK_NAMES
+                        or name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES)):
+                    continue
+                if not any(s < fe and fs < e for fs, fe in found):
+                    found[(s, e)] = name
     if (guards is None or guards.on_name) and " on " in text:
         for m in _AFTER_NUMBER_NAME_RE.finditer(text):
             s, e = m.span(1)
@@ -1789,8 +1807,27 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards:
                 for i, c in enumerate(eligible):
                     c.benchmark = names[i // k][2]
                 continue
+            listed = _list_before_names(text, eligible, names) if resp else []
+            for c, b in zip(listed, names):  # "by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively"
+                c.benchmark = b[2]
+            eligible = [c for c in eligible if c not in listed]
         for c in eligible:
             c.benchmark = _nearest_bench(text, c, names, s_start)
+
+
+_LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+_LIST_TO_NAMES_RE = re.compile(r"\s*(?:[\w@-]+\s+){0,3}?on\s+(?:the\s+)?")
+
+
+def _list_before_names(text: str, cands: list[_Cand], names) -> list[_Cand]:
+    """The numbers listed right before the names, as many as there are names ("40.4%, 22.0%, and 23.9% on
+    ABC, CADParser, and Automate"), else none."""
+    before = [c for c in cands if c.end <= names[0][0]][-len(names):]
+    if len(before) != len(names) or not _LIST_TO_NAMES_RE.fullmatch(text, before[-1].end, names[0][0]):
+        return []
+    if all(_LIST_SEP_RE.fullmatch(text, a.end, b.start) for a, b in zip(before, before[1:])):
+        return before
+    return []
 
 
 _RX_COUNT_BENCH_OK_1 = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?$")

@@ -732,6 +732,11 @@ def test_scores_inherit_the_one_benchmark_an_earlier_sentence_evaluated_on():
     # "seven QA benchmarks" names a task, not a benchmark; "the TriviaQA benchmark" names one
     assert [m["benchmark"] for m in extract_mentions("On seven QA benchmarks AKBE improves accuracy by +1.85.")] == [None]
     assert [m["benchmark"] for m in extract_mentions("It scores 61.2% on the TriviaQA benchmark.")] == ["TriviaQA"]
+    # names listed after "on" before "respectively" are benchmarks, mapped in order to the numbers listed before them
+    text = ("improving retrieval by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively, "
+            "with 45.1% and 50.2% on Llama-2 and Mistral, respectively.")
+    assert [(m["mention"], m["benchmark"]) for m in extract_mentions(text)] == [
+        ("40.4%", "ABC"), ("22.0%", "CADParser"), ("23.9%", "Automate"), ("45.1%", None), ("50.2%", None)]  # not models
     # "SWE-Bench++" is a benchmark of its own, not SWE-bench
     assert [m["benchmark"] for m in extract_mentions("It reaches 12.5% on SWE-Bench++ and 30.1% on HumanEval+.")] == [
         "SWE-Bench++", "HumanEval+"]
