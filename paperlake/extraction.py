@@ -1801,22 +1801,23 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards:
         eligible = [c for c in cs if c.kind != "count" or _count_bench_ok(text, c, names)]
         resp = "respectively" in sent
         # numbers listed together followed by as many benchmarks ("53% and 55% on HumanEval and MBPP")
-        if len(names) > 1 and len(eligible) > 1 and (resp or _paired_list(text, eligible, names)):
+        if len(names) > 1 and len(eligible) > 1:
             k = len(eligible) // len(names) if len(eligible) % len(names) == 0 else 0
-            if k:
+            if k and (resp or _paired_list(text, eligible, names)):
                 for i, c in enumerate(eligible):
                     c.benchmark = names[i // k][2]
                 continue
-            listed = _list_before_names(text, eligible, names) if resp else []
-            for c, b in zip(listed, names):  # "by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively"
+            # the sentence holds other numbers too: "+5.5% and +6% for segmentation on ADE20k and Pascal VOC, and ..."
+            listed = _list_before_names(text, eligible, names)
+            for c, b in zip(listed, names):
                 c.benchmark = b[2]
             eligible = [c for c in eligible if c not in listed]
         for c in eligible:
             c.benchmark = _nearest_bench(text, c, names, s_start)
 
 
-_LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
-_LIST_TO_NAMES_RE = re.compile(r"\s*(?:[\w@-]+\s+){0,3}?on\s+(?:the\s+)?")
+_LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)[+-]?\s?")
+_LIST_TO_NAMES_RE = re.compile(r"\s*(?:[\w@-]+\s+){0,6}?on\s+(?:the\s+)?")
 
 
 def _list_before_names(text: str, cands: list[_Cand], names) -> list[_Cand]:

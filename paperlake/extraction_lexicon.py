@@ -42,6 +42,7 @@ PASCAL-VOC CIFAR-10 CIFAR-100 ImageNet-21K ImageNet-22K Kinetics-400 Kinetics-60
 "Something-Something V2" SSv2 DAVIS YouTube-VOS Ego4D EPIC-KITCHENS LIBERO CALVIN Meta-World MetaWorld RLBench
 ManiSkill ManiSkill2 ManiSkill3 "Atari 100k" D4RL Procgen Crafter Craftax Craftax-Classic NetHack MineDojo
 LibriTTS SUPERB ESC-50 AudioSet MusicCaps "Open X-Embodiment" BridgeData SimplerEnv
+ADE20k COCO-Stuff HumanML3D KIT-ML MSR-VTT "Mip-NeRF 360" "Tanks and Temples" LLFF ShapeNet Objaverse
 """.strip()
 
 

@@ -737,6 +737,8 @@ def test_scores_inherit_the_one_benchmark_an_earlier_sentence_evaluated_on():
             "with 45.1% and 50.2% on Llama-2 and Mistral, respectively.")
     assert [(m["mention"], m["benchmark"]) for m in extract_mentions(text)] == [
         ("40.4%", "ABC"), ("22.0%", "CADParser"), ("23.9%", "Automate"), ("45.1%", None), ("50.2%", None)]  # not models
+    text = "results: +5.5% and + 6% for in-context semantic segmentation on ADE20k and Pascal VOC, and +7.2% elsewhere."
+    assert [(m["mention"], m["benchmark"]) for m in extract_mentions(text)][:2] == [("5.5%", "ADE20k"), ("6%", "Pascal VOC")]
     # "SWE-Bench++" is a benchmark of its own, not SWE-bench
     assert [m["benchmark"] for m in extract_mentions("It reaches 12.5% on SWE-Bench++ and 30.1% on HumanEval+.")] == [
         "SWE-Bench++", "HumanEval+"]
