@@ -149,8 +149,11 @@ class _Handles:
             held = self._open.get(key)
         birth = self._birth(path)
         if held is not None and held[1] == birth:
-            held[0].update_incremental()
-            return held[0]
+            try:
+                held[0].update_incremental()
+                return held[0]
+            except Exception:  # noqa: BLE001 - e.g. the commits it lacks were cleaned up: open afresh
+                pass
         dtab = DeltaTable(path)
         with self._lock:
             if len(self._open) >= self.MAX_OPEN:  # a long-lived process (the UI's) whose threads come and go

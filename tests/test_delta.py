@@ -182,6 +182,15 @@ def test_one_open_handle_per_table_and_thread_kept_up_to_date(tmp_path):
     t.start()
     t.join()
     assert other[0] is not dtab and other[0].version() == 1  # each thread has its own handle
+    from deltalake import write_deltalake
+
+    row = pl.read_delta(str(tmp_path / "silver" / "h")).head(1).to_arrow()
+    for _ in range(11):  # another writer: a checkpoint at version 9, then the commits before it cleaned up
+        write_deltalake(str(tmp_path / "silver" / "h"), row, mode="append")
+    for v in range(1, 9):
+        (tmp_path / "silver" / "h" / "_delta_log" / f"{v:020d}.json").unlink()
+    assert dtab.version() == 1  # this thread's handle has not seen them
+    assert store.version("silver/h") == 12 and store.count("silver/h") == 13
     shutil.rmtree(tmp_path / "silver" / "h")  # the table is made again: its old handle is not reused
     store.upsert("silver/h", pl.DataFrame({"k": ["z"], "v": [26]}), ["k"])
     assert store.version("silver/h") == 0 and store.read("silver/h").rows() == [("z", 26)]
