@@ -46,6 +46,9 @@ What it reports
   labelled from title + abstract, topics and metric mentions together (the metric labels are batch 13
   of tests/data/metric_labels_blind1.json), by a helper that read dev gold first and never saw the
   tagger; split by sha1(title) parity into "tune" (--blind7-errors) and "lockbox" (aggregate only);
+* a ninth blind set (tests/data/topic_labels_blind8.json, session 14): 60 papers -- 17 seed-dump + 43
+  recent (2026-W01 to W22) out-of-niche papers, labelled with batch 14 of the metric labels by a helper
+  that never saw the tagger; aggregate only;
 * cross-validation pools dev gold + fixture papers + even RSS items + the blind3, blind4 and blind5
   tune halves (RSS odd items, blind2 and the blind3/blind4/blind5 lockboxes never enter it);
 * v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
@@ -372,6 +375,15 @@ BLIND7 = ROOT / "tests" / "data" / "topic_labels_blind7.json"
 def load_blind7_papers(split: str | None = None) -> list[dict]:
     """Blind7 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
     return load_blind4_papers(split, BLIND7, "b7")
+
+
+# Ninth set (tests/data/topic_labels_blind8.json, session 14): aggregate only (every record "lockbox").
+BLIND8 = ROOT / "tests" / "data" / "topic_labels_blind8.json"
+
+
+def load_blind8_papers(split: str | None = None) -> list[dict]:
+    """Blind8 labels with their abstracts (all "lockbox")."""
+    return load_blind4_papers(split, BLIND8, "b8")
 
 
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
@@ -732,6 +744,10 @@ def main() -> None:
             report_by_niche(tax, tune_half, f"{name} tune")
             report(tax, lock_half, f"{name} lockbox half (labelled blind; errors NEVER printed)")
             report_by_niche(tax, lock_half, f"{name} lockbox")
+    b8 = load_blind8_papers()
+    if b8:
+        report(tax, b8, "blind8 papers (labelled blind after taxonomy-v1.3.1; errors NEVER printed)")
+        report_by_niche(tax, b8, "blind8")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")

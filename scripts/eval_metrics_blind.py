@@ -12,7 +12,8 @@ per-paper errors are never printed). Batch 5 was split by sha1(title) parity int
 batches 9 and 10 ("tune9", "tune10") are inspectable; batch 11 ("lockbox6": 30 seed-dump + 30
 recent out-of-niche abstracts) is aggregate-only; batch 12 ("tune12") is inspectable; batch 13
 (30 seed-dump + 30 recent out-of-niche) is split by sha1(title) parity into "tune13" (inspectable)
-and "lockbox7" (aggregate only). "blind" is all labelled blind records together.
+and "lockbox7" (aggregate only); batch 14 ("lockbox8": 17 seed-dump + 43 recent out-of-niche, labelled
+after metrics-1.3.11) is aggregate-only. "blind" is all labelled blind records together.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def main() -> None:
     sets["batch13_all"] = sets["tune13"] + sets["lockbox7"]
     sets["batch13_seed"] = [r for r in sets["batch13_all"] if r.get("source", "").startswith("seed:")]
     sets["batch13_out"] = [r for r in sets["batch13_all"] if not r.get("source", "").startswith("seed:")]
+    sets["lockbox8"] = split("lockbox8")  # batch 14 (session 14, labelled after metrics-1.3.11): aggregate only
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
