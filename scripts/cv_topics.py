@@ -348,42 +348,17 @@ def load_blind4_papers(split: str | None = None, path: Path = BLIND4, prefix: st
             for i, lab in enumerate(labels) if split is None or lab["split"] == split]
 
 
-# Sixth set (tests/data/topic_labels_blind5.json): see the module docstring. Same format as
-# blind4 (feed items carry their abstract; seed-dump papers are joined to shared/seeds).
-BLIND5 = ROOT / "tests" / "data" / "topic_labels_blind5.json"
+def _blind_loader(n: int):
+    """load_blind<n>_papers: the labels of tests/data/topic_labels_blind<n>.json (optionally one split:
+    "tune" / "lockbox") with their abstracts; same format as blind4 (records of feed items carry their
+    abstract; seed-dump papers are joined to shared/seeds)."""
+    path = ROOT / "tests" / "data" / f"topic_labels_blind{n}.json"
+    return lambda split=None: load_blind4_papers(split, path, f"b{n}")
 
 
-def load_blind5_papers(split: str | None = None) -> list[dict]:
-    """Blind5 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
-    return load_blind4_papers(split, BLIND5, "b5")
-
-
-# Seventh set (tests/data/topic_labels_blind6.json, session 13): see the module docstring. Every
-# record carries its abstract.
-BLIND6 = ROOT / "tests" / "data" / "topic_labels_blind6.json"
-
-
-def load_blind6_papers(split: str | None = None) -> list[dict]:
-    """Blind6 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
-    return load_blind4_papers(split, BLIND6, "b6")
-
-
-# Eighth set (tests/data/topic_labels_blind7.json, session 14): see the module docstring.
-BLIND7 = ROOT / "tests" / "data" / "topic_labels_blind7.json"
-
-
-def load_blind7_papers(split: str | None = None) -> list[dict]:
-    """Blind7 labels (optionally one split: "tune" / "lockbox") with their abstracts."""
-    return load_blind4_papers(split, BLIND7, "b7")
-
-
-# Ninth set (tests/data/topic_labels_blind8.json, session 14): aggregate only (every record "lockbox").
-BLIND8 = ROOT / "tests" / "data" / "topic_labels_blind8.json"
-
-
-def load_blind8_papers(split: str | None = None) -> list[dict]:
-    """Blind8 labels with their abstracts (all "lockbox")."""
-    return load_blind4_papers(split, BLIND8, "b8")
+# The sixth to ninth sets (blind5-blind8; see the module docstring). blind8 is aggregate only
+# (every record "lockbox").
+load_blind5_papers, load_blind6_papers, load_blind7_papers, load_blind8_papers = map(_blind_loader, (5, 6, 7, 8))
 
 
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:

@@ -387,6 +387,10 @@ def test_blind3_labels_are_valid():
         ("load_blind4_papers", 50, 0.70),
         # blind5 (all 64): v1.3.0 0.770 (tune 0.778 / lockbox 0.760)
         ("load_blind5_papers", 60, 0.74),
+        # blind6 (all 60): v1.3.0 0.751, v1.3.1 0.761; blind7: v1.3.1 0.763; blind8 (labelled after v1.3.1): 0.800
+        ("load_blind6_papers", 60, 0.73),
+        ("load_blind7_papers", 60, 0.73),
+        ("load_blind8_papers", 60, 0.77),
     ],
 )
 def test_blind_set_floor(loader, min_papers, floor):
