@@ -554,9 +554,9 @@ class DeltaStore:
 
     def ensure_checkpoint_interval(self, table: str, metadata: Mapping[str, object] | None = None) -> bool:
         """Give a table made before the interval was set it (one commit that changes no rows);
-        True when it was missing."""
+        True when it was missing. An interval set otherwise (by hand) is left alone."""
         dtab = self.table(table)
-        if dtab.metadata().configuration.get(CHECKPOINT_INTERVAL_KEY) == str(CHECKPOINT_INTERVAL):
+        if CHECKPOINT_INTERVAL_KEY in dtab.metadata().configuration:
             return False
         dtab.alter.set_table_properties({CHECKPOINT_INTERVAL_KEY: str(CHECKPOINT_INTERVAL)},
                                         commit_properties=CommitProperties(custom_metadata=_stringify(metadata or {})))

@@ -161,6 +161,9 @@ def test_tables_checkpoint_every_ten_commits_and_older_tables_get_the_interval(t
     assert "SET TBLPROPERTIES" in {h["operation"] for h in store.history("silver/o", 3)}
     assert store.table("silver/o").protocol().min_reader_version == 1
     assert not store.ensure_checkpoint_interval("silver/o")  # set once
+    store.table("silver/o").alter.set_table_properties({CHECKPOINT_INTERVAL_KEY: "50"})
+    assert not store.ensure_checkpoint_interval("silver/o")  # an interval set by hand stays
+    assert store.table("silver/o").metadata().configuration[CHECKPOINT_INTERVAL_KEY] == "50"
     store.upsert("silver/o", pl.DataFrame({"k": ["c"], "v": [3]}), ["k"], delete_scope=None)
     assert store.changes_since("silver/o", before, ["k"]).rows() == [("c", 3, False)]
 
