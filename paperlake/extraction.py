@@ -1672,6 +1672,12 @@ _RX_FIND_BENCHMARKS_1 = re.compile(r"[A-Z0-9-]")
 
 def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int, int, str]]:
     found: dict[tuple[int, int], str] = {}
+
+    def add(s: int, e: int, name: str) -> None:
+        """Keep a name unless it overlaps one found by an earlier (more trusted) pass."""
+        if not any(s < fe and fs < e for fs, fe in found):
+            found[(s, e)] = name
+
     if guards is None or guards.lexicon:
         for bs, be, name in _lexicon_benchmarks(text):
             found[(bs, be)] = name
@@ -1692,36 +1698,29 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
             s, e = m.span(1)
             if m.group(1) in _GENERIC_TASK_NAMES:
                 continue  # "3D VQA data": a task, not a benchmark
-            if not any(s < fe and fs < e for fs, fe in found):
-                found[(s, e)] = m.group(1)
+            add(s, e, m.group(1))
     if kw >= 0 and _APPOSITION_GUARD_RE.search(text):
         for m in _APPOSITIVE_BENCH_RE.finditer(text):
             name = m.group(1)
             if _NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS:
                 continue
             for om in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
-                s, e = om.span()
-                if not any(s < fe and fs < e for fs, fe in found):
-                    found[(s, e)] = name
+                add(*om.span(), name)
     if "respectively" in text:
         # "by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively": the listed names
         for m in _RESPECTIVELY_NAMES_RE.finditer(text):
             for nm in _LIST_NAME_RE.finditer(text, m.start(1), m.end(1)):
-                s, e = nm.span()
                 name = nm.group(0)
                 if (_NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS or name in _GENERIC_TASK_NAMES
                         or name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES)):
                     continue
-                if not any(s < fe and fs < e for fs, fe in found):
-                    found[(s, e)] = name
+                add(*nm.span(), name)
     if (guards is None or guards.on_name) and " on " in text:
         for m in _AFTER_NUMBER_NAME_RE.finditer(text):
-            s, e = m.span(1)
             name = m.group(1)
             if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES:
                 continue
-            if not any(s < fe and fs < e for fs, fe in found):
-                found[(s, e)] = name
+            add(*m.span(1), name)
     pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()
     for m in _BENCH_PATTERN_RE.finditer(text, pos):
         g = 1 if m.group(1) else 2
@@ -1739,9 +1738,7 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         e = s + len(name)
         if len(name) < 2 or _NOT_BENCH.match(name) or not _RX_FIND_BENCHMARKS_1.search(name) or name in _GENERIC_TASK_NAMES:
             continue  # "seven QA benchmarks": a task, not a benchmark's name
-        if any(s < fe and fs < e for fs, fe in found):
-            continue
-        found[(s, e)] = name
+        add(s, e, name)
     out = []
     for (s, e), name in sorted(found.items()):
         if text.startswith("++", e) and not name.endswith("+"):
