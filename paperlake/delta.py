@@ -239,6 +239,11 @@ def _stringify(metadata: Mapping[str, object]) -> dict[str, str]:
     return {k: str(v) for k, v in metadata.items() if v is not None}
 
 
+def _commit_properties(metadata: Mapping[str, object] | None) -> CommitProperties:
+    """Commit properties carrying ``metadata`` (run id, versions) as the commit's custom metadata."""
+    return CommitProperties(custom_metadata=_stringify(metadata or {}))
+
+
 class DeltaStore:
     """A folder of Delta tables; table names are slash paths (``silver/papers``)."""
 
@@ -325,7 +330,7 @@ class DeltaStore:
         if df.is_empty() and delete_scope is None and self.exists(table):
             return WriteOutcome(table, self.version(table), False, self.count(table))
         df = with_row_hash(df, keys)
-        props = CommitProperties(custom_metadata=_stringify(metadata or {}))
+        props = _commit_properties(metadata)
         path = str(self.path(table))
         same_schema = self._has_columns(table, df.columns)
         if same_schema and new_keys_only and delete_scope is None:
@@ -476,7 +481,7 @@ class DeltaStore:
         if not (plan.inserted or plan.updated or plan.deleted):
             return WriteOutcome(table, self.version(table), False, plan.df.height)
         write_deltalake(str(self.path(table)), plan.df.to_arrow(), mode="overwrite",
-                        commit_properties=CommitProperties(custom_metadata=_stringify(metadata or {})))
+                        commit_properties=_commit_properties(metadata))
         version = self._remember(table, plan.df, keys)
         return WriteOutcome(table, version, True, plan.df.height, inserted=plan.inserted,
                             updated=plan.updated, deleted=plan.deleted)
@@ -559,7 +564,7 @@ class DeltaStore:
         if CHECKPOINT_INTERVAL_KEY in dtab.metadata().configuration:
             return False
         dtab.alter.set_table_properties({CHECKPOINT_INTERVAL_KEY: str(CHECKPOINT_INTERVAL)},
-                                        commit_properties=CommitProperties(custom_metadata=_stringify(metadata or {})))
+                                        commit_properties=_commit_properties(metadata))
         return True
 
     def count(self, table: str) -> int:
