@@ -71,6 +71,10 @@ def main() -> None:
     def split(name: str) -> list[dict]:
         return [r for r in blind if r.get("split") == name]
 
+    def from_seeds(recs: list[dict], seeds: bool = True) -> list[dict]:
+        """The records from the seed dumps (or, seeds=False, the others)."""
+        return [r for r in recs if r.get("source", "").startswith("seed:") == seeds]
+
     sets["tune"] = split("tune")
     sets["lockbox"] = split("lockbox")
     # batch 4: a second lockbox labelled before the metrics-1.2.0 changes (aggregate only)
@@ -89,14 +93,14 @@ def main() -> None:
     sets["tune10"] = split("tune10")  # batch 10: inspectable
     sets["lockbox6"] = split("lockbox6")  # batch 11: aggregate only
     sets["tune12"] = split("tune12")  # batch 12: inspectable
-    sets["lockbox6_seed"] = [r for r in sets["lockbox6"] if r.get("source", "").startswith("seed:")]
-    sets["lockbox6_out"] = [r for r in sets["lockbox6"] if not r.get("source", "").startswith("seed:")]
+    sets["lockbox6_seed"] = from_seeds(sets["lockbox6"])
+    sets["lockbox6_out"] = from_seeds(sets["lockbox6"], seeds=False)
     # batch 13 (session 14): 30 seed-dump + 30 recent out-of-niche, split by sha1(title) parity
     sets["tune13"] = split("tune13")
     sets["lockbox7"] = split("lockbox7")
     sets["batch13_all"] = sets["tune13"] + sets["lockbox7"]
-    sets["batch13_seed"] = [r for r in sets["batch13_all"] if r.get("source", "").startswith("seed:")]
-    sets["batch13_out"] = [r for r in sets["batch13_all"] if not r.get("source", "").startswith("seed:")]
+    sets["batch13_seed"] = from_seeds(sets["batch13_all"])
+    sets["batch13_out"] = from_seeds(sets["batch13_all"], seeds=False)
     sets["lockbox8"] = split("lockbox8")  # batch 14 (session 14, labelled after metrics-1.3.11): aggregate only
     sets["blind"] = blind
     results = {}
