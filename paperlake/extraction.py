@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.11"  # 1.3.5-1.3.11: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.12"  # 1.3.5-1.3.12: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -756,13 +756,12 @@ def _own_clause(after: str) -> str:
 
 
 def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
-    before = text[max(sent_start, c.num_start - 150):c.num_start]
+    first = c.num_start if c.range_start is None else c.range_start  # "by a factor of 2-4x", "by 5-10%"
+    before = text[max(sent_start, first - 150):first]
     # strip a qualifier right before the number so "by up to" / "reduces ... by >" still match
     after = text[c.end:c.end + 50]
     if c.unit == "x":
         after = _own_clause(after)
-        if c.range_start is not None:
-            before = text[max(sent_start, c.range_start - 150):c.range_start]  # "by a factor of 2-4x"
         if _X_OTHER_AFTER_RE.match(after):
             return "other"
         if _X_REDUCTION_BEFORE_RE.search(before):
@@ -787,7 +786,6 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     if lm is not None:  # "7.8% and 2.0% improvements": a listed number shares the cue after the list
         after = text[c.end + lm.end():c.end + lm.end() + 50]
     after = _own_clause(after)
-    first = c.num_start if c.range_start is None else c.range_start  # "within 2%-4%": before the range
     if _SPREAD_BEFORE_RE.search(text, max(sent_start, first - 60), first) or _PLUS_MINUS_BEFORE_RE.search(
             text, max(0, first - 4), first):
         return "other"  # "+20% (+/-3%)": the spread of an estimate
@@ -871,6 +869,13 @@ def _before_cue_kind(before: str, after: str) -> str | None:
 
 _RX_CANDIDATES_1 = re.compile(r"[\s-]?(?:seconds?|secs?|s)\b")
 _RX_CANDIDATES_2 = re.compile(r"\s")
+# datasets named after their size: "LAION-5B", "JFT-300M", "SA-1B", "DataComp-1B", "WebVid-10M"
+_SIZED_DATASET_BEFORE_RE = re.compile(r"\b(?:LAION|JFT|SA|DataComp|WebVid|COYO|WebLI|RedPajama|SlimPajama|InternVid|Panda|"
+                                      r"Wukong|Zero|MINT|Infinity-MM|FineWeb)-$")
+_PANORAMIC_AFTER_RE = _ci(r"\s*(?:panoram\w*|videos?|images?|imagery|cameras?|views?|scenes?|content|photos?|vision|inputs?|interpolation|"
+                         r"spherical|omnidirectional|environments?|worlds?|perception|generation|depth)\b")
+_GLUED_SECONDS_BEFORE_RE = _ci(r"\b(?:latency|latencies|runtime|run\s+time|wall-?clock|duration|delay|takes?|took|"
+                               r"seconds?|per\s+(?:sample|image|step|query|video))\b(?:[^.;]|\.\d)*$")
 # "N times" counting occurrences rather than multiplying ("returned nothing 14 times, a wrong page 24 times")
 _MULTIPLIER_BEFORE_RE = _ci(r"speed|faster|ratio|factor|compress|reduc|fewer|less|more|larger|smaller|higher|lower|up\s+to|by\s+$")
 _OCCURRENCES_AFTER_RE = re.compile(r"\s*(?:[,.;:)]|and\b|or\b|per\b|in\s+(?:a|the|each|total)\b|$)")
@@ -881,7 +886,7 @@ _RES_TIMES_TAIL_RE = re.compile(r"\s?(\d{2,5})(?![\w^%]|\.\d)")
 _RES_CONTEXT_RE = _ci(r"resolution|pixel|\bpx\b|image|frame|video|patch|grid")
 _COUNT_COMPOUND_RE = re.compile(r"-([a-z]{3,})\s+[a-z]")
 _COMPOUND_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:an?|A|An)\s$")
-_COMPOUND_NOT_COUNT = {"step", "shot", "hour", "minute", "second", "day", "time", "way", "stage", "phase", "level"}
+_COMPOUND_NOT_COUNT = {"shot", "hour", "minute", "second", "day", "time", "way", "stage", "phase", "level"}
 _PCT_SLASH_BEFORE_RE = re.compile(r"\d\s?%/$")
 _PCT_SLASH_AFTER_RE = re.compile(r"\s?%")
 _SIZE_SLASH_BEFORE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[BM]/$|[\w.-]\d+(?:\.\d+)?[BM]/$")
@@ -996,7 +1001,10 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 if not _RX_CANDIDATES_1.match(text[e:uend]) or (
                     text[e:uend].strip() == "s" and not _RX_CANDIDATES_2.match(text[e:e + 1])
                 ):
-                    if text[e:uend] == "s":  # "1990s", "4s" (plural) -> not a unit
+                    # "1990s", "4s" (plural) -> not a unit; "0.6s", "a latency of 20s" are seconds
+                    if text[e:uend] == "s" and not (
+                        "." in raw or _GLUED_SECONDS_BEFORE_RE.search(text, max(0, s - 50), s)
+                    ):
                         continue
             elif g == "time":
                 unit = "time"
@@ -1004,6 +1012,8 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 unit = "hz"
             elif g == "phys":
                 unit = "phys"
+                if value == 360 and _PANORAMIC_AFTER_RE.match(text, uend):
+                    continue  # "360° video": panoramic, a name for the medium
             elif g == "fps":
                 unit = "fps"
             elif g == "usd":
@@ -1042,6 +1052,12 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
         if unit is None and end < n and (text[end].isalpha()) and not prefix_sim:
             continue
         if unit is None and end < n and text[end] == "-" and end + 1 < n and text[end + 1].isalpha():
+            tm = None if name_attached else _TOKENS_AFTER_RE.match(text, end)
+            if tm is not None:  # "a 146,505-parameter model", "a 4,096-token window"
+                c = _Cand(s, tm.end(), value, "compound", None, s, e)
+                c.compound_noun = tm.group(1).lower().rstrip("s") + "s"
+                out.append(c)
+                continue
             cm = _COUNT_COMPOUND_RE.match(text, end)
             if (
                 cm is not None
@@ -1057,8 +1073,10 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 out.append(c)
             continue  # "2-model", "3-layer": compound adjectives
         if name_attached:
-            # only model sizes survive inside names (Llama2-7B, Qwen2.5-72B-Instruct)
-            if not (unit == "scale" and text[e].lower() in "bm" and scale >= 1e6):
+            # only model sizes survive inside names (Llama2-7B, Qwen2.5-72B-Instruct), not in dataset names
+            if not (unit == "scale" and text[e].lower() in "bm" and scale >= 1e6) or _SIZED_DATASET_BEFORE_RE.search(
+                text, max(0, s - 12), s
+            ):
                 continue
         if unit is None and nxt in "-–" and e + 1 < n and (text[e + 1].isdigit() or text[e + 1] == " "):
             pass  # first part of a range; handled at merge time
@@ -1226,7 +1244,7 @@ _RX_RESOLVE_12 = re.compile(r"No\.\s?$")
 _RX_RESOLVE_13 = re.compile(r"(?:^|[.:;,]\s*|\s)$")
 _RX_RESOLVE_14 = re.compile(r"\d\s*(?:vs\.?|to|and)\s*$")
 _RX_RESOLVE_15 = re.compile(r"\s[A-Z][a-z]+\)")
-_RX_RESOLVE_16 = _ci(r"\b(?:drop|los|degrad|lower|decreas|reduc)\w*\b[^.;]{0,30}$")
+_RX_RESOLVE_16 = _ci(r"\b(?:(?:drop|los|degrad|lower|decreas|reduc|collaps)\w*|fall(?:s|ing)?|fell)\b[^.;]{0,30}$")
 # points that are a shortfall, not a gain: "lagging behind X by 32 points", "1.81 points from FP16"
 _PP_GAP_BEFORE_RE = _ci(r"\b(?:lag\w*|behind|trail\w*|below|short\s+of|worse|underperform\w*)\b[^.;]{0,40}$")
 _PP_GAP_AFTER_RE = _ci(r"^\s*(?:from|away\s+from|behind|below|short\s+of|lower|worse|less)\b")
@@ -1329,6 +1347,11 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if noun is not None and letter in ("b", "m") and noun in _MODEL_VARIANT_NOUNS:
             c.unit, c.kind = "params", "model_size"  # "7B/13B variants", "the 1.3B checkpoints"
             return True
+        if noun is not None and letter in ("b", "m") and c.num_start >= 2 and (
+            text[c.num_start - 1].isalpha() or (text[c.num_start - 1] == "-" and text[c.num_start - 2].isalpha())
+        ):
+            c.unit, c.kind = "params", "model_size"  # "Steerling-8B attributes the output": a size in a name
+            return True
         if noun is not None and noun not in ("models", "model", "llms", "lms"):
             c.end = nend
             if noun.startswith("language") and " " not in noun:
@@ -1388,6 +1411,13 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.kind = _tokens_kind(text, c, sent_start)
         return True
     if u == "compound":  # "a 900-prompt benchmark"
+        if c.compound_noun in ("parameters", "params", "weights"):
+            c.unit, c.kind = "params", "model_size"
+            return True
+        if c.compound_noun == "tokens":
+            c.unit = "tokens"
+            c.kind = _tokens_kind(text, c, sent_start)
+            return True
         data = c.compound_noun in EXAMPLE_NOUNS and c.value >= 100
         c.unit, c.kind = ("examples", "data_size") if data else ("count", "count")
         return True
@@ -1936,7 +1966,9 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
             ) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
             ) and (
-                b.unit is not None or (dash and a.unit is None and _DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end))
+                b.unit is not None
+                or (dash and a.unit is None and (_DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end)
+                                                 or _POINTS_RE.match(text, b.end)))  # "by 50-64 percentage points"
             ):
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
                 m.scale_only = b.scale_only

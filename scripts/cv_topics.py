@@ -49,6 +49,10 @@ What it reports
 * a ninth blind set (tests/data/topic_labels_blind8.json, session 14): 60 papers -- 17 seed-dump + 43
   recent (2026-W01 to W22) out-of-niche papers, labelled with batch 14 of the metric labels by a helper
   that never saw the tagger; aggregate only;
+* a tenth blind set (tests/data/topic_labels_blind9.json, session 15): 60 papers -- 20 seed-dump + 40
+  recent (2026-05 to 2026-08) out-of-niche papers from the AtharvaDomale daily dumps, labelled with batch 15
+  of the metric labels by a helper that never saw the tools; split by sha1(title) parity into "tune"
+  (--blind9-errors) and "lockbox" (aggregate only);
 * cross-validation pools dev gold + fixture papers + even RSS items + the blind3, blind4 and blind5
   tune halves (RSS odd items, blind2 and the blind3/blind4/blind5 lockboxes never enter it);
 * v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
@@ -356,9 +360,10 @@ def _blind_loader(n: int):
     return lambda split=None: load_blind4_papers(split, path, f"b{n}")
 
 
-# The sixth to ninth sets (blind5-blind8; see the module docstring). blind8 is aggregate only
+# The sixth to tenth sets (blind5-blind9; see the module docstring). blind8 is aggregate only
 # (every record "lockbox").
-load_blind5_papers, load_blind6_papers, load_blind7_papers, load_blind8_papers = map(_blind_loader, (5, 6, 7, 8))
+load_blind5_papers, load_blind6_papers, load_blind7_papers, load_blind8_papers, load_blind9_papers = map(
+    _blind_loader, (5, 6, 7, 8, 9))
 
 
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
@@ -669,6 +674,7 @@ def main() -> None:
     ap.add_argument("--blind5-errors", action="store_true", help="errors on the blind5 tune half only")
     ap.add_argument("--blind6-errors", action="store_true", help="errors on the blind6 tune half only")
     ap.add_argument("--blind7-errors", action="store_true", help="errors on the blind7 tune half only")
+    ap.add_argument("--blind9-errors", action="store_true", help="errors on the blind9 tune half only")
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
@@ -711,7 +717,8 @@ def main() -> None:
         report_by_niche(tax, b4_lock, "blind4 lockbox")
     for name, load, show_errors in (("blind5", load_blind5_papers, args.blind5_errors),
                                     ("blind6", load_blind6_papers, args.blind6_errors),
-                                    ("blind7", load_blind7_papers, args.blind7_errors)):
+                                    ("blind7", load_blind7_papers, args.blind7_errors),
+                                    ("blind9", load_blind9_papers, args.blind9_errors)):
         tune_half, lock_half = load("tune"), load("lockbox")
         if tune_half:
             report(tax, tune_half + lock_half, f"{name} papers, all (labelled blind; aggregate only)")

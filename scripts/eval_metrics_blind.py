@@ -13,7 +13,9 @@ batches 9 and 10 ("tune9", "tune10") are inspectable; batch 11 ("lockbox6": 30 s
 recent out-of-niche abstracts) is aggregate-only; batch 12 ("tune12") is inspectable; batch 13
 (30 seed-dump + 30 recent out-of-niche) is split by sha1(title) parity into "tune13" (inspectable)
 and "lockbox7" (aggregate only); batch 14 ("lockbox8": 17 seed-dump + 43 recent out-of-niche, labelled
-after metrics-1.3.11) is aggregate-only. "blind" is all labelled blind records together.
+after metrics-1.3.11) is aggregate-only; batch 15 (20 seed-dump + 40 recent out-of-niche, session 15) is
+split by sha1(title) parity into "tune15" (inspectable) and "lockbox9" (aggregate only). "blind" is all
+labelled blind records together.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from paperlake.evaluation import load_gold, score_metrics
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
-INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13")
+INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15")
 
 
 def _extractor(module_path: str | None):
@@ -102,6 +104,10 @@ def main() -> None:
     sets["batch13_seed"] = from_seeds(sets["batch13_all"])
     sets["batch13_out"] = from_seeds(sets["batch13_all"], seeds=False)
     sets["lockbox8"] = split("lockbox8")  # batch 14 (session 14, labelled after metrics-1.3.11): aggregate only
+    # batch 15 (session 15): 20 seed-dump (no digits) + 40 recent out-of-niche, split by sha1(title) parity
+    sets["tune15"] = split("tune15")
+    sets["lockbox9"] = split("lockbox9")
+    sets["batch15_all"] = sets["tune15"] + sets["lockbox9"]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
