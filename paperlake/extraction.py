@@ -872,6 +872,7 @@ _RX_CANDIDATES_2 = re.compile(r"\s")
 # datasets named after their size: "LAION-5B", "JFT-300M", "SA-1B", "DataComp-1B", "WebVid-10M"
 _SIZED_DATASET_BEFORE_RE = re.compile(r"\b(?:LAION|JFT|SA|DataComp|WebVid|COYO|WebLI|RedPajama|SlimPajama|InternVid|Panda|"
                                       r"Wukong|Zero|MINT|Infinity-MM|FineWeb)-$")
+_VIDEO_LINES = {"144", "240", "360", "480", "540", "576", "720", "1080", "1440", "2160", "4320"}
 _PANORAMIC_AFTER_RE = _ci(r"\s*(?:panoram\w*|videos?|images?|imagery|cameras?|views?|scenes?|content|photos?|vision|inputs?|interpolation|"
                          r"spherical|omnidirectional|environments?|worlds?|perception|generation|depth)\b")
 _GLUED_SECONDS_BEFORE_RE = _ci(r"\b(?:latency|latencies|runtime|run\s+time|wall-?clock|duration|delay|takes?|took|"
@@ -1048,6 +1049,9 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 # image/video resolution "256x256" (one mention) or "672x1088" (one per side)
                 _add_resolution(out, s, e, value, rm)
                 continue
+        if unit is None and raw in _VIDEO_LINES and text[end:end + 1] == "p" and not text[end + 1:end + 2].isalnum():
+            out.append(_Cand(s, end + 1, value, "res", None, s, e))  # a video resolution: "480p", "1080p"
+            continue
         # number directly followed by letters that are not a unit -> a name (2D, 4G, 3rd, 2023a)
         if unit is None and end < n and (text[end].isalpha()) and not prefix_sim:
             continue
