@@ -124,12 +124,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from paperlake.delta import DeltaStore
 
     store = DeltaStore(warehouse_dir())
-    result = evaluation.evaluate_warehouse(
-        args.gold,
-        store.read("silver/papers"),
-        store.read("silver/paper_topics"),
-        store.read("silver/paper_metrics"),
-    )
+    tables = ("silver/papers", "silver/paper_topics", "silver/paper_metrics")
+    if not all(store.exists(t) for t in tables):
+        print(f"error: no silver tables under {store.root}: run `paperlake run` first", file=sys.stderr)
+        return 2
+    try:
+        result = evaluation.evaluate_warehouse(args.gold, *(store.read(t) for t in tables))
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(evaluation.format_report(result))
     return 0
 

@@ -41,10 +41,11 @@ def cmd_history(args: argparse.Namespace) -> int:
         return 2
     rows = [
         [v.version, v.timestamp.strftime("%Y-%m-%d %H:%M:%S") if v.timestamp else "-", v.operation,
-         v.run_id or "-", v.detail]
+         v.run_id or "-", v.detail, *([v.versions or "-"] if args.versions else [])]
         for v in ops.history(store, args.table, args.limit)
     ]
-    print(cli._table(rows, ["version", "time (UTC)", "operation", "dagster run", "detail"]))
+    print(cli._table(rows, ["version", "time (UTC)", "operation", "dagster run", "detail",
+                            *(["versions (code, parser, identity, taxonomy, extractor)"] if args.versions else [])]))
     return 0
 
 
@@ -112,6 +113,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("history", help="list a table's Delta versions with the Dagster run, time and operation")
     p.add_argument("table", help="table name, e.g. gold/paper_catalog")
     p.add_argument("--limit", type=int, default=None, help="newest N versions only")
+    p.add_argument("--versions", action="store_true",
+                   help="also show the code, parser, identity, taxonomy and extractor versions each commit was written with")
     wh(p)
     p.set_defaults(func=cmd_history)
 

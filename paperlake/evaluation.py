@@ -282,8 +282,20 @@ def _abstract_key(abstract: str | None, n: int = 120) -> str:
 
 
 def load_gold(gold_path: str | Path) -> list[dict]:
-    data = json.loads(Path(gold_path).read_text(encoding="utf-8"))
-    return data["records"] if isinstance(data, dict) and "records" in data else data
+    """The labelled records of a file in the spec's format (a list, or {"records": [...]}).
+    ValueError with a readable message when the file is missing or not in that format."""
+    path = Path(gold_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"labelled file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path}: not a JSON file of labelled papers ({e})") from None
+    records = data["records"] if isinstance(data, dict) and "records" in data else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) and "id" in r and "title" in r for r in records):
+        raise ValueError(f"{path}: expected a list of labelled papers, each with id, title, abstract, "
+                         f"topics and/or metrics")
+    return records
 
 
 def evaluate_warehouse(gold_path, papers: pl.DataFrame, topics: pl.DataFrame, metrics: pl.DataFrame) -> dict:
@@ -326,21 +338,24 @@ def evaluate_warehouse(gold_path, papers: pl.DataFrame, topics: pl.DataFrame, me
         for m in sub.iter_rows(named=True):
             mention_lists.setdefault(str(m["paper_id"]), []).append(m)
 
+    # a file may label only topics or only metrics: each is scored on the records that label it
     gold_topics, pred_topics, pred_metrics, gold_recs = {}, {}, {}, []
     for rec, row in matched:
         pid = str(row["paper_id"])
-        gold_topics[rec["id"]] = set(rec.get("topics") or [])
-        pred_topics[rec["id"]] = topic_sets.get(pid, set())
-        preds = mention_lists.get(pid, [])
-        pred_metrics[rec["id"]] = map_mentions(preds, row["abstract"] or "", rec["abstract"])
-        gold_recs.append(rec)
+        if "topics" in rec:
+            gold_topics[rec["id"]] = set(rec.get("topics") or [])
+            pred_topics[rec["id"]] = topic_sets.get(pid, set())
+        if "metrics" in rec:
+            preds = mention_lists.get(pid, [])
+            pred_metrics[rec["id"]] = map_mentions(preds, row["abstract"] or "", rec.get("abstract") or "")
+            gold_recs.append(rec)
     return {
         "gold_path": str(gold_path),
         "n_gold": len(gold),
         "n_found": len(matched),
         "missing_ids": missing,
-        "topics": score_topics(pred_topics, gold_topics),
-        "metrics": score_metrics(pred_metrics, gold_recs),
+        "topics": score_topics(pred_topics, gold_topics) if gold_topics else None,
+        "metrics": score_metrics(pred_metrics, gold_recs) if gold_recs else None,
     }
 
 
@@ -353,6 +368,10 @@ def format_report(result: dict) -> str:
             shown = ", ".join(result["missing_ids"][:10])
             more = " ..." if len(result["missing_ids"]) > 10 else ""
             lines.append(f"  missing: {shown}{more}")
+    if "n_gold" in result and result.get("topics") is None:
+        lines.append("topics : not available (no record of the file labels topics)")
+    if "n_gold" in result and result.get("metrics") is None:
+        lines.append("metrics: not available (no record of the file labels metrics)")
     t = result.get("topics")
     if t:
         lines.append(

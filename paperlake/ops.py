@@ -58,6 +58,14 @@ class Version:
     run_id: str | None
     rows_written: int | None
     detail: str
+    versions: str = ""  # code, parser, identity, taxonomy and extractor versions the commit was written with
+
+
+_VERSION_KEYS = ("code_version", "parser_version", "identity_version", "taxonomy_version", "extractor_version")
+
+
+def _versions(commit: dict) -> str:
+    return " ".join(("code-" if k == "code_version" else "") + str(commit[k]) for k in _VERSION_KEYS if commit.get(k))
 
 
 def _detail(commit: dict) -> str:
@@ -86,6 +94,7 @@ def history(store: DeltaStore, table: str, limit: int | None = None) -> list[Ver
             run_id=c.get("dagster_run_id"),
             rows_written=int(rows) if rows is not None else None,
             detail=_detail(c),
+            versions=_versions(c),
         ))
     return sorted(out, key=lambda v: v.version, reverse=True)
 

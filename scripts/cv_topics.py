@@ -678,6 +678,9 @@ def main() -> None:
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
+    if not GOLD.exists():
+        sys.exit(f"dev gold not found at {GOLD}: this script reads the team's shared/ folder (dev gold, the "
+                 f"real fixture dumps and the seed dumps) beside the repo, as CI has it")
 
     tax = load_taxonomy()
     print("taxonomy", tax.version, "lexicon rows", len(tax.lexicon))

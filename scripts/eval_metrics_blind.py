@@ -68,6 +68,9 @@ def main() -> None:
     sets = {}
     if DEV_GOLD.exists():
         sets["dev"] = load_gold(DEV_GOLD)
+    else:
+        print(f"(dev gold not found at {DEV_GOLD}: its row is left out; it lives in the team's shared/ folder)",
+              file=sys.stderr)
     blind = load_gold(BLIND)
 
     def split(name: str) -> list[dict]:

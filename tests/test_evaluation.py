@@ -112,3 +112,29 @@ def test_evaluate_warehouse_on_dev_gold(tmp_path):
     assert res["metrics"]["f1"] > 0.9
     text = format_report(res)
     assert "metrics:" in text and "topics" in text
+
+
+def test_evaluate_scores_only_what_a_file_labels_and_explains_bad_files(tmp_path):
+    papers = pl.DataFrame({"paper_id": ["w0"], "title": ["A Paper"], "abstract": ["It reaches 53% on MMLU."]})
+    topics = pl.DataFrame({"paper_id": ["w0"], "topic": ["evaluation-benchmarks"]})
+    metrics = extract_metrics(papers.select("paper_id", "abstract"))
+    only_metrics = tmp_path / "m.json"
+    only_metrics.write_text(json.dumps({"records": [{"id": "a", "title": "A paper", "abstract": "It reaches 53% on MMLU.",
+                                                      "metrics": [{"mention": "53%", "value": 53, "kind": "score"}]}]}))
+    res = evaluate_warehouse(only_metrics, papers, topics, metrics)
+    assert res["topics"] is None and res["metrics"]["f1"] == 1.0
+    assert "topics : not available" in format_report(res)
+    for content, expected in ((None, "labelled file not found"), ("{oops", "not a JSON file"), ('{"a": 1}', "expected a list")):
+        path = tmp_path / f"bad{len(expected)}.json"
+        if content is not None:
+            path.write_text(content)
+        with pytest.raises(ValueError, match=expected):
+            evaluate_warehouse(path, papers, topics, metrics)
+
+
+def test_cli_evaluate_gives_one_line_errors(tmp_path, capsys, monkeypatch):
+    from paperlake import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["evaluate", str(tmp_path / "missing.json"), "--warehouse", str(tmp_path / "wh")]) == 2
+    assert "run `paperlake run` first" in capsys.readouterr().err

@@ -115,3 +115,14 @@ def test_every_table_has_a_maintenance_job_in_its_writer_pool():
     assert ops.writer_pool("bronze/listings") == ops.writer_pool("bronze/raw_dumps") == "delta/bronze/raw_dumps"
     assert ops.writer_pool("silver/paper_topics") == "delta/silver/paper_topics"
     assert ops.writer_pool("gold/topic_trends") == ops.writer_pool("gold/paper_catalog") == ops.GOLD_POOL
+
+
+def test_history_shows_the_versions_a_commit_was_written_with(tmp_path, capsys):
+    store = DeltaStore(tmp_path)
+    store.upsert(TABLE, pl.DataFrame({"paper_id": ["a"], "title": ["A"]}), ["paper_id"],
+                 metadata={"dagster_run_id": "run-0", "code_version": "0.1.0", "parser_version": "parser-9",
+                           "extractor_version": "metrics-9"})
+    code, out = _cli(capsys, "history", TABLE, "--versions", "--warehouse", str(tmp_path))
+    assert code == 0 and "versions (code, parser" in out and "code-0.1.0 parser-9 metrics-9" in out
+    code, out = _cli(capsys, "history", TABLE, "--warehouse", str(tmp_path))
+    assert "parser-9" not in out
