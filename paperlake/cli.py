@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     def locations(p: argparse.ArgumentParser, landing: bool = True) -> None:
         if landing:
             p.add_argument("--landing", help=f"folder of raw dumps (env {ENV_LANDING}; default: bundled samples)")
-        p.add_argument("--warehouse", help=f"Delta table root (env {ENV_WAREHOUSE}; default: ./warehouse)")
+        p.add_argument("--warehouse", help=f"Delta table root (env {ENV_WAREHOUSE}; default: warehouse/ in the project folder)")
 
     p = sub.add_parser("run", help="materialize every table (bronze -> silver -> gold) and print a summary")
     locations(p)
