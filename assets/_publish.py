@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 import dagster as dg
 import polars as pl
@@ -52,6 +53,12 @@ class CheckResult(dg.AssetCheckResult):
         return super()._get_target_materialization_data(step_context, check_key)
 
 
+# Silver, gold and serving are refreshed at least daily (gold_daily_refresh at 05:00 UTC, or each
+# `paperlake run`): a table not materialized for 26 h is late (warn), for 50 h (two missed days) stale.
+# Bronze follows the dumps that land, so it has none.
+DAILY_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=50), warn_window=timedelta(hours=26))
+
+
 def table_kwargs(table: str, deps: Sequence[str] = ()) -> dict:
     """Asset definition arguments for the Delta table ``table`` (asset key == table path)."""
     return {
@@ -61,6 +68,7 @@ def table_kwargs(table: str, deps: Sequence[str] = ()) -> dict:
         "group_name": table.split("/")[0],
         "kinds": {"delta", "polars"},
         "pool": writer_pool(table),  # one writer per Delta table at a time
+        "freshness_policy": None if table.startswith("bronze/") else DAILY_FRESHNESS,
         # The documented schema is part of the definition, so the catalog shows it before any run.
         "metadata": {"dagster/column_schema": column_schema(table, TABLES[table].schema)} if table in TABLES else {},
     }

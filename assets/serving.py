@@ -5,7 +5,7 @@ import datetime as dt
 
 import dagster as dg
 
-from assets._publish import CheckResult
+from assets._publish import DAILY_FRESHNESS, CheckResult
 from paperlake import report, serving
 from pipelines.resources import WarehouseResource
 
@@ -29,6 +29,7 @@ class CheckNames:
     group_name="serving",
     kinds={"duckdb"},
     pool="serving/duckdb",
+    freshness_policy=DAILY_FRESHNESS,
     description=(
         "<warehouse>/serving.duckdb: every gold table in schema `gold` (plus the data dictionary in schema "
         "`meta`) for Superset, Metabase, notebooks and `paperlake sql`. Written as a temp file and moved "
@@ -84,6 +85,7 @@ def serving_duckdb(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     group_name="serving",
     kinds={"html"},
     pool="serving/report",
+    freshness_policy=DAILY_FRESHNESS,
     description=("<warehouse>/report/index.html: self-contained HTML report (inline SVG charts, works offline): "
                  "topic trends, benchmark leaderboards, speedup/compression/model-size distributions, "
                  "co-occurrence, arrivals, dedup and data quality."),

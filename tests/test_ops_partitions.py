@@ -102,6 +102,10 @@ def test_bronze_partitions_and_pools_are_declared():
     pools = {n.pool for n in (a.node_def for a in defs.assets if hasattr(a, "node_def"))}
     assert {"delta/bronze/raw_dumps", "delta/silver/papers", "delta/gold"} <= pools
     assert not any(graph.get(k).partitions_def for k in graph.get_all_asset_keys() if k.path[0] in ("silver", "gold"))
+    # daily freshness for what the refresh rebuilds; bronze follows the dumps that land
+    fresh = {k.path[0] for k in graph.get_all_asset_keys() if graph.get(k).freshness_policy is not None}
+    assert fresh == {"silver", "gold", "serving"}
+    assert not any(graph.get(k).freshness_policy for k in graph.get_all_asset_keys() if k.path[0] == "bronze")
     assert pl.__version__  # polars is imported by the assets; keep the import used
 
 

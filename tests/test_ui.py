@@ -136,6 +136,15 @@ def test_graphql_lists_assets_checks_sensor_and_schedules(ui):
         assert got == expected, key
     assert nodes["bronze/raw_dumps"]["isPartitioned"] and not nodes["gold/paper_catalog"]["isPartitioned"]
 
+    # daily freshness policies on silver, gold and serving, evaluated by this instance's daemon
+    assert handle.gql("{ instance { freshnessEvaluationEnabled } }")["instance"]["freshnessEvaluationEnabled"]
+    fresh = handle.gql("{ assetNodes { assetKey { path } internalFreshnessPolicy { "
+                       "... on TimeWindowFreshnessPolicy { failWindowSeconds warnWindowSeconds } } } }")
+    windows = {"/".join(n["assetKey"]["path"]): n["internalFreshnessPolicy"] for n in fresh["assetNodes"]}
+    assert windows["bronze/raw_dumps"] is None
+    assert windows["gold/paper_catalog"] == windows["silver/papers"] == windows["serving/duckdb"] == {
+        "failWindowSeconds": 50 * 3600, "warnWindowSeconds": 26 * 3600}
+
     repo = handle.gql("{ repositoriesOrError { ... on RepositoryConnection { nodes { "
                       "sensors { name sensorState { status } } schedules { name cronSchedule scheduleState { status } } "
                       "jobs { name } } } } }")["repositoriesOrError"]["nodes"][0]
