@@ -1183,13 +1183,14 @@ _CAPITALISED_ADJ_RE = re.compile(r"[A-Z][a-z]{2,}")
 _RX_HEAD_NOUN_5 = re.compile(r"\s+(pairs|types|families)\b")
 
 
-def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, int]:
-    """First known count noun within the next few words: (noun lowercased, end offset)."""
+def _head_noun(text: str, end: int, generic: bool = False, max_modifiers: int = 1) -> tuple[str | None, int]:
+    """First known count noun within the next few words: (noun lowercased, end offset). ``generic``:
+    or any plural after at most ``max_modifiers`` modifiers."""
     m = _RX_HEAD_NOUN_1.match(text[end:end + 60])
     if not m:
         return None, end
     pos = end
-    prev = None
+    modifiers: list[str] = []  # the words before this one
     for i, wm in enumerate(_RX_HEAD_NOUN_2.finditer(m.group(1))):
         w = wm.group(1)
         lw = w.lower().rstrip("'")
@@ -1198,22 +1199,22 @@ def _head_noun(text: str, end: int, generic: bool = False) -> tuple[str | None, 
             and lw not in _NOT_PLURAL
             and (
                 (i == 0 and (_RX_HEAD_NOUN_4.fullmatch(w) or _PLURAL_WORD_RE.fullmatch(w)))
-                or (
-                    i == 1
-                    and _PLURAL_WORD_RE.fullmatch(w)
-                    and (_ADJ_WORD_RE.fullmatch(prev) or _CAPITALISED_ADJ_RE.fullmatch(prev))  # "22 Indian cities"
-                    and prev not in _CLAUSE_WORDS
-                    and prev not in _NOT_PLURAL
-                    and not prev.endswith("ly")
-                )
+                # "22 Indian cities", "13 representative attack techniques": up to two modifiers
+                or (0 < i <= max_modifiers and _PLURAL_WORD_RE.fullmatch(w) and all(map(_is_modifier, modifiers)))
             )
         ):
             nxt = _RX_HEAD_NOUN_5.match(text[end + wm.end():end + wm.end() + 12])
             if nxt:
                 return lw + " " + nxt.group(1), end + wm.end() + nxt.end()
             return lw, end + wm.end()
-        prev = w
+        modifiers.append(w)
     return None, pos
+
+
+def _is_modifier(w: str) -> bool:
+    """A word that can stand between a count and its noun ("22 Indian cities")."""
+    return bool(_ADJ_WORD_RE.fullmatch(w) or _CAPITALISED_ADJ_RE.fullmatch(w)) and w not in _CLAUSE_WORDS \
+        and w not in _NOT_PLURAL and not w.endswith("ly")
 
 
 _GPU_NAME_BEFORE_RE = re.compile(r"\b(?:[AHBLV]\d{2,4}|RTX\s?\d{3,4}\w*|TPU\s?v?\d\w*|MI\d{3}\w*)[\s-]?$")
@@ -1529,7 +1530,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         c.unit = "tokens"  # "sequences of up to 512 tokens"
         c.kind = _tokens_kind(text, c, sent_start) if c.value >= 100 else "count"
         return True
-    noun, nend = _head_noun(text, c.end, generic=True)
+    noun, nend = _head_noun(text, c.end, generic=True, max_modifiers=2)  # "13 representative attack techniques"
     va = _VAR_ASSIGN_BEFORE_RE.search(text, max(0, c.num_start - 12), c.num_start) if noun is None else None
     if va is not None and _METRIC_NAME_ASSIGNED_RE.match(text, va.start()):
         c.unit, c.kind = "score", "score"  # "κ=0.907", "R2=0.86", "F1=0.82": a result, not a setting
