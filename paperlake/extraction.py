@@ -139,7 +139,7 @@ _UNIT_RE = re.compile(
   | (?P<tbtok>TB(?=\s+tokens))
   | (?P<mem>\s?(?:GB|Gb|GiB|MB|TB|KB)\b)
   | (?P<scale>[KkMBbT](?![A-Za-z0-9]))
-  | (?P<scaleword>\s+(?:thousand|million|billion|trillion)\b)
+  | (?P<scaleword>(?:\s+|-(?=(?:thousand|million|billion|trillion)-))(?:thousand|million|billion|trillion)\b)
   | (?P<bits>\s?-?\s?bits?\b)
   | (?P<ms>\s?(?:ms|milliseconds?)\b|-(?:ms|milliseconds?)\b)
   | (?P<sec>\s?(?:s|sec|secs|seconds?)\b|-(?:secs?|seconds?)\b)
@@ -886,7 +886,7 @@ _RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
 _RES_TIMES_TAIL_RE = re.compile(r"\s?(\d{2,5})(?![\w^%]|\.\d)")
 _RES_CONTEXT_RE = _ci(r"resolution|pixel|\bpx\b|image|frame|video|patch|grid")
 _COUNT_COMPOUND_RE = re.compile(r"-([a-z]{3,})\s+[a-z]")
-_COMPOUND_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:an?|A|An)\s$")
+_COMPOUND_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:an?|A|An|the|The)\s(?:[a-z]{3,}\s)?$")  # "a novel 3-phase", "the 8-benchmark"
 _COMPOUND_NOT_COUNT = {"shot", "hour", "minute", "second", "day", "time", "way", "stage", "phase", "level"}
 _PCT_SLASH_BEFORE_RE = re.compile(r"\d\s?%/$")
 _PCT_SLASH_AFTER_RE = re.compile(r"\s?%")
@@ -990,7 +990,7 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 unit = "scale"
                 scale_only = True
             elif g == "scaleword":
-                scale = _SCALE_WORDS[um.group(0).strip().lower()]
+                scale = _SCALE_WORDS[um.group(0).strip(" \t\n-").lower()]
                 unit = "scale"
                 scale_only = True
             elif g == "bits":
@@ -1067,7 +1067,7 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 cm is not None
                 and "." not in raw
                 and not name_attached
-                and _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 6), s)
+                and _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 20), s)
                 and (cm.group(1) + "s" in COUNT_NOUNS or cm.group(1) + "s" in EXAMPLE_NOUNS)
                 and cm.group(1) not in _COMPOUND_NOT_COUNT
             ):
@@ -1321,7 +1321,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     if u == "scale":
         letter = text[c.num_end].lower() if not text[c.num_end].isspace() else ""
-        word = text[c.num_end:c.end].strip().lower()
+        word = text[c.num_end:c.end].strip(" \t\n-").lower()
         tm = _TOKENS_AFTER_RE.match(text, c.end)
         noun, nend = _head_noun(text, c.end)
         plus = c.end < n and text[c.end] == "+"

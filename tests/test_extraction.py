@@ -794,3 +794,12 @@ def test_counts_whose_noun_follows_two_modifiers():
     assert _mk("footage across 22 Indian cities") == [("22 Indian cities", "count")]
     # not after a scaled number, whose "noun" may be a verb: "128k context length performs poorly"
     assert _mk("GPT-4o with 128k context length performs poorly") == [("128k", "context_length")]
+
+
+def test_hyphenated_scale_words_and_compound_counts_after_the():
+    # metrics-1.3.12: "an 80-billion-parameter model"; a compound count after "the" or an article and one adjective
+    assert [(m["mention"], m["kind"], m["value"]) for m in extract_mentions("an 80-billion-parameter model")] == [
+        ("80-billion-parameter", "model_size", 8e10)]
+    assert _mk("trained on 2 billion tokens") == [("2 billion tokens", "data_size")]
+    assert _mk("The 300-problem subset and the 8-benchmark average") == [("300-problem", "data_size"), ("8-benchmark", "count")]
+    assert _mk("a novel 3-phase schedule, a 2-stage pipeline") == []  # phases and stages are not counted
