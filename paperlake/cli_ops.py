@@ -6,6 +6,7 @@ Registered through paperlake.cli.COMMAND_MODULES.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from paperlake import cli
 from paperlake.settings import warehouse_dir
@@ -62,12 +63,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"error: {e}")
         return 2
-    print(f"{args.table} @ version {version}: {df.height} rows")
+    title = f"{args.table} @ version {version}: {df.height} rows"
     if args.csv:
-        print(df.head(args.limit).select(
-            [pl.col(c).cast(pl.String) if isinstance(t, pl.List) else pl.col(c) for c, t in df.schema.items()]
-        ).write_csv(), end="")
+        from paperlake.cli_sql import write_csv
+
+        print(title, file=sys.stderr)  # stdout stays a clean CSV
+        write_csv(df.columns, df.head(args.limit).rows())
     else:
+        print(title)
         with pl.Config(tbl_rows=args.limit, tbl_cols=12, fmt_str_lengths=40, tbl_width_chars=160):
             print(df.head(args.limit))
     return 0
