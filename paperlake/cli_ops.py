@@ -102,9 +102,13 @@ def cmd_maintain(args: argparse.Namespace) -> int:
             print(err)
             return 2
         out = ops.maintain(store, t, retention_hours=args.retention_hours, dry_run=args.dry_run)
-        print(f"{t}: v{out.version_before} -> v{out.version_after}, {out.files_compacted} files compacted into "
-              f"{out.files_added}, {out.files_vacuumed} files {'would be ' if args.dry_run else ''}vacuumed "
-              f"(retention {out.retention_hours} h)")
+        if args.dry_run:
+            print(f"{t}: at v{out.version_before}, {out.files_compacted} files would be compacted into "
+                  f"{out.files_added}, {out.files_vacuumed} files would be vacuumed "
+                  f"(retention {out.retention_hours} h; dry run, nothing changed)")
+        else:
+            print(f"{t}: v{out.version_before} -> v{out.version_after}, {out.files_compacted} files compacted "
+                  f"into {out.files_added}, {out.files_vacuumed} files vacuumed (retention {out.retention_hours} h)")
     return 0
 
 
@@ -138,7 +142,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("maintain", help="compact, checkpoint and vacuum one table (or all)")
     p.add_argument("table", nargs="?")
     p.add_argument("--retention-hours", type=int, default=168)
-    p.add_argument("--dry-run", action="store_true", help="only list what vacuum would delete")
+    p.add_argument("--dry-run", action="store_true",
+                   help="report the files compaction and vacuum would touch, change nothing")
     wh(p)
     p.set_defaults(func=cmd_maintain)
 

@@ -119,6 +119,22 @@ def test_maintenance_job_compacts_checkpoints_and_vacuums_safely(tmp_path):
         ops.maintain(store, TABLE, retention_hours=1)
 
 
+def test_maintain_dry_run_reports_what_would_be_compacted_and_changes_nothing(tmp_path, capsys):
+    store = DeltaStore(tmp_path)
+    for i in range(3):  # three small commits -> three small files
+        store.upsert(TABLE, pl.DataFrame({"paper_id": [f"p{i}"], "title": [f"T{i}"]}), ["paper_id"],
+                     delete_scope=None)
+    before = store.version(TABLE)
+    code, out = _cli(capsys, "maintain", TABLE, "--dry-run", "--warehouse", str(tmp_path))
+    assert code == 0 and "3 files would be compacted into 1" in out and "nothing changed" in out
+    assert store.version(TABLE) == before and len(store.table(TABLE).file_uris()) == 3
+    code, out = _cli(capsys, "maintain", TABLE, "--warehouse", str(tmp_path))
+    assert code == 0 and "3 files compacted into 1" in out
+    assert store.version(TABLE) > before and len(store.table(TABLE).file_uris()) == 1
+    dry = ops.maintain(store, TABLE, dry_run=True)  # nothing left to compact
+    assert (dry.files_compacted, dry.files_added, dry.version_after) == (0, 0, store.version(TABLE))
+
+
 def test_every_table_has_a_maintenance_job_in_its_writer_pool():
     from paperlake import catalog
     from pipelines.jobs import WRITER_POOLS
