@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from paperlake import cli
-from paperlake.settings import warehouse_dir
+from paperlake.settings import DEFAULT_RETENTION_HOURS, MIN_RETENTION_HOURS, warehouse_dir
 
 
 def _store():
@@ -112,6 +112,16 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention_hours(value: str) -> int:
+    try:
+        hours = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of hours: {value!r}") from None
+    if hours < MIN_RETENTION_HOURS:
+        raise argparse.ArgumentTypeError(f"must be at least {MIN_RETENTION_HOURS} hours (got {hours})")
+    return hours
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     def wh(p: argparse.ArgumentParser) -> None:
         p.add_argument("--warehouse", help="Delta table root (env PAPERLAKE_WAREHOUSE; default: ./warehouse)")
@@ -141,7 +151,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("maintain", help="compact, checkpoint and vacuum one table (or all)")
     p.add_argument("table", nargs="?")
-    p.add_argument("--retention-hours", type=int, default=168)
+    p.add_argument("--retention-hours", type=_retention_hours, default=DEFAULT_RETENTION_HOURS,
+                   help=f"vacuum deletes files unreferenced for longer than this (at least {MIN_RETENTION_HOURS} h, "
+                        f"which keeps time travel and readers of older versions safe; default "
+                        f"{DEFAULT_RETENTION_HOURS} h = a week)")
     p.add_argument("--dry-run", action="store_true",
                    help="report the files compaction and vacuum would touch, change nothing")
     wh(p)

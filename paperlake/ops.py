@@ -14,6 +14,7 @@ import polars as pl
 from deltalake import CommitProperties, DeltaTable
 
 from paperlake.delta import DeltaStore
+from paperlake.settings import DEFAULT_RETENTION_HOURS, MIN_RETENTION_HOURS
 
 # Tables written together by one Dagster step share one pool (a multi-asset is a single writer).
 _WRITER_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -21,10 +22,6 @@ _WRITER_GROUPS: tuple[tuple[str, ...], ...] = (
     ("silver/papers", "silver/paper_listings"),
 )
 
-# Vacuum never removes files younger than this: a week of time travel, and far longer than any
-# reader or writer can hold an old snapshot open.
-DEFAULT_RETENTION_HOURS = 168
-MIN_RETENTION_HOURS = 24
 DEFAULT_TARGET_FILE_BYTES = 100 << 20  # delta-rs' compaction target without delta.targetFileSize
 
 

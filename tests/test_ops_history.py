@@ -135,6 +135,18 @@ def test_maintain_dry_run_reports_what_would_be_compacted_and_changes_nothing(tm
     assert (dry.files_compacted, dry.files_added, dry.version_after) == (0, 0, store.version(TABLE))
 
 
+def test_maintain_rejects_a_short_retention_with_a_one_line_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["maintain", "--retention-hours", "0", "--warehouse", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "Traceback" not in err
+    assert f"--retention-hours: must be at least {ops.MIN_RETENTION_HOURS} hours (got 0)" in err
+    with pytest.raises(SystemExit):
+        cli.main(["maintain", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"at least {ops.MIN_RETENTION_HOURS} h" in shown and f"default {ops.DEFAULT_RETENTION_HOURS} h" in shown
+
+
 def test_every_table_has_a_maintenance_job_in_its_writer_pool():
     from paperlake import catalog
     from pipelines.jobs import WRITER_POOLS
