@@ -6,9 +6,10 @@ Registered through paperlake.cli.COMMAND_MODULES.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from paperlake import cli
-from paperlake.settings import warehouse_dir
+from paperlake.settings import DEFAULT_RETENTION_HOURS, MIN_RETENTION_HOURS, warehouse_dir
 
 
 def _store():
@@ -63,12 +64,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"error: {e}")
         return 2
-    print(f"{args.table} @ version {version}: {df.height} rows")
+    title = f"{args.table} @ version {version}: {df.height} rows"
     if args.csv:
-        print(df.head(args.limit).select(
-            [pl.col(c).cast(pl.String) if isinstance(t, pl.List) else pl.col(c) for c, t in df.schema.items()]
-        ).write_csv(), end="")
+        from paperlake.cli_sql import write_csv
+
+        print(title, file=sys.stderr)  # stdout stays a clean CSV
+        write_csv(df.columns, df.head(args.limit).rows())
     else:
+        print(title)
         with pl.Config(tbl_rows=args.limit, tbl_cols=12, fmt_str_lengths=40, tbl_width_chars=160):
             print(df.head(args.limit))
     return 0
@@ -100,10 +103,24 @@ def cmd_maintain(args: argparse.Namespace) -> int:
             print(err)
             return 2
         out = ops.maintain(store, t, retention_hours=args.retention_hours, dry_run=args.dry_run)
-        print(f"{t}: v{out.version_before} -> v{out.version_after}, {out.files_compacted} files compacted into "
-              f"{out.files_added}, {out.files_vacuumed} files {'would be ' if args.dry_run else ''}vacuumed "
-              f"(retention {out.retention_hours} h)")
+        if args.dry_run:
+            print(f"{t}: at v{out.version_before}, {out.files_compacted} files would be compacted into "
+                  f"{out.files_added}, {out.files_vacuumed} files would be vacuumed "
+                  f"(retention {out.retention_hours} h; dry run, nothing changed)")
+        else:
+            print(f"{t}: v{out.version_before} -> v{out.version_after}, {out.files_compacted} files compacted "
+                  f"into {out.files_added}, {out.files_vacuumed} files vacuumed (retention {out.retention_hours} h)")
     return 0
+
+
+def _retention_hours(value: str) -> int:
+    try:
+        hours = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of hours: {value!r}") from None
+    if hours < MIN_RETENTION_HOURS:
+        raise argparse.ArgumentTypeError(f"must be at least {MIN_RETENTION_HOURS} hours (got {hours})")
+    return hours
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -137,8 +154,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("maintain", help="compact, checkpoint and vacuum one table (or all)")
     p.add_argument("table", nargs="?")
-    p.add_argument("--retention-hours", type=int, default=168)
-    p.add_argument("--dry-run", action="store_true", help="only list what vacuum would delete")
+    p.add_argument("--retention-hours", type=_retention_hours, default=DEFAULT_RETENTION_HOURS,
+                   help=f"vacuum deletes files unreferenced for longer than this (at least {MIN_RETENTION_HOURS} h, "
+                        f"which keeps time travel and readers of older versions safe; default "
+                        f"{DEFAULT_RETENTION_HOURS} h = a week)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="report the files compaction and vacuum would touch, change nothing")
     wh(p)
     p.set_defaults(func=cmd_maintain)
 

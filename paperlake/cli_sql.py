@@ -31,6 +31,26 @@ def _plain(v: object) -> object:
     return v
 
 
+def _json_default(v: object) -> object:
+    p = _plain(v)  # dates, decimals, bytes inside a list or struct; anything else as text
+    return str(v) if p is v else p
+
+
+def csv_value(v: object) -> object:
+    """A cell as CSV output writes it: NULL empty, a list or struct as JSON text."""
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=_json_default)
+    return _plain(v)
+
+
+def write_csv(header: list[str], rows: list[tuple]) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(header)
+    w.writerows([[csv_value(v) for v in r] for r in rows])
+
+
 def _cell(v: object, width: int = 60) -> str:
     s = "NULL" if v is None else str(_plain(v))
     s = s.replace("\n", " ")
@@ -92,9 +112,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def _emit(args: argparse.Namespace, header: list[str], rows: list[tuple]) -> None:
     fmt = args.format
     if fmt == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(header)
-        w.writerows([[("" if v is None else _plain(v)) for v in r] for r in rows])
+        write_csv(header, rows)
     elif fmt == "json":
         print(json.dumps([dict(zip(header, map(_plain, r), strict=True)) for r in rows], indent=2,
                          ensure_ascii=False))

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
-from deltalake import CommitProperties
+from deltalake import CommitProperties, DeltaTable
 
 from paperlake.delta import DeltaStore
+from paperlake.settings import DEFAULT_RETENTION_HOURS, MIN_RETENTION_HOURS
 
 # Tables written together by one Dagster step share one pool (a multi-asset is a single writer).
 _WRITER_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -21,10 +22,7 @@ _WRITER_GROUPS: tuple[tuple[str, ...], ...] = (
     ("silver/papers", "silver/paper_listings"),
 )
 
-# Vacuum never removes files younger than this: a week of time travel, and far longer than any
-# reader or writer can hold an old snapshot open.
-DEFAULT_RETENTION_HOURS = 168
-MIN_RETENTION_HOURS = 24
+DEFAULT_TARGET_FILE_BYTES = 100 << 20  # delta-rs' compaction target without delta.targetFileSize
 
 
 # The gold tables are all written by one step (assets/gold.py).
@@ -160,6 +158,28 @@ class MaintenanceOutcome:
         return dict(self.__dict__)
 
 
+def compaction_plan(dtab: DeltaTable) -> tuple[int, int]:
+    """(files, new files) of an OPTIMIZE compact of ``dtab``, planned as delta-rs 1.6 plans it:
+    in each partition, runs of adjacent files no larger than the target size are packed into
+    bins up to that size, and every bin of two or more files becomes one file."""
+    target = int(dtab.metadata().configuration.get("delta.targetFileSize", DEFAULT_TARGET_FILE_BYTES))
+    files = pl.DataFrame(dtab.get_add_actions(flatten=True))  # newest first, the planner's order
+    if files.is_empty():
+        return 0, 0
+    parts = [f"partition.{c}" for c in dtab.metadata().partition_columns]
+    compacted = bins = 0
+    for group in files.partition_by(parts, maintain_order=True) if parts else [files]:
+        n = size = 0  # the open bin
+        for s in [*group["size_bytes"].to_list(), None]:  # None closes the last bin
+            if s is not None and n and size + s <= target:
+                n, size = n + 1, size + s
+                continue
+            if n > 1:
+                compacted, bins = compacted + n, bins + 1
+            n, size = (1, s) if s is not None and s <= target else (0, 0)  # a larger file stays as is
+    return compacted, bins
+
+
 def maintain(store: DeltaStore, table: str, *, retention_hours: int = DEFAULT_RETENTION_HOURS,
              run_id: str | None = None, dry_run: bool = False) -> MaintenanceOutcome:
     """Compact small files, write a checkpoint, vacuum files unreferenced for ``retention_hours``.
@@ -167,7 +187,8 @@ def maintain(store: DeltaStore, table: str, *, retention_hours: int = DEFAULT_RE
 
     The retention is never below MIN_RETENTION_HOURS: time travel (`paperlake show --version`,
     `restore`) within that window keeps working, and a concurrent reader of an older snapshot
-    never loses its files.
+    never loses its files. ``dry_run`` counts the files compaction and vacuum would touch and
+    writes nothing.
     """
     if retention_hours < MIN_RETENTION_HOURS:
         raise ValueError(f"retention_hours must be >= {MIN_RETENTION_HOURS} (got {retention_hours})")
@@ -176,9 +197,9 @@ def maintain(store: DeltaStore, table: str, *, retention_hours: int = DEFAULT_RE
     before = store.version(table)
     if before is None:
         raise ValueError(f"no Delta table {table}")
-    compacted = added = 0
-    checkpoint = before
-    if not dry_run:
+    if dry_run:  # what compaction would do; nothing is written
+        compacted, added = compaction_plan(store.table(table))
+    else:
         store.ensure_checkpoint_interval(table, meta)
         m = store.table(table).optimize.compact(commit_properties=props)
         compacted, added = int(m.get("numFilesRemoved", 0)), int(m.get("numFilesAdded", 0))

@@ -1,6 +1,9 @@
 """`paperlake history | show | restore | maintain` and the per-table maintenance jobs."""
 
+import csv
 import datetime as dt
+import io
+import json
 import time
 
 import dagster as dg
@@ -52,17 +55,31 @@ def test_history_lists_versions_with_run_time_and_operation(warehouse, capsys):
 
 def test_show_reads_old_versions_by_number_and_time(warehouse, capsys):
     root, times = warehouse
-    code, out = _cli(capsys, "show", TABLE, "--version", "1", "--csv", "--warehouse", str(root))
-    assert code == 0 and out.splitlines()[0] == f"{TABLE} @ version 1: 3 rows"
+    assert cli.main(["show", TABLE, "--version", "1", "--csv", "--warehouse", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{TABLE} @ version 1: 3 rows" in err and out.splitlines()[0] == "paper_id,title"  # a clean CSV
     assert "b,B2" in out
-    code, out = _cli(capsys, "show", TABLE, "--as-of", times[0].isoformat(), "--csv", "--warehouse", str(root))
-    assert code == 0 and out.splitlines()[0] == f"{TABLE} @ version 0: 2 rows" and "b,B" in out
+    assert cli.main(["show", TABLE, "--as-of", times[0].isoformat(), "--csv", "--warehouse", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{TABLE} @ version 0: 2 rows" in err and "b,B" in out
     code, out = _cli(capsys, "show", TABLE, "--warehouse", str(root))
     assert f"{TABLE} @ version 2: 2 rows" in out
     code, out = _cli(capsys, "show", TABLE, "--as-of", "2000-01-01", "--warehouse", str(root))
     assert code == 2 and "no version at or before" in out
     code, out = _cli(capsys, "show", "gold/nope", "--warehouse", str(root))
     assert code == 2 and TABLE in out
+
+
+def test_show_csv_writes_list_and_struct_columns_as_json(tmp_path, capsys):
+    store = DeltaStore(tmp_path)
+    store.upsert("silver/papers", pl.DataFrame({"paper_id": ["a"], "authors": [["Ann", "Bo, Jr"]],
+                                                "venue": [{"name": "ACL", "year": 2024}]}), ["paper_id"])
+    assert cli.main(["show", "silver/papers", "--csv", "--warehouse", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "silver/papers @ version 0: 1 rows" in err
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert json.loads(row["authors"]) == ["Ann", "Bo, Jr"]
+    assert json.loads(row["venue"]) == {"name": "ACL", "year": 2024}
 
 
 def test_restore_rolls_back_with_a_new_commit(warehouse, capsys):
@@ -100,6 +117,34 @@ def test_maintenance_job_compacts_checkpoints_and_vacuums_safely(tmp_path):
     assert store.read(TABLE, version=5).height == 6  # time travel still works
     with pytest.raises(ValueError, match="retention_hours"):
         ops.maintain(store, TABLE, retention_hours=1)
+
+
+def test_maintain_dry_run_reports_what_would_be_compacted_and_changes_nothing(tmp_path, capsys):
+    store = DeltaStore(tmp_path)
+    for i in range(3):  # three small commits -> three small files
+        store.upsert(TABLE, pl.DataFrame({"paper_id": [f"p{i}"], "title": [f"T{i}"]}), ["paper_id"],
+                     delete_scope=None)
+    before = store.version(TABLE)
+    code, out = _cli(capsys, "maintain", TABLE, "--dry-run", "--warehouse", str(tmp_path))
+    assert code == 0 and "3 files would be compacted into 1" in out and "nothing changed" in out
+    assert store.version(TABLE) == before and len(store.table(TABLE).file_uris()) == 3
+    code, out = _cli(capsys, "maintain", TABLE, "--warehouse", str(tmp_path))
+    assert code == 0 and "3 files compacted into 1" in out
+    assert store.version(TABLE) > before and len(store.table(TABLE).file_uris()) == 1
+    dry = ops.maintain(store, TABLE, dry_run=True)  # nothing left to compact
+    assert (dry.files_compacted, dry.files_added, dry.version_after) == (0, 0, store.version(TABLE))
+
+
+def test_maintain_rejects_a_short_retention_with_a_one_line_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["maintain", "--retention-hours", "0", "--warehouse", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "Traceback" not in err
+    assert f"--retention-hours: must be at least {ops.MIN_RETENTION_HOURS} hours (got 0)" in err
+    with pytest.raises(SystemExit):
+        cli.main(["maintain", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"at least {ops.MIN_RETENTION_HOURS} h" in shown and f"default {ops.DEFAULT_RETENTION_HOURS} h" in shown
 
 
 def test_every_table_has_a_maintenance_job_in_its_writer_pool():

@@ -6,6 +6,7 @@ huggingface.co/papers hydrates from)."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 import polars as pl
@@ -213,6 +214,15 @@ def test_reading_notes_one_heading_per_paper_with_labelled_lines():
     assert rows[0]["abstract"].startswith("The recent emergence") and rows[0]["abstract"].endswith("applications.")
     assert rows[1]["abstract"].startswith("We present QLoRA") and rows[1]["abstract_flag"] is None
     assert (rows[0]["line_start"], rows[0]["line_end"]) == (3, 8)  # "**My notes:**" belongs to the entry
+
+
+def test_gzipped_reading_notes_are_still_markdown():
+    """The ".md" check reads the name without its compression suffix: the text is decompressed."""
+    plain = _parse("reading_notes.md")
+    for name in ("reading_notes.md.gz", "READING_NOTES.MD.GZIP"):
+        r = parse_dump(gzip.compress((PAGES / "reading_notes.md").read_bytes()), name)
+        assert (r.format, r.compression) == ("markdown_notes", "gzip")
+        assert r.listings.equals(plain.listings) and r.quarantine.equals(plain.quarantine)
 
 
 def test_a_note_on_one_paper_with_front_matter_and_an_abstract_section():

@@ -132,8 +132,23 @@ def test_truncated_json_salvages_complete_records():
     assert res.format == "hf_api_json"
     assert res.listings.height == 4
     assert res.quarantine.height == 1
-    assert res.quarantine["reason"][0].startswith("truncated JSON at byte ")
+    start = cut.rindex("\n {\n") + 2  # the "{" of the fifth record, cut inside its title
+    reason = res.quarantine["reason"][0]
+    assert reason.startswith(f"truncated JSON: the text ends at byte {len(cut)} inside a record that starts at "
+                             f"byte {start} (Unterminated string starting at: line ")
+    assert reason.endswith(")); 4 complete record(s) salvaged")  # the decoder's message is whole
     assert res.accounting == {"unit": "record", "total": 5, "listing": 4, "quarantine": 1, "furniture": 0}
+
+
+def test_json_cut_between_records_or_broken_inside_says_which():
+    text = json.dumps(_api_doc(3))
+    cut = text[: text.index('}, {"paper"') + 1]  # ends right after the first record
+    [reason] = check(parse_dump(cut.encode(), "x.json")).quarantine["reason"].to_list()
+    assert reason.startswith(f"truncated JSON: the text ends at byte {len(cut)} before the record array is closed (")
+    assert reason.endswith("; 1 complete record(s) salvaged")
+    bad = text.replace('}, {"paper"', '} {"paper"', 1)  # a comma missing in a whole file
+    [reason] = check(parse_dump(bad.encode(), "x.json")).quarantine["reason"].to_list()
+    assert reason.startswith(f"invalid JSON at byte {bad.index('} {') + 2}: Expecting ',' delimiter: line 1 column ")
 
 
 def test_truncated_jsonfeed():

@@ -1,5 +1,7 @@
 """serving.duckdb: BI access through SQLAlchemy + duckdb-engine alone, atomic refresh, `paperlake sql`."""
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -262,6 +264,19 @@ def test_cli_sql_table_csv_json(warehouse, capsys):
     assert "no_such_table" in capsys.readouterr().err
     assert cli.main(["sql", "--warehouse", str(tmp_missing := wh / "nope"), "SELECT 1"]) == 2
     assert str(tmp_missing) in capsys.readouterr().err
+
+
+def test_cli_sql_csv_writes_lists_and_structs_as_json(tmp_path, capsys):
+    import duckdb
+
+    db = tmp_path / "serving.duckdb"
+    duckdb.connect(str(db)).close()
+    query = "SELECT ['a', 'b, c'] AS l, {'x': 1, 'd': DATE '2024-03-21'} AS s"
+    assert cli.main(["sql", "--db", str(db), "--csv", query]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "l,s"
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert json.loads(row["l"]) == ["a", "b, c"] and json.loads(row["s"]) == {"x": 1, "d": "2024-03-21"}
 
 
 def test_gold_tables_are_protocol_1_and_compact(warehouse):

@@ -6,10 +6,21 @@ import re
 from typing import Callable
 
 _HEAD = 65536
+_COMPRESSED = (".gz", ".gzip")
 
 _MAILING = re.compile(r"^(?:arXiv:\d{4}\.\d{4,5}|arXiv:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}|Title:\s)", re.M)
 _MD_PAPER_LINK = re.compile(r"\]\((?:https?://(?:www\.)?(?:huggingface\.co|hf\.co))?/papers/\d{4}\.\d{4,5}", re.I)
 _MD_MARKERS = re.compile(r"^(?:#{1,6}\s|\s*[-*]\s+\[|!\[|\[!\[)", re.M)
+
+
+def plain_name(file_name: str) -> str:
+    """The lower-cased file name without a compression suffix: extension checks see
+    "notes.md.gz" as "notes.md" (the text is already decompressed)."""
+    name = file_name.lower()
+    for suffix in _COMPRESSED:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]:
@@ -59,7 +70,7 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
     if looks_like_arxiv_list_text(head):
         return "arxiv_list_text", None
     if len(_MD_PAPER_LINK.findall(head)) >= 2 or (
-        file_name.lower().endswith((".md", ".markdown")) and _MD_MARKERS.search(head)
+        plain_name(file_name).endswith((".md", ".markdown")) and _MD_MARKERS.search(head)
     ):
         return "hf_markdown", None
 

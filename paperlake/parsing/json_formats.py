@@ -187,11 +187,11 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             return StructuredResult("jsonl" if fmt == "json_generic" else fmt, None, False, ledger)
 
     # truncated or malformed: salvage complete records of the main array
-    msg = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+    detail = str(err)  # the decoder's whole message, with its line and column
     pos = err.pos if isinstance(err, json.JSONDecodeError) else 0
     start = _find_record_array(text)
     if start is None:
-        ledger.quarantine(f"invalid JSON at byte {_byte_offset(text, pos)}: {msg}", clip_raw(text, 2000))
+        ledger.quarantine(f"invalid JSON at byte {_byte_offset(text, pos)}: {detail}", clip_raw(text, 2000))
         return StructuredResult("unknown", None, False, ledger)
     items, stop, _perr = _salvage_array(text, start)
     meta = _scalar_fields(text[:start]) if start > 0 else {}
@@ -208,12 +208,15 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             fmt = "scraped_json_dated"
     emit_records(ledger, records, fmt)
     tail = text.rstrip()
-    where = "invalid" if tail.endswith(("]", "}")) else "truncated"
-    at = _byte_offset(text, stop if where == "truncated" else pos)
-    ledger.quarantine(
-        f"{where} JSON at byte {at}: {msg}; {len(records)} complete record(s) salvaged",
-        clip_raw(text[stop:], 2000),
-    )
+    salvaged = f"{len(records)} complete record(s) salvaged"
+    if tail.endswith(("]", "}")) and pos < len(tail):  # the decoder stopped before the end
+        reason = f"invalid JSON at byte {_byte_offset(text, pos)}: {detail}; {salvaged}"
+    else:  # cut off: say where the text ends and where the unfinished record began
+        inside = (f"inside a record that starts at byte {_byte_offset(text, stop)}" if stop < len(tail)
+                  else "before the record array is closed")
+        end = _byte_offset(text, len(text))
+        reason = f"truncated JSON: the text ends at byte {end} {inside} ({detail}); {salvaged}"
+    ledger.quarantine(reason, clip_raw(text[stop:], 2000))
     return StructuredResult(fmt, listing_date_of(fmt, records, meta), False, ledger)
 
 
