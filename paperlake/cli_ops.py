@@ -125,7 +125,7 @@ def _retention_hours(value: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     def wh(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--warehouse", help="Delta table root (env PAPERLAKE_WAREHOUSE; default: ./warehouse)")
+        p.add_argument("--warehouse", help="Delta table root (env PAPERLAKE_WAREHOUSE; default: warehouse/ in the project folder)")
 
     p = sub.add_parser("history", help="list a table's Delta versions with the Dagster run, time and operation")
     p.add_argument("table", help="table name, e.g. gold/paper_catalog")
