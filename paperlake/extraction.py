@@ -871,7 +871,7 @@ _RX_CANDIDATES_1 = re.compile(r"[\s-]?(?:seconds?|secs?|s)\b")
 _RX_CANDIDATES_2 = re.compile(r"\s")
 # datasets named after their size: "LAION-5B", "JFT-300M", "SA-1B", "DataComp-1B", "WebVid-10M"
 _SIZED_DATASET_BEFORE_RE = re.compile(r"\b(?:LAION|JFT|SA|DataComp|WebVid|COYO|WebLI|RedPajama|SlimPajama|InternVid|Panda|"
-                                      r"Wukong|Zero|MINT|Infinity-MM|FineWeb)-$")
+                                      r"Wukong|MINT|Infinity-MM|FineWeb)-$")
 _VIDEO_LINES = {"144", "240", "360", "480", "540", "576", "720", "1080", "1440", "2160", "4320"}
 _PANORAMIC_AFTER_RE = _ci(r"\s*(?:panoram\w*|videos?|images?|imagery|cameras?|views?|scenes?|content|photos?|vision|inputs?|interpolation|"
                          r"spherical|omnidirectional|environments?|worlds?|perception|generation|depth)\b")
