@@ -430,13 +430,13 @@ _IMP_BEFORE = _Guarded(
 )
 _RED_BEFORE = _Guarded(
     _ci(r"\b(?:reduc\w*|cut\w*|decreas\w*|lower\w*|sav\w*|compress\w*|shrink\w*|prun\w*|eliminat\w*|remov\w*|"
-        r"shorten\w*|trim\w*)\b[^;]{0,40}?(?:\bby|\bto|\bof)?\s*(?:up\s+to\s+|over\s+|about\s+|around\s+|"
+        r"shorten\w*|trim\w*|slash\w*)\b[^;]{0,40}?(?:\bby|\bto|\bof)?\s*(?:up\s+to\s+|over\s+|about\s+|around\s+|"
         r"approximately\s+|nearly\s+|at\s+least\s+|more\s+than\s+|only\s+|~\s*|sim)?[>]?$"
         r"|\b(?:using|uses|use|requiring|requires|only|just|with)\s+(?:only\s+|just\s+|less\s+than\s+|under\s+|"
         r"fewer\s+than\s+|about\s+|around\s+)?$"),
     (
         "reduc", "cut", "decreas", "lower", "sav", "compress", "shrink", "prun", "eliminat", "remov", "shorten", "trim",
-        "us", "requir", "only", "just", "with",
+        "slash", "us", "requir", "only", "just", "with",
     ),
 )
 _SPEED_BEFORE = _Guarded(
@@ -453,6 +453,12 @@ _X_REDUCTION = _ci(r"\b(?:compress\w*|reduc\w*|smaller|fewer|less|lower|cheaper|
     r"savings|shrink\w*|footprint|size|parameters)\b")
 
 _HAS_DIGIT = re.compile(r"\d")
+_PLUS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s(\[,;:]))\+ ?$")
+
+
+def _plus_sign(text: str, pos: int) -> bool:
+    """A "+" sign before the number at ``pos``: "+4.2%", "+ 6%" (not "3 + 4")."""
+    return _PLUS_BEFORE_RE.search(text, max(0, pos - 3), pos) is not None
 
 
 class _Guards:
@@ -780,7 +786,7 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
             return "reduction"
         return "speedup"
     # percentages
-    if text[c.num_start - 1:c.num_start] == "+":
+    if _plus_sign(text, c.num_start):
         return "improvement"  # "+4.2%"
     lm = _PCT_LIST_AFTER_RE.match(after)
     if lm is not None:  # "7.8% and 2.0% improvements": a listed number shares the cue after the list
@@ -1283,7 +1289,7 @@ def _points_kind(text: str, c: _Cand, before: str) -> str:
     """Kind of a score difference in points, glued ("3.5pp") or spaced ("3.5 points"): a gain
     unless a loss is said and no gain cue is ("drops 2.1pp ... but gains 3.2pp")."""
     gain = (_IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before)
-            or text[c.num_start - 1:c.num_start] == "+")
+            or _plus_sign(text, c.num_start))
     return "other" if not gain and _pp_is_loss(text, c, before) else "improvement"
 
 
@@ -1456,7 +1462,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     if u == "phys":  # physical quantities: "2.17 K", "150 MHz", "25 deg", "1.31 dB"
         c.unit = "other"
-        c.kind = "improvement" if _IMP_BEFORE.search(before) or text[c.num_start - 1:c.num_start] == "+" else "other"
+        c.kind = "improvement" if _IMP_BEFORE.search(before) or _plus_sign(text, c.num_start) else "other"
         return True
     if u == "fps":
         c.unit, c.kind = "other", "score"
@@ -1577,7 +1583,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if _RX_RESOLVE_20.search(before):
             c.kind = "improvement"
             c.unit = "pp" if c.value < 100 else "score"
-        elif text[c.num_start - 1:c.num_start] == "+":
+        elif _plus_sign(text, c.num_start):
             c.kind = "improvement"  # "EM score +8.6"
         return True
     if text[c.end - 1:c.end] == "+" and "." not in raw and c.value >= 10:

@@ -803,3 +803,10 @@ def test_hyphenated_scale_words_and_compound_counts_after_the():
     assert _mk("trained on 2 billion tokens") == [("2 billion tokens", "data_size")]
     assert _mk("The 300-problem subset and the 8-benchmark average") == [("300-problem", "data_size"), ("8-benchmark", "count")]
     assert _mk("a novel 3-phase schedule, a 2-stage pipeline") == []  # phases and stages are not counted
+
+
+def test_plus_sign_with_a_space_and_slashing_verbs():
+    # metrics-1.3.12: "+ 6%" is signed like "+6%"; "slashes memory by 40%" is a reduction
+    assert _mk("state-of-the-art results: +5.5% and + 6% for segmentation") == [("5.5%", "improvement"), ("6%", "improvement")]
+    assert _mk("It slashes memory by 40%.") == [("40%", "reduction")]
+    assert _mk("We set 3 + 4 = 7 and reach 61.2% accuracy.") == [("61.2%", "score")]
