@@ -68,9 +68,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
     from pipelines.jobs import MAIN_JOB
     from pipelines.landing import plan_landing_run
+    from pipelines.recovery import fail_dead_runs, held_pools, process_tags
 
     print(f"landing:   {landing_dir()}\nwarehouse: {warehouse_dir()}\nDAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
     with dg.DagsterInstance.get() as instance:
+        for run_id in fail_dead_runs(instance):
+            print(f"run {run_id}: its process is gone (killed?); marked failed, its pool slots released")
+        for pool, run_ids in held_pools(instance).items():
+            print(f"pool {pool} is held by run {', '.join(run_ids)}: this run's step for it waits until it is released")
         keys, new, partition = plan_landing_run(instance, landing_dir(), warehouse_dir())
         if not keys:
             print("no dumps in the landing folder: nothing to do")
@@ -81,6 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise_on_error=False,
             partition_key=partition,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+            tags=process_tags(),
         )
     elapsed = time.perf_counter() - start
 
