@@ -7,7 +7,9 @@ the materialization, so Dagster skips downstream assets when a blocking check fa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +20,7 @@ import polars as pl
 from paperlake import gx, versions
 from paperlake.catalog import TABLES, column_description, table_description
 from paperlake.delta import DeltaStore, ReplacePlan, WriteOutcome
+from paperlake.locks import writer_lock
 from paperlake.ops import writer_pool
 from paperlake.quality import CheckOutcome
 
@@ -72,6 +75,29 @@ def table_kwargs(table: str, deps: Sequence[str] = ()) -> dict:
         # The documented schema is part of the definition, so the catalog shows it before any run.
         "metadata": {"dagster/column_schema": column_schema(table, TABLES[table].schema)} if table in TABLES else {},
     }
+
+
+def holds_writer_lock(pool: str) -> Callable:
+    """Run the decorated asset body holding the warehouse's writer lock ``pool`` (paperlake.locks):
+    its pool keeps one writer within this Dagster instance, the lock across instances."""
+
+    def decorate(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def body(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs).arguments
+            context = bound["context"]
+            with writer_lock(bound["warehouse"].folder(), pool, on_wait=context.log.warning):
+                out = fn(*args, **kwargs)
+                if inspect.isgenerator(out):
+                    yield from out
+                else:
+                    yield out
+
+        return body
+
+    return decorate
 
 
 def table_spec(table: str, deps: Sequence[str] = ()) -> dg.AssetSpec:

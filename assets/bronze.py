@@ -11,7 +11,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from assets._publish import Check, TableWrite, check_specs, publish_group, table_spec
+from assets._publish import Check, TableWrite, check_specs, holds_writer_lock, publish_group, table_spec
 from paperlake import catalog, quality
 from paperlake.ingest import CONTENT_COUNTS, Dump, ingest, with_content_counts
 from paperlake.ops import writer_pool
@@ -70,6 +70,7 @@ def _known_dumps(store) -> pl.DataFrame:
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=writer_pool(RAW_DUMPS),
 )
+@holds_writer_lock(writer_pool(RAW_DUMPS))
 def bronze_ingest(
     context: dg.AssetExecutionContext,
     landing: LandingZoneResource,

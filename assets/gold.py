@@ -14,7 +14,7 @@ import dagster as dg
 import polars as pl
 
 from assets._gold_table import Built, GoldTable, build_and_write, key_expectations, no_rows_where, referential_papers
-from assets._publish import Check, check_specs, report_group, table_spec
+from assets._publish import Check, check_specs, holds_writer_lock, report_group, table_spec
 from assets.gold_analytics import ANALYTICS_TABLES
 from assets.silver import (
     LISTING_HEADER,
@@ -88,6 +88,7 @@ def _selected_checks(context: dg.AssetExecutionContext, t: GoldTable) -> list[Ch
     name="gold_tables",
     pool=GOLD_POOL,
 )
+@holds_writer_lock(GOLD_POOL)
 def gold_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                 great_expectations: GreatExpectationsResource):
     """Build, audit and publish the selected gold tables."""

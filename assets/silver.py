@@ -6,7 +6,16 @@ from dataclasses import dataclass
 import dagster as dg
 import polars as pl
 
-from assets._publish import Check, TableWrite, check_specs, publish, publish_group, table_kwargs, table_spec
+from assets._publish import (
+    Check,
+    TableWrite,
+    check_specs,
+    holds_writer_lock,
+    publish,
+    publish_group,
+    table_kwargs,
+    table_spec,
+)
 from paperlake import catalog, extraction, frames, identity, quality, tagging
 from paperlake.delta import blank, in_predicate
 from paperlake.ops import writer_pool
@@ -273,6 +282,7 @@ def resolve_identity(store, listings: pl.DataFrame) -> IdentityStep:
     code_version=identity.IDENTITY_VERSION,
     pool=writer_pool(PAPERS),
 )
+@holds_writer_lock(writer_pool(PAPERS))
 def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                     great_expectations: GreatExpectationsResource):
     """Resolve listings to papers (arXiv id, normalised title, near-duplicates)."""
@@ -336,6 +346,7 @@ def silver_identity(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     check_specs=check_specs(PAPER_TOPICS, TOPICS_CHECKS),
     code_version=tagging.load_taxonomy().version,
 )
+@holds_writer_lock(writer_pool(PAPER_TOPICS))
 def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                  great_expectations: GreatExpectationsResource, taxonomy: TaxonomyResource):
     """Multi-label topic tags from the versioned taxonomy config."""
@@ -379,6 +390,7 @@ def paper_topics(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     check_specs=check_specs(PAPER_METRICS, METRICS_CHECKS),
     code_version=extraction.EXTRACTOR_VERSION,
 )
+@holds_writer_lock(writer_pool(PAPER_METRICS))
 def paper_metrics(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   great_expectations: GreatExpectationsResource):
     """Quantitative mentions (value, unit, kind, metric, benchmark) extracted from abstracts."""

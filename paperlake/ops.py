@@ -7,6 +7,7 @@ jobs (pipelines/jobs.py) are thin wrappers over these functions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import polars as pl
 from deltalake import CommitProperties, DeltaTable
 
 from paperlake.delta import DeltaStore
+from paperlake.locks import writer_lock
 from paperlake.settings import DEFAULT_RETENTION_HOURS, MIN_RETENTION_HOURS
 
 # Tables written together by one Dagster step share one pool (a multi-asset is a single writer).
@@ -42,6 +44,17 @@ def writer_pool(table: str) -> str:
             table = group[0]
             break
     return "delta/" + table
+
+
+def _holding_writer_lock(fn):
+    """``fn(store, table, ...)`` holding the table's writer lock (paperlake.locks), as its writer steps do."""
+
+    @functools.wraps(fn)
+    def run(store: DeltaStore, table: str, *args, **kwargs):
+        with writer_lock(store.root, writer_pool(table)):
+            return fn(store, table, *args, **kwargs)
+
+    return run
 
 
 def _ts(ms: int | None) -> dt.datetime | None:
@@ -131,6 +144,7 @@ class RestoreOutcome:
     version: int
 
 
+@_holding_writer_lock
 def restore(store: DeltaStore, table: str, version: int, *, metadata: dict | None = None) -> RestoreOutcome:
     """Roll ``table`` back to ``version`` with a new RESTORE commit (history is kept)."""
     previous = store.version(table)
@@ -180,6 +194,7 @@ def compaction_plan(dtab: DeltaTable) -> tuple[int, int]:
     return compacted, bins
 
 
+@_holding_writer_lock
 def maintain(store: DeltaStore, table: str, *, retention_hours: int = DEFAULT_RETENTION_HOURS,
              run_id: str | None = None, dry_run: bool = False) -> MaintenanceOutcome:
     """Compact small files, write a checkpoint, vacuum files unreferenced for ``retention_hours``.
