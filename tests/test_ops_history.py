@@ -66,6 +66,9 @@ def test_show_reads_old_versions_by_number_and_time(warehouse, capsys):
     assert f"{TABLE} @ version 2: 2 rows" in out
     code, out = _cli(capsys, "show", TABLE, "--as-of", "2000-01-01", "--warehouse", str(root))
     assert code == 2 and "no version at or before" in out
+    for missing in ("9", "-1"):
+        code, out = _cli(capsys, "show", TABLE, "--version", missing, "--warehouse", str(root))
+        assert code == 2 and out == f"error: {TABLE} has versions 0..2; no version {missing}\n"
     code, out = _cli(capsys, "show", "gold/nope", "--warehouse", str(root))
     assert code == 2 and TABLE in out
 
