@@ -11,6 +11,8 @@ import sys
 from paperlake import cli
 from paperlake.settings import DEFAULT_RETENTION_HOURS, MIN_RETENTION_HOURS, warehouse_dir
 
+SHOW_ROWS = 10  # rows `paperlake show` prints as a table unless --limit says otherwise
+
 
 def _store():
     from paperlake.delta import DeltaStore
@@ -69,11 +71,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         from paperlake.cli_sql import write_csv
 
         print(title, file=sys.stderr)  # stdout stays a clean CSV
-        write_csv(df.columns, df.head(args.limit).rows())
+        write_csv(df.columns, (df if args.limit is None else df.head(args.limit)).iter_rows())  # all rows by default
     else:
         print(title)
-        with pl.Config(tbl_rows=args.limit, tbl_cols=12, fmt_str_lengths=40, tbl_width_chars=160):
-            print(df.head(args.limit))
+        limit = SHOW_ROWS if args.limit is None else args.limit
+        with pl.Config(tbl_rows=limit, tbl_cols=12, fmt_str_lengths=40, tbl_width_chars=160):
+            print(df.head(limit))
     return 0
 
 
@@ -113,6 +116,16 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _row_limit(value: str) -> int:
+    try:
+        rows = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of rows: {value!r}") from None
+    if rows < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (got {rows})")
+    return rows
+
+
 def _retention_hours(value: str) -> int:
     try:
         hours = int(value)
@@ -140,7 +153,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--version", type=int, help="Delta version to read")
     g.add_argument("--as-of", help="ISO timestamp (UTC if no offset): the version current at that time")
-    p.add_argument("--limit", type=int, default=10, help="rows to print (default 10)")
+    p.add_argument("--limit", type=_row_limit, default=None,
+                   help=f"rows to print (default {SHOW_ROWS} as a table, every row with --csv)")
     p.add_argument("--columns", help="comma-separated columns")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     wh(p)

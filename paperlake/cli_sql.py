@@ -8,6 +8,7 @@ import datetime as dt
 import decimal
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from paperlake.settings import ENV_WAREHOUSE, warehouse_dir
@@ -45,10 +46,10 @@ def csv_value(v: object) -> object:
     return _plain(v)
 
 
-def write_csv(header: list[str], rows: list[tuple]) -> None:
+def write_csv(header: list[str], rows: Iterable[tuple]) -> None:
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(header)
-    w.writerows([[csv_value(v) for v in r] for r in rows])
+    w.writerows([csv_value(v) for v in r] for r in rows)  # streamed: a whole table can be large
 
 
 def _cell(v: object, width: int = 60) -> str:

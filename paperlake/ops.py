@@ -131,8 +131,11 @@ def show(store: DeltaStore, table: str, *, version: int | None = None, as_of: dt
         raise ValueError("give --version or --as-of, not both")
     if as_of is not None:
         version = version_as_of(store, table, as_of)
+    latest = store.version(table)
     if version is None:
-        version = store.version(table)
+        version = latest
+    elif not 0 <= version <= latest:  # delta-rs would raise a kernel error (or OverflowError below 0)
+        raise ValueError(f"{table} has versions 0..{latest}; no version {version}")
     return version, store.read(table, columns, version=version)
 
 

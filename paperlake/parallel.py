@@ -8,7 +8,8 @@ If workers cannot start (e.g. a script without a ``__main__`` guard), the work r
 One pool of workers serves the whole process (:func:`start_pool`): `paperlake run` starts it
 before importing Dagster, so the workers' start-up and imports (~0.3 s each) overlap with it,
 and bronze parsing and metric extraction reuse the same warm workers instead of each spawning
-their own.
+their own. A worker ends itself when that process dies without shutting the pool down (e.g.
+``kill -9``); multiprocessing's resource tracker then ends too (its pipe's last holders are gone).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,8 +43,21 @@ _pool_key: tuple[int, int] = (0, 0)  # (creating process id, workers): a forked 
 _pool_lock = threading.Lock()
 
 
-def _warm_worker() -> None:
+def exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """Start a daemon thread that ends this process once ``parent_pid`` is no longer its parent
+    (killed with SIGKILL, no exit hooks ran): nothing else would ever end an idle worker."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _warm_worker(parent_pid: int) -> None:
     """Import the hot-path modules in a worker (its first task then starts at full speed)."""
+    exit_with_parent(parent_pid)
     import paperlake.extraction  # noqa: F401
     import paperlake.ingest  # noqa: F401
 
@@ -75,7 +90,8 @@ def start_pool(n_workers: int | None = None) -> ProcessPoolExecutor | None:
         if _pool is None or _pool_key != (os.getpid(), n):
             if _pool is not None and _pool_key[0] == os.getpid():
                 _pool.shutdown(wait=False, cancel_futures=True)
-            _pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_worker)
+            _pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm_worker, initargs=(os.getpid(),))
             _pool_key = (os.getpid(), n)
             # Runs at this process's exit (multiprocessing's own atexit hook), and in a
             # multiprocessing child (e.g. a step of Dagster's multiprocess executor) before the

@@ -10,6 +10,7 @@ watermark. Only files that landed after the watermark are hashed, so the cursor 
 and a tick costs one directory listing however large the folder grows. A file is picked up only
 once it has been quiet for `settle_seconds` (no partial writes), hidden files and the usual
 temporary suffixes of copy tools are ignored until they are renamed to their final name.
+Files in subfolders land too, named by their path under the folder ("2024/x.txt").
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ def dump_key(dump_id: str) -> str:
 
 
 def is_landing_name(name: str) -> bool:
-    """False for hidden files and names of files that copy tools are still writing."""
-    return not name.startswith((".", "~")) and not name.lower().endswith(PARTIAL_SUFFIXES)
+    """False for hidden files and names of files that copy tools are still writing; a path
+    ("sub/x.txt") is landable when each of its parts is."""
+    return all(not part.startswith((".", "~")) and not part.lower().endswith(PARTIAL_SUFFIXES)
+               for part in name.split("/"))
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -60,23 +63,34 @@ class Entry:
 
 
 def list_landing(root: str | Path) -> list[Entry]:
-    """Every landable file in the folder (one listing + stat, no reads)."""
-    try:
-        it = os.scandir(root)
-    except FileNotFoundError:
-        return []
-    out = []
-    with it:
-        for e in it:
-            if not is_landing_name(e.name):
-                continue
-            try:
-                if not e.is_file():
+    """Every landable file in the folder and its subfolders (listings + stat, no reads).
+
+    A file in a subfolder is named by its path under ``root`` ("sub/x.txt"); hidden or temporary
+    folder names are skipped like file names, symlinked folders are not followed. It counts as
+    landed when it or a folder above it last changed: a folder moved in keeps its files' times.
+    """
+    out: list[Entry] = []
+    todo = [("", os.fspath(root), 0)]  # (name prefix, folder, landed_ns of the folders above)
+    while todo:
+        prefix, folder, above_ns = todo.pop()
+        try:
+            it = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError):  # missing root, or removed while listing
+            continue
+        with it:
+            for e in it:
+                if not is_landing_name(e.name):
                     continue
-                st = e.stat()
-            except FileNotFoundError:  # removed while listing
-                continue
-            out.append(Entry(e.name, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        todo.append((f"{prefix}{e.name}/", e.path, max(above_ns, e.stat().st_ctime_ns)))
+                        continue
+                    if not e.is_file():
+                        continue
+                    st = e.stat()
+                except FileNotFoundError:  # removed while listing
+                    continue
+                out.append(Entry(prefix + e.name, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns, above_ns)))
     return out
 
 

@@ -66,6 +66,9 @@ def test_show_reads_old_versions_by_number_and_time(warehouse, capsys):
     assert f"{TABLE} @ version 2: 2 rows" in out
     code, out = _cli(capsys, "show", TABLE, "--as-of", "2000-01-01", "--warehouse", str(root))
     assert code == 2 and "no version at or before" in out
+    for missing in ("9", "-1"):
+        code, out = _cli(capsys, "show", TABLE, "--version", missing, "--warehouse", str(root))
+        assert code == 2 and out == f"error: {TABLE} has versions 0..2; no version {missing}\n"
     code, out = _cli(capsys, "show", "gold/nope", "--warehouse", str(root))
     assert code == 2 and TABLE in out
 
@@ -80,6 +83,25 @@ def test_show_csv_writes_list_and_struct_columns_as_json(tmp_path, capsys):
     [row] = list(csv.DictReader(io.StringIO(out)))
     assert json.loads(row["authors"]) == ["Ann", "Bo, Jr"]
     assert json.loads(row["venue"]) == {"name": "ACL", "year": 2024}
+
+
+def test_show_csv_writes_every_row_unless_limited(tmp_path, capsys):
+    DeltaStore(tmp_path).upsert("gold/t", pl.DataFrame({"k": [f"r{i:02d}" for i in range(25)]}), ["k"])
+    wh = ["--warehouse", str(tmp_path)]
+
+    def csv_rows(*argv):
+        assert cli.main(["show", "gold/t", "--csv", *argv, *wh]) == 0
+        return list(csv.reader(io.StringIO(capsys.readouterr().out)))[1:]
+
+    assert len(csv_rows()) == 25  # `show --csv > x.csv` exports the table, not the first 10 rows
+    assert len(csv_rows("--limit", "3")) == 3 and csv_rows("--limit", "0") == []
+    code, out = _cli(capsys, "show", "gold/t", *wh)
+    assert code == 0 and "r09" in out and "r10" not in out  # the table display keeps 10 rows
+    code, out = _cli(capsys, "show", "gold/t", "--limit", "0", *wh)
+    assert code == 0 and "shape: (0, 1)" in out and "r00" not in out
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["show", "gold/t", "--limit", "-1", *wh])
+    assert exc.value.code == 2 and "--limit: must be 0 or more" in capsys.readouterr().err
 
 
 def test_restore_rolls_back_with_a_new_commit(warehouse, capsys):

@@ -140,3 +140,21 @@ def test_paperlake_run_registers_partitions_and_runs_everything_in_process(tmp_p
     out = capsys.readouterr().out
     assert f"3 dump(s) in landing, 1 not yet in bronze; partition {new_key}" in out and "SUCCESS" in out
     assert DeltaStore(tmp_path / "wh").count("bronze/raw_dumps") == 3
+
+
+def test_paperlake_run_ingests_dumps_in_subfolders(tmp_path, monkeypatch, capsys):
+    from paperlake import cli
+
+    samples = sorted(SAMPLE_DUMPS.iterdir())
+    landing = tmp_path / "landing"
+    (landing / "sub dir" / "deeper").mkdir(parents=True)
+    (landing / ".hidden").mkdir()
+    shutil.copy(samples[0], landing / samples[0].name)
+    shutil.copy(samples[1], landing / "sub dir" / "inner.txt")
+    shutil.copy(samples[2], landing / "sub dir" / "deeper" / samples[2].name)
+    shutil.copy(samples[3], landing / ".hidden" / "skipped.txt")  # hidden folders are skipped like hidden files
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    assert cli.main(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "wh")]) == 0
+    assert "3 dump(s) in landing, 3 not yet in bronze" in capsys.readouterr().out
+    raw = DeltaStore(tmp_path / "wh").read("bronze/raw_dumps")
+    assert sorted(raw["file_name"]) == sorted([samples[0].name, "sub dir/inner.txt", f"sub dir/deeper/{samples[2].name}"])

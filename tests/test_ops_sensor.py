@@ -205,3 +205,23 @@ def test_schedules_request_the_right_runs():
         assert s.job_name.startswith("maintain__")
     names = {s.name for s in defs.schedules}
     assert "gold_daily_refresh" in names and {s.name for s in maintenance_schedules} <= names
+
+
+def test_dumps_in_subfolders_are_seen_like_top_level_ones(instance, tmp_path):
+    landing, outside = tmp_path / "landing", tmp_path / "outside"
+    (outside / "batch").mkdir(parents=True)
+    shutil.copy(SAMPLES[2], outside / "batch" / "old.txt")  # written before anything landed
+    time.sleep(0.05)
+    (landing / "sub dir").mkdir(parents=True)
+    (landing / ".hidden").mkdir()
+    (landing / "copying.part").mkdir()
+    shutil.copy(SAMPLES[0], landing / "sub dir" / "inner.txt")
+    shutil.copy(SAMPLES[1], landing / ".hidden" / "a.txt")  # hidden and temporary folders are skipped
+    shutil.copy(SAMPLES[1], landing / "copying.part" / "a.txt")
+    first = _tick(instance, landing)
+    assert [r.tags[FILE_TAG] for r in first.run_requests] == ["sub dir/inner.txt"]
+    assert locate(landing, [first.run_requests[0].partition_key], hints=["sub dir/inner.txt"])  # the run finds it
+    # A folder moved in keeps its files' times (older than the cursor): seen all the same.
+    os.rename(outside / "batch", landing / "sub dir" / "batch")
+    moved = _tick(instance, landing, first.cursor)
+    assert [r.tags[FILE_TAG] for r in moved.run_requests] == ["sub dir/batch/old.txt"]

@@ -82,3 +82,43 @@ def test_a_multiprocessing_child_that_used_the_pool_exits():
     if alive:
         child.kill()
     assert not alive and child.exitcode == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def test_pool_workers_exit_when_the_main_process_is_killed():
+    # `kill -9` of `paperlake run`: no exit hook runs, the idle workers must notice on their own
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    code = ("import multiprocessing.resource_tracker as rt, time\n"
+            "from paperlake import parallel\n"
+            "assert parallel.parallel_map(abs, [-1, -2], n_workers=2) == [1, 2]\n"
+            "print(*parallel.start_pool(2)._processes, rt._resource_tracker._pid, flush=True)\n"
+            "time.sleep(120)\n")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    main = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=root, env=env)
+    try:
+        helpers = [int(p) for p in main.stdout.readline().split()]
+    finally:
+        main.kill()
+        main.wait()
+    assert len(helpers) == 3 and all(map(_alive, helpers))  # two workers and the resource tracker
+    deadline = time.monotonic() + 10
+    while any(map(_alive, helpers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in helpers if _alive(p)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left
