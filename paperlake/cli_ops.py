@@ -116,24 +116,23 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row_limit(value: str) -> int:
-    try:
-        rows = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of rows: {value!r}") from None
-    if rows < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more (got {rows})")
-    return rows
+def _whole_number(unit: str, minimum: int):
+    """argparse type: a whole number of ``unit`` of at least ``minimum``."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number of {unit}: {value!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum} {unit} (got {n})")
+        return n
+
+    return parse
 
 
-def _retention_hours(value: str) -> int:
-    try:
-        hours = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of hours: {value!r}") from None
-    if hours < MIN_RETENTION_HOURS:
-        raise argparse.ArgumentTypeError(f"must be at least {MIN_RETENTION_HOURS} hours (got {hours})")
-    return hours
+_row_limit = _whole_number("rows", 0)
+_retention_hours = _whole_number("hours", MIN_RETENTION_HOURS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -101,7 +101,7 @@ def test_show_csv_writes_every_row_unless_limited(tmp_path, capsys):
     assert code == 0 and "shape: (0, 1)" in out and "r00" not in out
     with pytest.raises(SystemExit) as exc:
         cli.main(["show", "gold/t", "--limit", "-1", *wh])
-    assert exc.value.code == 2 and "--limit: must be 0 or more" in capsys.readouterr().err
+    assert exc.value.code == 2 and "--limit: must be at least 0 rows" in capsys.readouterr().err
 
 
 def test_restore_rolls_back_with_a_new_commit(warehouse, capsys):
