@@ -1,7 +1,6 @@
 """A `paperlake run` killed inside a step leaves a STARTED run holding its Delta table's pool
 slot; the next `paperlake run` fails that run and frees the slot instead of waiting forever."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -57,22 +56,17 @@ def test_runs_of_dead_processes_are_failed_and_free_their_slots(tmp_path, monkey
         assert fail_dead_runs(instance) == []
 
 
-def test_paperlake_run_after_a_killed_run_does_not_wait_for_its_slot(tmp_path):
-    home = _home(tmp_path)
+def test_paperlake_run_after_a_killed_run_does_not_wait_for_its_slot(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
     landing = tmp_path / "landing"
     landing.mkdir()
     shutil.copy(sorted(SAMPLE_DUMPS.iterdir())[0], landing)
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
-    os.environ["DAGSTER_HOME"], saved = str(home), os.environ.get("DAGSTER_HOME")
-    try:
-        with dg.DagsterInstance.get() as instance:
-            stale = _stale_run(instance, {**process_tags(), PID_TAG: str(_dead_pid())})
-            assert instance.event_log_storage.get_concurrency_info(BRONZE_POOL).claimed_slots  # the slot is held
-    finally:
-        os.environ.pop("DAGSTER_HOME") if saved is None else os.environ.__setitem__("DAGSTER_HOME", saved)
+    with dg.DagsterInstance.get() as instance:
+        stale = _stale_run(instance, {**process_tags(), PID_TAG: str(_dead_pid())})
+        assert instance.event_log_storage.get_concurrency_info(BRONZE_POOL).claimed_slots  # the slot is held
     code = ("import sys; from paperlake.cli import main; "
             f"sys.exit(main(['run', '--landing', {str(landing)!r}, '--warehouse', {str(tmp_path / 'wh')!r}]))")
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=240)  # without the recovery: waits for the dead run's slot forever
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"run {stale}: its process is gone" in done.stdout and "SUCCESS" in done.stdout
