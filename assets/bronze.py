@@ -39,7 +39,8 @@ RAW_DUMPS_CHECKS = [
 ]
 LISTINGS_CHECKS = [
     Check(CheckNames.LISTINGS_SUITE, "GX: listing_id unique, title non-null, position >= 0."),
-    Check(CheckNames.LISTINGS_RECONCILE, "Listings per dump equal bronze/raw_dumps.n_listings."),
+    Check(CheckNames.LISTINGS_RECONCILE, "Listings per new dump equal bronze/raw_dumps.n_listings, and every "
+          "listing of earlier dumps is still stored (none lost, e.g. by restoring bronze/listings alone)."),
 ]
 QUARANTINE_CHECKS = [
     Check(CheckNames.QUARANTINE_SUITE, "GX: quarantine_id unique, reason and dump_id non-null."),
@@ -156,6 +157,13 @@ def bronze_ingest(
     }
     per_dump = listings.group_by("dump_id").len()
     mismatch = raw.join(per_dump, on="dump_id", how="left").filter(pl.col("n_listings") != pl.col("len").fill_null(0))
+    # The stored rows of this batch's dumps (replaced below, not appended), and a count of the others':
+    # every listing raw_dumps accounts for must still be there (a restore of bronze/listings alone loses some).
+    in_batch = pl.col("dump_id").is_in(raw["dump_id"].implode())
+    stored_rows = {t: store.rows_where(t, in_batch, ["dump_id"])["dump_id"] if store.exists(t) and raw.height
+                   else pl.Series("dump_id", [], pl.String) for t in (LISTINGS, QUARANTINE)}
+    others_expected = int(known.filter(~in_batch)["n_listings"].sum() or 0)
+    others_stored = (store.count(LISTINGS) if store.exists(LISTINGS) else 0) - len(stored_rows[LISTINGS])
     listing_outcomes = {
         CheckNames.LISTINGS_SUITE: gx.submit(listings, "bronze_listings", [
             ("ExpectColumnValuesToNotBeNull", {"column": "listing_id"}),
@@ -164,9 +172,11 @@ def bronze_ingest(
             ("ExpectColumnValuesToBeBetween", {"column": "position", "min_value": 0}),
         ]),
         CheckNames.LISTINGS_RECONCILE: quality.CheckOutcome(
-            passed=mismatch.height == 0,
+            passed=mismatch.height == 0 and others_stored >= others_expected,
             metadata={"expected": int(raw["n_listings"].sum()), "actual": listings.height,
-                      "mismatched_dumps": mismatch["file_name"].to_list()},
+                      "mismatched_dumps": mismatch["file_name"].to_list(),
+                      "earlier_dumps_listings_expected": others_expected,
+                      "earlier_dumps_listings_stored": others_stored},
         ),
     }
     quarantine_outcomes = {
@@ -181,11 +191,7 @@ def bronze_ingest(
     }
     # Replaced, not appended: dumps parsed before (an older parser) and dumps whose rows are in
     # bronze without a raw_dumps row (a run stopped between its writes: raw_dumps is written last).
-    stored = known["dump_id"]
-    for t in (LISTINGS, QUARANTINE):
-        if store.exists(t) and raw.height:
-            stored = stored.append(store.rows_where(t, pl.col("dump_id").is_in(raw["dump_id"].implode()),
-                                                    ["dump_id"])["dump_id"])
+    stored = pl.concat([known["dump_id"], *stored_rows.values()])
     reparsed = raw.filter(pl.col("dump_id").is_in(stored.implode()))["dump_id"]
     # The new rows are the whole truth for those dumps: compared by row hash, only changes committed.
     scope = pl.col("dump_id").is_in(reparsed.implode()) if len(reparsed) else None

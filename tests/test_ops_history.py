@@ -193,3 +193,23 @@ def test_history_shows_the_versions_a_commit_was_written_with(tmp_path, capsys):
     assert code == 0 and "versions (code, parser" in out and "code-0.1.0 parser-9 metrics-9" in out
     code, out = _cli(capsys, "history", TABLE, "--warehouse", str(tmp_path))
     assert "parser-9" not in out
+
+
+def test_restoring_bronze_listings_alone_fails_the_next_run_instead_of_losing_rows(tmp_path, monkeypatch, capsys):
+    """bronze decides what is new from bronze/raw_dumps: listings restored to an older version lose
+    the later dumps' rows, which no run would parse again; the reconciliation check stops the run."""
+    import shutil
+
+    from paperlake.settings import SAMPLE_DUMPS
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    landing, wh = tmp_path / "landing", tmp_path / "wh"
+    landing.mkdir()
+    argv = ["run", "--landing", str(landing), "--warehouse", str(wh)]
+    for p in sorted(SAMPLE_DUMPS.iterdir())[:2]:  # two runs: bronze/listings v0, then v1
+        shutil.copy(p, landing)
+        assert cli.main(argv) == 0
+    ops.restore(DeltaStore(wh), "bronze/listings", 0)
+    capsys.readouterr()
+    assert cli.main(argv) == 1
+    assert "FAILED [ERROR] bronze/listings :: listings_match_raw_dump_counts" in capsys.readouterr().out
