@@ -68,12 +68,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
     from pipelines.jobs import MAIN_JOB
     from pipelines.landing import plan_landing_run
-    from pipelines.recovery import fail_dead_runs, held_pools, process_tags
+    from pipelines.recovery import held_pools, process_tags
 
     print(f"landing:   {landing_dir()}\nwarehouse: {warehouse_dir()}\nDAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
     with dg.DagsterInstance.get() as instance:
-        for run_id in fail_dead_runs(instance):
-            print(f"run {run_id}: its process is gone (killed?); marked failed, its pool slots released")
+        _fail_dead_runs(instance)
         for pool, run_ids in held_pools(instance).items():
             print(f"pool {pool} is held by run {', '.join(run_ids)}: this run's step for it waits until it is released")
         keys, new, partition = plan_landing_run(instance, landing_dir(), warehouse_dir())
@@ -113,9 +112,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.success and not errors else 1
 
 
+def _fail_dead_runs(instance) -> None:
+    """Fail the runs of killed `paperlake run` processes and free their pool slots (pipelines.recovery)."""
+    from pipelines.recovery import fail_dead_runs
+
+    for run_id in fail_dead_runs(instance):
+        print(f"run {run_id}: its process is gone (killed?); marked failed, its pool slots released")
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     _apply_locations(args)
     prepare_dagster_home()
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:  # runs started from the UI would wait for their slots too
+        _fail_dead_runs(instance)
     bindir = Path(sys.executable).parent
     cmd = [str(bindir / "dagster"), "dev", "-m", "pipelines.definitions", "-h", args.host, "-p", str(args.port)]
     print("starting:", " ".join(cmd), flush=True)

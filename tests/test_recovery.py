@@ -70,3 +70,27 @@ def test_paperlake_run_after_a_killed_run_does_not_wait_for_its_slot(tmp_path, m
                           timeout=240)  # without the recovery: waits for the dead run's slot forever
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"run {stale}: its process is gone" in done.stdout and "SUCCESS" in done.stdout
+
+
+def test_paperlake_ui_fails_dead_runs_before_starting(tmp_path, monkeypatch, capsys):
+    from paperlake import cli
+
+    monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
+    with dg.DagsterInstance.get() as instance:
+        stale = _stale_run(instance, {**process_tags(), PID_TAG: str(_dead_pid())})
+
+    class Started(Exception):
+        pass
+
+    def execv(path, argv):
+        raise Started(argv)
+
+    monkeypatch.setattr(cli.os, "execv", execv)
+    monkeypatch.chdir(tmp_path)  # cmd_ui changes into the project folder; come back after
+    try:
+        cli.main(["ui", "--warehouse", str(tmp_path / "wh")])
+    except Started as started:
+        assert "dev" in started.args[0]
+    assert f"run {stale}: its process is gone" in capsys.readouterr().out
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_run_by_id(stale).status == dg.DagsterRunStatus.FAILURE
