@@ -368,10 +368,9 @@ def format_report(result: dict) -> str:
             shown = ", ".join(result["missing_ids"][:10])
             more = " ..." if len(result["missing_ids"]) > 10 else ""
             lines.append(f"  missing: {shown}{more}")
-    if "n_gold" in result and result.get("topics") is None:
-        lines.append("topics : not available (no record of the file labels topics)")
-    if "n_gold" in result and result.get("metrics") is None:
-        lines.append("metrics: not available (no record of the file labels metrics)")
+    for part in ("topics", "metrics"):
+        if "n_gold" in result and result.get(part) is None:
+            lines.append(f"{part:<7}: not available (no record of the file labels {part})")
     t = result.get("topics")
     if t:
         lines.append(

@@ -9,6 +9,7 @@ import uuid
 import dagster as dg
 from dagster._core.storage.dagster_run import DagsterRun
 
+from paperlake.cli import prepare_dagster_home
 from paperlake.ops import writer_pool
 from paperlake.settings import PROJECT_ROOT, SAMPLE_DUMPS
 from pipelines.recovery import HOST_TAG, PID_TAG, fail_dead_runs, held_pools, process_tags
@@ -32,15 +33,14 @@ def _stale_run(instance: dg.DagsterInstance, tags: dict[str, str]) -> str:
     return run_id
 
 
-def _home(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    return home
+def _home(tmp_path, monkeypatch) -> None:
+    """A fresh DAGSTER_HOME with the project's dagster.yaml, as `paperlake run` prepares it."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    prepare_dagster_home()
 
 
 def test_runs_of_dead_processes_are_failed_and_free_their_slots(tmp_path, monkeypatch):
-    monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
+    _home(tmp_path, monkeypatch)
     with dg.DagsterInstance.get() as instance:
         dead = _stale_run(instance, {**process_tags(), PID_TAG: str(_dead_pid())})
         alive = _stale_run(instance, process_tags())  # this process: still running
@@ -57,7 +57,7 @@ def test_runs_of_dead_processes_are_failed_and_free_their_slots(tmp_path, monkey
 
 
 def test_paperlake_run_after_a_killed_run_does_not_wait_for_its_slot(tmp_path, monkeypatch):
-    monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
+    _home(tmp_path, monkeypatch)
     landing = tmp_path / "landing"
     landing.mkdir()
     shutil.copy(sorted(SAMPLE_DUMPS.iterdir())[0], landing)
@@ -75,7 +75,7 @@ def test_paperlake_run_after_a_killed_run_does_not_wait_for_its_slot(tmp_path, m
 def test_paperlake_ui_fails_dead_runs_before_starting(tmp_path, monkeypatch, capsys):
     from paperlake import cli
 
-    monkeypatch.setenv("DAGSTER_HOME", str(_home(tmp_path)))
+    _home(tmp_path, monkeypatch)
     with dg.DagsterInstance.get() as instance:
         stale = _stale_run(instance, {**process_tags(), PID_TAG: str(_dead_pid())})
 
