@@ -50,9 +50,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from paperlake.strings import runs_to_space
+from paperlake.topic_model import TopicModel, load_model, topic_probabilities
 
 DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parent / "config" / "taxonomy.toml"
 
@@ -150,6 +152,30 @@ class Selector:
     topic_bias: tuple[tuple[str, float], ...] = ()
 
 
+STACK_FEATURES = (
+    "lexicon_logit",            # the [selector]'s logit of a lexicon candidate (0 for other topics)
+    "lexicon_candidate",        # 1 when the lexicon found evidence for the topic
+    "model_logit",              # logit of the linear topic model's probability
+    "candidate_x_model_logit",  # the two above multiplied
+)
+
+
+@dataclass(frozen=True)
+class Stacker:
+    """The [model] table (v1.4): the lexicon's selector and the linear topic model
+    (:mod:`paperlake.topic_model`) combined. Every topic of every paper gets
+    ``p = sigmoid(bias + Σ weights[f] * feature_f + topic_bias[topic])`` over
+    :data:`STACK_FEATURES`; the paper's most probable topic is kept, the others when
+    ``p >= threshold`` (at most ``scoring.max_topics``), and ``p`` is the tag's score. Fitted on
+    out-of-fold model probabilities by ``scripts/train_topic_model.py``."""
+
+    threshold: float
+    bias: float
+    weights: tuple[float, ...]  # aligned with STACK_FEATURES
+    topic_bias: tuple[tuple[str, float], ...]
+    model: "TopicModel" = field(compare=False, hash=False)
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     version: str
@@ -166,6 +192,8 @@ class Taxonomy:
     dampen: tuple[tuple[str, float, tuple[str, ...]], ...] = ()
     # learned keep/drop decision replacing the min_score / relative_min / title_keep rule
     selector: Selector | None = None
+    # lexicon selector + linear topic model (needs the selector)
+    stacker: Stacker | None = None
 
 
 def normalise_term(term: str) -> str:
@@ -248,6 +276,30 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
             weights=tuple(float(w[f]) for f in SELECTOR_FEATURES),
             topic_bias=tuple((t, float(v)) for t, v in tb.items()),
         )
+    stacker = None
+    mod = cfg.get("model")
+    # the model stacks on the selector's logit: with the selector off (the v1.2 rule) it is off too
+    if mod is not None and mod.get("enabled", True) and selector is not None:
+        # beside the taxonomy file, else the packaged one (a copied taxonomy.toml keeps working)
+        model_path = p.parent / mod["file"]
+        model = load_model(model_path if model_path.exists() else DEFAULT_TAXONOMY_PATH.parent / mod["file"])
+        if unknown := sorted(set(model.topics) ^ set(topics)):
+            raise ValueError(f"topic model and taxonomy disagree on topics {unknown}")
+        w = mod.get("weights", {})
+        if sorted(w) != sorted(STACK_FEATURES):
+            raise ValueError(f"[model.weights] must give exactly {list(STACK_FEATURES)}")
+        tb = mod.get("topic_bias", {})
+        if unknown := sorted(set(tb) - set(topics)):
+            raise ValueError(f"[model.topic_bias] names unknown topics {unknown}")
+        stacker = Stacker(
+            threshold=float(mod["threshold"]),
+            bias=float(mod.get("bias", 0.0)),
+            weights=tuple(float(w[f]) for f in STACK_FEATURES),
+            topic_bias=tuple((t, float(v)) for t, v in tb.items()),
+            model=model,
+        )
+        # the model file is part of the taxonomy: a retrained model is a new taxonomy_version
+        version = f"{version}.{model.digest}"
     return Taxonomy(
         version=version,
         topics=topics,
@@ -258,6 +310,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         method=str(cfg.get("method", "lexicon-v1")),
         dampen=tuple(dampen),
         selector=selector,
+        stacker=stacker,
     )
 
 
@@ -400,18 +453,86 @@ def selector_features() -> list[pl.Expr]:
     ]
 
 
+def _linear(bias: float, features, weights, topic_bias) -> pl.Expr:
+    logit = pl.lit(bias)
+    for feat, w in zip(features, weights):
+        logit = logit + w * feat
+    if topic_bias:
+        logit = logit + pl.col("topic").replace_strict(dict(topic_bias), default=0.0, return_dtype=pl.Float64)
+    return logit
+
+
+def _logit_of(p: float) -> float:
+    t = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(t / (1 - t))
+
+
+def selector_logit(sel: Selector) -> pl.Expr:
+    """The selector's logit of a ranked candidate (see :func:`selector_features`)."""
+    return _linear(sel.bias, selector_features(), sel.weights, sel.topic_bias)
+
+
 def _selector_keep(sel: Selector) -> pl.Expr:
     """Learned rule: best topic, plus others whose fitted keep-probability reaches the threshold."""
-    logit = pl.lit(sel.bias)
-    for feat, w in zip(selector_features(), sel.weights):
-        logit = logit + w * feat
-    if sel.topic_bias:
-        tb = dict(sel.topic_bias)
-        logit = logit + pl.col("topic").replace_strict(tb, default=0.0, return_dtype=pl.Float64)
-    # p >= threshold  <=>  logit >= logit(threshold)
-    t = min(max(sel.threshold, 1e-9), 1 - 1e-9)
-    cut = math.log(t / (1 - t))
-    return (pl.col("rank") == 0) | (logit >= cut)
+    return (pl.col("rank") == 0) | (selector_logit(sel) >= _logit_of(sel.threshold))
+
+
+def _stack_grid(papers: pl.DataFrame, ranked: pl.DataFrame, selector: Selector, topics, prob: np.ndarray) -> pl.DataFrame:
+    """Every (``_row``, ``topic``) with the :data:`STACK_FEATURES` columns and the lexicon's
+    ``evidence`` (null where it found none): the input of the [model] stacker. ``prob``: the
+    topic model's (papers x topics) probabilities."""
+    k = len(topics)
+    lex = ranked.select("_row", "topic", "evidence", selector_logit(selector).alias("lexicon_logit"))
+    p = np.clip(prob.astype(np.float64).ravel(), 1e-6, 1 - 1e-6)
+    grid = pl.DataFrame({
+        "_row": np.repeat(np.arange(papers.height, dtype=np.uint32), k),
+        "topic": pl.Series(list(topics) * papers.height, dtype=pl.String),
+        "model_logit": np.log(p / (1 - p)),
+    })
+    cand = pl.col("evidence").is_not_null().cast(pl.Float64)
+    return grid.join(lex, on=["_row", "topic"], how="left").with_columns(
+        pl.col("lexicon_logit").fill_null(0.0),
+        cand.alias("lexicon_candidate"),
+        (cand * pl.col("model_logit")).alias("candidate_x_model_logit"),
+    )
+
+
+def stack_features(papers: pl.DataFrame, taxonomy: Taxonomy, topics, prob: np.ndarray) -> pl.DataFrame:
+    """The stacker's input for fitting: ``paper_id``, ``topic`` and the :data:`STACK_FEATURES`
+    of every (paper, topic), given the topic model's probabilities ``prob`` (papers in order,
+    ``topics`` columns) -- e.g. out-of-fold ones."""
+    assert taxonomy.selector is not None
+    papers, ranked = _ranked_candidates(papers, taxonomy)
+    ids = papers.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "paper_id")
+    return _stack_grid(papers, ranked, taxonomy.selector, topics, prob).join(ids, on="_row").select(
+        "paper_id", "topic", *STACK_FEATURES)
+
+
+def _stacked_choice(papers: pl.DataFrame, ranked: pl.DataFrame, tax: Taxonomy) -> pl.DataFrame:
+    """The stacker's tags; a paper without lexicon evidence whose best topic stays under the
+    threshold gets the fallback topic (as without the model: nothing is known about it)."""
+    st = tax.stacker
+    assert st is not None and tax.selector is not None
+    logit = _linear(st.bias, [pl.col(f) for f in STACK_FEATURES], st.weights, st.topic_bias)
+    cut = _logit_of(st.threshold)
+    grid = _stack_grid(papers, ranked, tax.selector, st.model.topics, topic_probabilities(papers, st.model))
+    best = pl.col("_logit").max().over("_row")
+    unknown = (pl.col("lexicon_candidate").max().over("_row") == 0) & (best < cut)
+    return (
+        grid
+        .with_columns(logit.alias("_logit"))
+        .filter((pl.col("_logit") >= cut) | (pl.col("_logit") == best))
+        .sort(["_row", "_logit", "topic"], descending=[False, True, False])
+        .with_columns(
+            pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"),
+            pl.when(unknown).then(pl.lit(tax.scoring.fallback_topic)).otherwise(pl.col("topic")).alias("topic"),
+            pl.when(unknown).then(pl.lit(tax.calibration.fallback_probability))
+            .otherwise(1.0 / (1.0 + (-pl.col("_logit")).exp())).alias("probability"),
+        )
+        .filter(pl.col("rank") < tax.scoring.max_topics)
+        .unique(["_row", "topic"], keep="first", maintain_order=True)
+        .select("_row", "topic", "evidence", "rank", "probability")
+    )
 
 
 def _ranked_candidates(papers: pl.DataFrame, tax: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -466,28 +587,28 @@ def candidate_features(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -
     )
 
 
-def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
-    """Chosen topics with their raw evidence (before calibration).
+_SELECTED_SCHEMA = {
+    "paper_id": pl.String, "topic": pl.String, "evidence": pl.Float64, "rank": pl.UInt32, "probability": pl.Float64,
+}
 
-    Columns: ``paper_id``, ``topic``, ``evidence`` (f64, null for the fallback topic),
-    ``rank`` (0 = the paper's best topic).
+
+def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.DataFrame:
+    """Chosen topics with their raw evidence.
+
+    Columns: ``paper_id``, ``topic``, ``evidence`` (f64, null for the fallback topic and for
+    topics only the topic model chose), ``rank`` (0 = the paper's best topic), ``probability``
+    (the [model] stacker's, null without one: then :func:`calibrated` scores the evidence).
     """
     tax = taxonomy if taxonomy is not None else _default_taxonomy()
     sc = tax.scoring
     if papers.height == 0:
-        return pl.DataFrame(
-            schema={
-                "paper_id": pl.String,
-                "topic": pl.String,
-                "evidence": pl.Float64,
-                "rank": pl.UInt32,
-            }
-        )
+        return pl.DataFrame(schema=_SELECTED_SCHEMA)
     papers, ranked = _ranked_candidates(papers, tax)
-    if tax.selector is not None:
-        keep = _selector_keep(tax.selector)
-    else:
-        keep = _rule_keep(sc)
+    ids = papers.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "paper_id")
+    if tax.stacker is not None:
+        chosen = _stacked_choice(papers, ranked, tax)
+        return chosen.join(ids, on="_row", how="left", maintain_order="left").select(*_SELECTED_SCHEMA)
+    keep = _selector_keep(tax.selector) if tax.selector is not None else _rule_keep(sc)
     chosen = (
         ranked.filter(keep)
         .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"))
@@ -501,12 +622,11 @@ def select_topics(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.
         pl.lit(None, dtype=pl.Float64).alias("evidence"),
         pl.lit(0, dtype=pl.UInt32).alias("rank"),
     )
-    ids = papers.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "paper_id")
     return (
         pl.concat([chosen, fallback], how="vertical")
         .sort(["_row", "rank"])
         .join(ids, on="_row", how="left", maintain_order="left")
-        .select("paper_id", "topic", "evidence", "rank")
+        .select("paper_id", "topic", "evidence", "rank", pl.lit(None, dtype=pl.Float64).alias("probability"))
     )
 
 
@@ -535,7 +655,7 @@ def tag_papers(papers: pl.DataFrame, taxonomy: Taxonomy | None = None) -> pl.Dat
     out = chosen.select(
         pl.col("paper_id"),
         pl.col("topic"),
-        calibrated(pl.col("evidence"), pl.col("rank"), tax.calibration).alias("score"),
+        pl.coalesce("probability", calibrated(pl.col("evidence"), pl.col("rank"), tax.calibration)).alias("score"),
         pl.lit(tax.method).alias("method"),
         pl.lit(tax.version).alias("taxonomy_version"),
     )

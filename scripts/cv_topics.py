@@ -549,7 +549,7 @@ def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> N
     Platt fit of `score` on the out-of-fold tags for [calibration]."""
     import hashlib
 
-    base = dataclasses.replace(tax, selector=None)
+    base = dataclasses.replace(tax, selector=None, stacker=None)
     cf, z, y = _selector_data(base, records)
     nt = len(tax.topics)
     gmap = {g["id"]: set(g["topics"]) for g in records}
@@ -566,7 +566,7 @@ def cross_validate_selector(tax: Taxonomy, records: list[dict], k: int = 5) -> N
         test = sorted(i for i, ff in fold_of.items() if ff == f)
 
         def taxed(t: float, w: np.ndarray = w) -> Taxonomy:
-            return dataclasses.replace(tax, selector=_selector_of(tax, w, t))
+            return dataclasses.replace(tax, selector=_selector_of(tax, w, t), stacker=None)
 
         thr = max(SELECTOR_THRESHOLDS, key=lambda t: _scores(
             {i: v for i, v in predict(df.filter(pl.col("paper_id").is_in(sorted(train))), taxed(t)).items()},
@@ -741,7 +741,7 @@ def main() -> None:
         tune = (fx + rss_even + load_blind3_papers("tune") + load_blind4_papers("tune")
                 + load_blind5_papers("tune"))
         print("--- v1.2 rule (selector switched off): grid CV of the [scoring] numbers ---")
-        cross_validate(dataclasses.replace(tax, selector=None), gold, tune)
+        cross_validate(dataclasses.replace(tax, selector=None, stacker=None), gold, tune)
         # the dev-gold lockbox stays out of the selector's training data
         print("--- learned selector (v1.3) ---")
         cross_validate_selector(tax, look + tune)

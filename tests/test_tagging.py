@@ -14,6 +14,7 @@ from paperlake.tagging import (
     DEFAULT_TAXONOMY_PATH,
     PAPER_TOPICS_SCHEMA,
     SELECTOR_FEATURES,
+    STACK_FEATURES,
     Calibration,
     calibrated,
     candidate_features,
@@ -89,7 +90,7 @@ def test_config_version_propagates(tmp_path):
     base = load_taxonomy()
     out = tag_papers(SAMPLE, base)
     assert out["taxonomy_version"].unique().to_list() == [base.version]
-    assert out["method"].unique().to_list() == ["lexicon-v1"]
+    assert out["method"].unique().to_list() == ["lexicon+linear-v1"]
 
     bumped = tmp_path / "taxonomy.toml"
     bumped.write_text(re.sub(r'^version = ".*"', 'version = "taxonomy-v9.9.9"', text, count=1, flags=re.M))
@@ -481,8 +482,11 @@ BLIND4 = Path(__file__).resolve().parent / "data" / "topic_labels_blind4.json"
 BLIND5 = Path(__file__).resolve().parent / "data" / "topic_labels_blind5.json"
 
 
-def _with_selector(tmp_path, **repl):
+def _with_selector(tmp_path, model=False, **repl):
+    """The shipped config with [selector] values replaced; the topic model off unless ``model``."""
     text = DEFAULT_TAXONOMY_PATH.read_text()
+    if not model:
+        text = text.replace("[model]\nenabled = true", "[model]\nenabled = false", 1)
     for key, value in repl.items():
         new = re.sub(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
         assert new != text, key
@@ -494,7 +498,7 @@ def _with_selector(tmp_path, **repl):
 
 def test_selector_is_shipped_and_sane():
     tax = load_taxonomy()
-    assert tax.version.startswith("taxonomy-v1.3.")
+    assert tax.version.startswith("taxonomy-v1.4.")
     sel = tax.selector
     assert sel is not None and 0 < sel.threshold < 1
     w = dict(zip(SELECTOR_FEATURES, sel.weights))
@@ -525,6 +529,55 @@ def test_selector_threshold_controls_secondary_topics(tmp_path):
         n = cands.filter(pl.col("paper_id") == pid).height
         assert len(everything[pid]) == min(n, 4)
         assert shipped[pid] <= everything[pid]
+
+
+def _with_model(tmp_path, **repl):
+    """The shipped config with values of the [model] table replaced."""
+    text = DEFAULT_TAXONOMY_PATH.read_text()
+    head, model = text.split("[model]\n", 1)
+    for key, value in repl.items():
+        new = re.sub(rf"^{key} = .*$", f"{key} = {value}", model, count=1, flags=re.M)
+        assert new != model, key
+        model = new
+    cfg = tmp_path / "model.toml"
+    cfg.write_text(head + "[model]\n" + model)
+    return load_taxonomy(cfg)
+
+
+def test_topic_model_is_shipped_and_sane():
+    tax = load_taxonomy()
+    st = tax.stacker
+    assert st is not None and 0 < st.threshold < 1
+    assert st.model.topics == tax.topics
+    w = dict(zip(STACK_FEATURES, st.weights))
+    # both the lexicon's and the model's confidence raise a topic's probability
+    assert w["lexicon_logit"] > 0 and w["model_logit"] > 0
+    assert tax.version.endswith("." + st.model.digest)
+    assert tax.method == "lexicon+linear-v1"
+
+
+def test_stacker_threshold_controls_secondary_topics(tmp_path):
+    shipped = topics_of(tag_papers(SAMPLE))
+    only_best = topics_of(tag_papers(SAMPLE, _with_model(tmp_path, threshold="0.999")))
+    assert all(len(v) == 1 for v in only_best.values()), only_best
+    assert all(only_best[p] <= shipped[p] for p in only_best)
+    everything = topics_of(tag_papers(SAMPLE, _with_model(tmp_path, threshold="0.0")))
+    assert all(len(v) == 4 for v in everything.values()), everything  # max_topics
+    assert all(shipped[p] <= everything[p] for p in ("a", "b"))  # (the others get the fallback)
+
+
+def test_stacked_scores_are_probabilities_best_first():
+    out = tag_papers(SAMPLE)
+    assert out["score"].is_between(0, 1, closed="none").all()
+    first = out.group_by("paper_id", maintain_order=True).agg(pl.col("score"))
+    assert all(s == sorted(s, reverse=True) for s in first["score"].to_list())
+
+
+def test_model_off_gives_the_v13_selector(tmp_path):
+    off = _with_selector(tmp_path)
+    assert off.stacker is None and off.selector is not None and off.version != load_taxonomy().version
+    out = tag_papers(SAMPLE, off)
+    assert out.group_by("paper_id").len()["len"].max() <= 4
 
 
 def test_selector_off_falls_back_to_rule(tmp_path):
