@@ -15,6 +15,7 @@ import polars as pl
 
 from assets._gold_table import Built, GoldTable, build_and_write, key_expectations, no_rows_where, referential_papers
 from assets._publish import Check, check_specs, holds_writer_lock, report_group, table_spec
+from assets.bronze import LISTINGS
 from assets.gold_analytics import ANALYTICS_TABLES
 from assets.silver import (
     LISTING_HEADER,
@@ -36,7 +37,7 @@ THREADS = 2  # the machine's cores: Polars parallelises inside each table too
 
 CORE_TABLES: list[GoldTable] = [
     GoldTable(
-        TOPIC_TRENDS, [PAPER_TOPICS, PAPER_LISTINGS],
+        TOPIC_TRENDS, [PAPER_TOPICS, PAPER_LISTINGS, PAPERS, LISTINGS],
         lambda s: gold.topic_trends(s.read(PAPER_LISTINGS), listings_for_identity(s, LISTING_HEADER),
                                     s.read(PAPERS, PAPER_HEADER), s.read(PAPER_TOPICS)),
         [("ExpectColumnValuesToBeBetween", {"column": "share", "min_value": 0, "max_value": 1}),
@@ -48,7 +49,7 @@ CORE_TABLES: list[GoldTable] = [
                         (pl.col("new_papers") > pl.col("papers")) | (pl.col("papers") > pl.col("period_papers"))))],
     ),
     GoldTable(
-        BENCHMARK_RESULTS, [PAPER_METRICS],
+        BENCHMARK_RESULTS, [PAPER_METRICS, PAPERS],
         lambda s: gold.benchmark_results(s.read(PAPER_METRICS), s.read(PAPERS, PAPER_HEADER)),
         [("ExpectColumnValuesToNotBeNull", {"column": "benchmark"}),
          ("ExpectColumnValuesToNotBeNull", {"column": "value"}),
@@ -58,7 +59,7 @@ CORE_TABLES: list[GoldTable] = [
         extra_metadata=lambda df: {"benchmarks": df["benchmark"].n_unique()},
     ),
     GoldTable(
-        PAPER_CATALOG, [PAPER_TOPICS, PAPER_METRICS],
+        PAPER_CATALOG, [PAPERS, PAPER_TOPICS, PAPER_METRICS],
         lambda s: gold.paper_catalog(s.read(PAPERS, PAPER_COLUMNS_BUT_ABSTRACT), s.read(PAPER_TOPICS),
                                      s.read(PAPER_METRICS)),
         [("ExpectColumnValuesToBeUnique", {"column": "paper_id"}),

@@ -13,10 +13,9 @@ import polars as pl
 
 from paperlake import catalog
 from paperlake.catalog import B, D, F, I, S
-from paperlake.gold import LOWER_IS_BETTER, paper_tags
+from paperlake.gold import LOWER_IS_BETTER, UNSPECIFIED, paper_tags
 from paperlake.schemas import UTC_TS
 
-UNSPECIFIED = "unspecified"  # metric placeholder when a benchmark score names no metric (keys are never null)
 
 # Claim types of gold/paper_claims, from silver/paper_metrics.kind.
 CLAIM_KINDS = {"speedup": "speedup", "reduction": "reduction", "model_size": "model_size"}

@@ -233,7 +233,7 @@ BENCHMARK_RESULTS = _table(
     ("paper_id", "span_start"),
     {
         "benchmark": (S, "benchmark/dataset name"),
-        "metric": (S, "metric name when stated"),
+        "metric": (S, "metric name; 'unspecified' when the abstract names none (as in benchmark_leaderboard)"),
         "value": (F, "reported value"),
         "unit": (S, "unit of value"),
         "qualifier": (S, "up to, over, ..."),
@@ -261,9 +261,10 @@ PAPER_CATALOG = _table(
         "max_model_params": (F, "largest model size mentioned (parameters)"),
         "headline_result": (S, "first benchmark score mentioned, as text"),
         "code_url": (S, "first code link"),
-        "paper_url": (S, "link to the paper"),
-        "authors": (S, "authors, comma-separated"),
-        "first_seen": (UTC_TS, "first listing (UTC)"),
+        "paper_url": (S, "link to the paper: its arXiv page, else the listing's first arXiv, Hugging Face "
+                         "paper, DOI, OpenReview or ACL Anthology link; null if none (code/project links are not)"),
+        "authors": (S, "authors, comma-separated; null when no dump lists them"),
+        "first_seen": (UTC_TS, "first listing (UTC): the dump's page date, else when it was ingested"),
         "last_seen": (UTC_TS, "last listing (UTC)"),
         "n_listings": (I, "number of listings"),
     },

@@ -36,6 +36,9 @@ def topic_trends(paper_listings: pl.DataFrame, listings: pl.DataFrame, papers: p
     return catalog.TOPIC_TRENDS.conform(out)
 
 
+UNSPECIFIED = "unspecified"  # metric placeholder when a benchmark score names no metric (keys are never null)
+
+
 def benchmark_results(metrics: pl.DataFrame, papers: pl.DataFrame) -> pl.DataFrame:
     """Absolute scores on named benchmarks, ranked within (benchmark, metric, unit)."""
     lower = pl.col("metric").fill_null("").str.to_lowercase().str.contains("|".join(LOWER_IS_BETTER))
@@ -44,12 +47,13 @@ def benchmark_results(metrics: pl.DataFrame, papers: pl.DataFrame) -> pl.DataFra
         .join(papers.select("paper_id", "title", "first_seen"), on="paper_id", how="left")
         .with_columns(
             pl.when(lower).then(pl.col("value")).otherwise(-pl.col("value")).alias("_order"),
-            pl.col("metric").fill_null("").alias("_metric"),
+            # as in benchmark_leaderboard, so the two join on (benchmark, metric, unit)
+            pl.col("metric").fill_null(UNSPECIFIED),
         )
         .with_columns(
-            pl.col("_order").rank("min").over("benchmark", "_metric", "unit").cast(pl.Int64).alias("rank")
+            pl.col("_order").rank("min").over("benchmark", "metric", "unit").cast(pl.Int64).alias("rank")
         )
-        .sort("benchmark", "_metric", "rank", "paper_id")
+        .sort("benchmark", "metric", "rank", "paper_id")
     )
     return catalog.BENCHMARK_RESULTS.conform(scores)
 
@@ -65,6 +69,10 @@ def paper_tags(topics: pl.DataFrame) -> pl.DataFrame:
         .select("paper_id", pl.col("_topics").list.first().alias("primary_topic"),
                 pl.col("_topics").list.join(", ").alias("topics"))
     )
+
+
+# links that are the paper itself (the others in an abstract are code, data and project pages)
+_PAPER_LINK = r"(?i)^https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|doi\.org/|dx\.doi\.org/|openreview\.net/(?:forum|pdf)|aclanthology\.org/)"
 
 
 def paper_catalog(papers: pl.DataFrame, topics: pl.DataFrame, metrics: pl.DataFrame) -> pl.DataFrame:
@@ -88,9 +96,10 @@ def paper_catalog(papers: pl.DataFrame, topics: pl.DataFrame, metrics: pl.DataFr
             pl.col("code_links").list.first().alias("code_url"),
             pl.when(pl.col("arxiv_id").is_not_null())
             .then(pl.format("https://arxiv.org/abs/{}", "arxiv_id"))
-            .otherwise(pl.col("links").list.first())
+            .otherwise(pl.col("links").list.eval(pl.element().filter(pl.element().str.contains(_PAPER_LINK))).list.first())
             .alias("paper_url"),
-            pl.col("authors").list.join(", ").alias("authors"),
+            # no authors -> null, not "" (a "papers with authors" count must not read 100%)
+            pl.when(pl.col("authors").list.len() > 0).then(pl.col("authors").list.join(", ")).alias("authors"),
         )
         .sort("first_seen", "paper_id")
     )

@@ -229,3 +229,43 @@ def test_paper_tags_best_first_ties_by_topic_name():
     assert tags.height == len(expected)
     for pid, primary, joined in tags.iter_rows():
         assert joined.split(", ") == expected[pid] and primary == expected[pid][0]
+
+
+def test_paper_catalog_links_and_authors(topics, metrics):
+    from paperlake import gold
+
+    papers = pl.DataFrame({
+        "paper_id": ["p1", "p2", "p3", "p4"],
+        "title": ["A", "B", "C", "D"],
+        "arxiv_id": ["2401.00001", None, None, None],
+        "authors": [["Ada", "Bo"], [], None, ["Cy"]],
+        "links": [["https://github.com/a/b"], ["https://github.com/x/y", "https://huggingface.co/papers/2402.1"],
+                  ["https://github.com"], None],
+        "code_links": [["https://github.com/a/b"], ["https://github.com/x/y"], ["https://github.com"], None],
+        "first_seen": [ts(1), ts(2), ts(3), ts(4)],
+        "last_seen": [ts(1), ts(2), ts(3), ts(4)],
+        "n_listings": [1, 1, 1, 1],
+    })
+    metrics = metrics.with_columns(pl.lit(None, dtype=pl.String).alias("benchmark"))
+    cat = {r["paper_id"]: r for r in gold.paper_catalog(papers, topics, metrics).iter_rows(named=True)}
+    assert cat["p1"]["paper_url"] == "https://arxiv.org/abs/2401.00001"
+    assert cat["p2"]["paper_url"] == "https://huggingface.co/papers/2402.1"  # the paper, not the code link
+    assert cat["p3"]["paper_url"] is None and cat["p4"]["paper_url"] is None
+    assert cat["p3"]["code_url"] == "https://github.com"
+    assert cat["p1"]["authors"] == "Ada, Bo"
+    assert cat["p2"]["authors"] is None and cat["p3"]["authors"] is None  # not "" (no author known)
+
+
+def test_benchmark_results_join_the_leaderboard_on_its_keys(metrics, papers):
+    from paperlake import gold
+
+    scores = pl.DataFrame({
+        "paper_id": ["p1", "p2", "p3"], "mention": ["50%", "6.9", "70%"], "span_start": [1, 2, 3],
+        "value": [50.0, 6.9, 70.0], "unit": ["%", "score", "%"], "kind": ["score"] * 3,
+        "metric": [None, "perplexity", None], "benchmark": ["GSM8K", "WikiText2", "GSM8K"], "qualifier": [None] * 3,
+    })
+    results = gold.benchmark_results(scores, papers)
+    assert results["metric"].to_list().count(gold.UNSPECIFIED) == 2 and results["metric"].null_count() == 0
+    lb = analytics.benchmark_leaderboard(results)
+    joined = results.join(lb, on=["benchmark", "metric", "unit"], how="inner")
+    assert joined.height == results.height

@@ -81,3 +81,27 @@ def test_gold_tables_with_great_expectations_in_this_process(sample_materializat
     assert len(suites) == len(GOLD_TABLES) and all(c.passed for c in suites)
     assert gx._IN_PROCESS.acquire(blocking=False)  # the suites' lock was released
     gx._IN_PROCESS.release()
+
+
+class ReadRecordingStore(DeltaStore):
+    """A real store that remembers which tables were opened (every read goes through `table`)."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.opened: set[str] = set()
+
+    def table(self, table: str):
+        self.opened.add(table)
+        return super().table(table)
+
+    def read(self, table: str, *args, **kwargs):
+        self.opened.add(table)
+        return super().read(table, *args, **kwargs)
+
+
+def test_every_table_a_gold_builder_reads_is_a_declared_dependency(sample_materialization):
+    """The UI's lineage (and staleness) comes from `deps`: a builder must not read more."""
+    for t in GOLD_TABLES:
+        store = ReadRecordingStore(sample_materialization[0])
+        t.build(store)
+        assert store.opened and store.opened <= set(t.deps), (t.name, sorted(store.opened - set(t.deps)))
