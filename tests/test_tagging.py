@@ -254,12 +254,12 @@ def test_passing_mentions_are_not_tagged():
     assert "code" not in got and "evaluation-benchmarks" not in got
 
 
-def test_inference_efficiency_defers_to_specific_efficiency_topic():
-    got = tag_one(
-        "EasyQuant: An Efficient Data-free Quantization Algorithm for LLMs",
-        "We quantize weights to 4-bit without data, reducing memory and inference cost.",
-    )
-    assert got == {"quantization"}
+def test_inference_efficiency_defers_to_specific_efficiency_topic(tmp_path):
+    """The lexicon's [[dampen]] rule (the v1.3 selector's input; with the topic model on, the
+    stacker weighs it against what the model learned from labelled papers)."""
+    df = papers(("p", "EasyQuant: An Efficient Data-free Quantization Algorithm for LLMs",
+                 "We quantize weights to 4-bit without data, reducing memory and inference cost."))
+    assert topics_of(tag_papers(df, _with_selector(tmp_path)))["p"] == {"quantization"}
 
 
 # --- quality floor on dev gold -----------------------------------------------------------

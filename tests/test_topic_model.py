@@ -134,14 +134,14 @@ def _hf16() -> list[dict]:
 
 def test_hf16_labels_are_valid():
     recs = _hf16()
-    assert len(recs) >= 2900
+    assert len(recs) >= 4700
     assert len({r["id"] for r in recs}) == len(recs)
     assert len({r["title"].lower() for r in recs}) == len(recs)
     for r in recs:
         assert r["title"] and len(r["abstract"]) >= 300 and r["source"]
         assert 1 <= len(r["topics"]) <= 4 and set(r["topics"]) <= SPEC_TOPICS
         assert r["split"] in {"train", "lockbox"}
-    assert sum(r["split"] == "lockbox" for r in recs) >= 700
+    assert sum(r["split"] == "lockbox" for r in recs) >= 1100
 
 
 def _trainer():
@@ -166,10 +166,10 @@ def test_training_never_sees_a_held_out_paper():
 @pytest.mark.parametrize(
     ("name", "floor"),
     [
-        # taxonomy-v1.4.0 (scripts/train_topic_model.py): lexicon alone .901 / .763 / .784
-        ("dev gold lockbox third", 0.82),  # .860
-        ("helper sets' lockboxes (blind2-9, odd RSS)", 0.80),  # .826
-        ("hf16 lockbox", 0.82),  # .846
+        # taxonomy-v1.4.0 (scripts/train_topic_model.py): lexicon alone .901 / .763 / .788
+        ("dev gold lockbox third", 0.81),  # .852 (38 papers: one tag moves it by ~.01)
+        ("helper sets' lockboxes (blind2-9, odd RSS)", 0.80),  # .823
+        ("hf16 lockbox", 0.83),  # .851
     ],
 )
 def test_held_out_floor(name, floor):
