@@ -508,6 +508,9 @@ def stack_features(papers: pl.DataFrame, taxonomy: Taxonomy, topics, prob: np.nd
         "paper_id", "topic", *STACK_FEATURES)
 
 
+MODEL_CHUNK = 50_000  # papers per pass of the topic model: bounds its memory (a pass holds every word of them)
+
+
 def _stacked_choice(papers: pl.DataFrame, ranked: pl.DataFrame, tax: Taxonomy) -> pl.DataFrame:
     """The stacker's tags; a paper without lexicon evidence whose best topic stays under the
     threshold gets the fallback topic (as without the model: nothing is known about it)."""
@@ -515,24 +518,29 @@ def _stacked_choice(papers: pl.DataFrame, ranked: pl.DataFrame, tax: Taxonomy) -
     assert st is not None and tax.selector is not None
     logit = _linear(st.bias, [pl.col(f) for f in STACK_FEATURES], st.weights, st.topic_bias)
     cut = _logit_of(st.threshold)
-    grid = _stack_grid(papers, ranked, tax.selector, st.model.topics, topic_probabilities(papers, st.model))
     best = pl.col("_logit").max().over("_row")
     unknown = (pl.col("lexicon_candidate").max().over("_row") == 0) & (best < cut)
-    return (
-        grid
-        .with_columns(logit.alias("_logit"))
-        .filter((pl.col("_logit") >= cut) | (pl.col("_logit") == best))
-        .sort(["_row", "_logit", "topic"], descending=[False, True, False])
-        .with_columns(
-            pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"),
-            pl.when(unknown).then(pl.lit(tax.scoring.fallback_topic)).otherwise(pl.col("topic")).alias("topic"),
-            pl.when(unknown).then(pl.lit(tax.calibration.fallback_probability))
-            .otherwise(1.0 / (1.0 + (-pl.col("_logit")).exp())).alias("probability"),
+    parts = []
+    for lo in range(0, papers.height, MODEL_CHUNK):
+        chunk = papers.slice(lo, MODEL_CHUNK)
+        cand = ranked.filter(pl.col("_row").is_between(lo, lo + chunk.height - 1)).with_columns(pl.col("_row") - lo)
+        grid = _stack_grid(chunk, cand, tax.selector, st.model.topics, topic_probabilities(chunk, st.model))
+        parts.append(
+            grid
+            .with_columns(logit.alias("_logit"))
+            .filter((pl.col("_logit") >= cut) | (pl.col("_logit") == best))
+            .sort(["_row", "_logit", "topic"], descending=[False, True, False])
+            .with_columns(
+                pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"),
+                pl.when(unknown).then(pl.lit(tax.scoring.fallback_topic)).otherwise(pl.col("topic")).alias("topic"),
+                pl.when(unknown).then(pl.lit(tax.calibration.fallback_probability))
+                .otherwise(1.0 / (1.0 + (-pl.col("_logit")).exp())).alias("probability"),
+            )
+            .filter(pl.col("rank") < tax.scoring.max_topics)
+            .unique(["_row", "topic"], keep="first", maintain_order=True)
+            .select(pl.col("_row") + lo, "topic", "evidence", "rank", "probability")
         )
-        .filter(pl.col("rank") < tax.scoring.max_topics)
-        .unique(["_row", "topic"], keep="first", maintain_order=True)
-        .select("_row", "topic", "evidence", "rank", "probability")
-    )
+    return pl.concat(parts)
 
 
 def _ranked_candidates(papers: pl.DataFrame, tax: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:

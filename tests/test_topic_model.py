@@ -188,3 +188,13 @@ def test_held_out_floor(name, floor):
         pred.setdefault(pid, set()).add(topic)
     s = score_topics(pred, {r["id"]: set(r["topics"]) for r in recs})
     assert s["micro_f1"] >= floor, s
+
+
+def test_model_passes_in_chunks_give_the_same_tags(monkeypatch):
+    from paperlake import tagging
+
+    df = pl.concat([DOCS, papers(("e", "Speculative decoding for code LLMs", "We draft tokens with a small model."),
+                                 ("f", "LoRA adapters for speech", "Low-rank adapters fine-tune a speech model."))])
+    whole = tag_papers(df)
+    monkeypatch.setattr(tagging, "MODEL_CHUNK", 2)
+    assert tag_papers(df).equals(whole)
