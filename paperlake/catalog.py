@@ -187,9 +187,9 @@ PAPER_TOPICS = _table(
     {
         "paper_id": (S, "silver/papers.paper_id"),
         "topic": (S, "topic id from the taxonomy"),
-        "score": (F, "calibrated confidence in (0, 1]"),
-        "method": (S, "tagging method"),
-        "taxonomy_version": (S, "taxonomy config version"),
+        "score": (F, "calibrated probability that the topic is a main subject, in (0, 1]"),
+        "method": (S, "tagging method (lexicon+linear-v1: lexicon selector stacked with the topic model)"),
+        "taxonomy_version": (S, "taxonomy config version (+ content hash, + topic model file hash)"),
     },
 )
 
