@@ -35,7 +35,12 @@ How a paper is scored (vectorised Polars, no Python loop over rows):
    "we propose ..." and the last sentence), and ``focus_weight`` adds focus-sentence hits to the
    evidence (both off in the shipped config: cross-validation did not pick them);
 5. ``score`` = ``sigmoid(a * ln(evidence) + b + c * is_best)``, a Platt calibration fitted on
-   out-of-fold predictions (``scripts/cv_topics.py``), i.e. ~ probability the tag is right.
+   out-of-fold predictions (``scripts/cv_topics.py``), i.e. ~ probability the tag is right;
+6. since v1.4 (``[model]``) steps 4-5 are replaced by a stacker: the linear topic model of
+   :mod:`paperlake.topic_model` gives every topic a probability, and every (paper, topic) gets
+   ``sigmoid(bias + weights . [selector logit, has lexicon evidence, model logit, their product]
+   + topic_bias)``; the most probable topic is kept, the others at ``>= threshold`` (at most
+   ``max_topics``), and that probability is the score (``scripts/train_topic_model.py``).
 
 Duplicate ``paper_id`` rows in the input are tagged once (first occurrence).
 """
