@@ -219,6 +219,21 @@ def _parse_term(raw: str, tier_weight: float) -> tuple[str, float]:
     return normalise_term(raw), tier_weight
 
 
+def _learned_table(cfg: dict, name: str, features: tuple[str, ...], topics: tuple[str, ...]) -> dict:
+    """threshold, bias, weights (aligned with ``features``) and topic_bias of a fitted table."""
+    w = cfg.get("weights", {})
+    if missing := [f for f in features if f not in w]:
+        raise ValueError(f"[{name}] weights missing {missing}")
+    if unknown := sorted(set(w) - set(features)):
+        raise ValueError(f"[{name}] weights name unknown features {unknown}")
+    tb = cfg.get("topic_bias", {})
+    if unknown := sorted(set(tb) - set(topics)):
+        raise ValueError(f"[{name}] topic_bias names unknown topics {unknown}")
+    return {"threshold": float(cfg["threshold"]), "bias": float(cfg.get("bias", 0.0)),
+            "weights": tuple(float(w[f]) for f in features),
+            "topic_bias": tuple((t, float(v)) for t, v in tb.items())}
+
+
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load the taxonomy config (default: the packaged ``paperlake/config/taxonomy.toml``)."""
     p = Path(path) if path is not None else DEFAULT_TAXONOMY_PATH
@@ -267,20 +282,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     selector = None
     sel = cfg.get("selector")
     if sel is not None and sel.get("enabled", True):
-        w = sel.get("weights", {})
-        if missing := [f for f in SELECTOR_FEATURES if f not in w]:
-            raise ValueError(f"selector weights missing {missing}")
-        if unknown := sorted(set(w) - set(SELECTOR_FEATURES)):
-            raise ValueError(f"selector weights name unknown features {unknown}")
-        tb = sel.get("topic_bias", {})
-        if unknown := sorted(set(tb) - set(topics)):
-            raise ValueError(f"selector topic_bias names unknown topics {unknown}")
-        selector = Selector(
-            threshold=float(sel["threshold"]),
-            bias=float(sel.get("bias", 0.0)),
-            weights=tuple(float(w[f]) for f in SELECTOR_FEATURES),
-            topic_bias=tuple((t, float(v)) for t, v in tb.items()),
-        )
+        selector = Selector(**_learned_table(sel, "selector", SELECTOR_FEATURES, topics))
     stacker = None
     mod = cfg.get("model")
     # the model stacks on the selector's logit: with the selector off (the v1.2 rule) it is off too
@@ -290,19 +292,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         model = load_model(model_path if model_path.exists() else DEFAULT_TAXONOMY_PATH.parent / mod["file"])
         if unknown := sorted(set(model.topics) ^ set(topics)):
             raise ValueError(f"topic model and taxonomy disagree on topics {unknown}")
-        w = mod.get("weights", {})
-        if sorted(w) != sorted(STACK_FEATURES):
-            raise ValueError(f"[model.weights] must give exactly {list(STACK_FEATURES)}")
-        tb = mod.get("topic_bias", {})
-        if unknown := sorted(set(tb) - set(topics)):
-            raise ValueError(f"[model.topic_bias] names unknown topics {unknown}")
-        stacker = Stacker(
-            threshold=float(mod["threshold"]),
-            bias=float(mod.get("bias", 0.0)),
-            weights=tuple(float(w[f]) for f in STACK_FEATURES),
-            topic_bias=tuple((t, float(v)) for t, v in tb.items()),
-            model=model,
-        )
+        stacker = Stacker(**_learned_table(mod, "model", STACK_FEATURES, topics), model=model)
         # the model file is part of the taxonomy: a retrained model is a new taxonomy_version
         version = f"{version}.{model.digest}"
     return Taxonomy(

@@ -609,6 +609,7 @@ def test_candidate_features_cover_selection():
 @pytest.mark.parametrize("edit", [
     ("log_title = ", "log_titel = "),          # unknown feature name (and one missing)
     ('"survey" = ', '"surveys" = '),            # unknown topic in topic_bias
+    ("lexicon_candidate = ", "lexicon_candidat = "),  # [model]: unknown stacker feature
 ])
 def test_bad_selector_config_rejected(tmp_path, edit):
     text = DEFAULT_TAXONOMY_PATH.read_text()
