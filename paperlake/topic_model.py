@@ -40,16 +40,16 @@ class TopicModel:
     bias: np.ndarray  # (k,) float32
     digest: str  # of the model file: part of the taxonomy version
 
-    def __post_init__(self) -> None:
-        ids = feature_ids(self.features)
-        order = np.argsort(ids, kind="stable")
-        object.__setattr__(self, "_vocab", pl.DataFrame(
-            {"f": ids[order], "j": order.astype(np.uint32)}, schema={"f": pl.UInt64, "j": pl.UInt32}))
-
     @property
     def vocab(self) -> pl.DataFrame:
-        """(f: u64 feature hash, j: u32 row of ``weights``)."""
-        return self._vocab  # type: ignore[attr-defined]
+        """(f: u64 feature hash, j: u32 row of ``weights``), computed on first use: loading the
+        model (at import, through the taxonomy) must not start Polars' thread pool, or processes
+        forked afterwards (Dagster's forkserver) hang in their first parallel Polars call."""
+        if "_vocab" not in self.__dict__:
+            ids = feature_ids(self.features)
+            object.__setattr__(self, "_vocab", pl.DataFrame(
+                {"f": ids, "j": np.arange(len(ids), dtype=np.uint32)}, schema={"f": pl.UInt64, "j": pl.UInt32}))
+        return self.__dict__["_vocab"]
 
 
 def load_model(path: str | Path | None = None) -> TopicModel:

@@ -198,3 +198,34 @@ def test_model_passes_in_chunks_give_the_same_tags(monkeypatch):
     whole = tag_papers(df)
     monkeypatch.setattr(tagging, "MODEL_CHUNK", 2)
     assert tag_papers(df).equals(whole)
+
+
+FORK_AFTER_IMPORT = """
+import os, sys
+import polars as pl
+import pipelines.definitions  # what Dagster's forkserver preloads before forking step processes
+pid = os.fork()
+if pid == 0:
+    df = pl.DataFrame({"a": list(range(200_000)), "b": [i % 7 for i in range(200_000)]})
+    df.group_by("b").agg(pl.col("a").sum()).sort("b")  # a parallel Polars call in the child
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_processes_forked_after_importing_the_definitions_can_use_polars():
+    """Loading the taxonomy (and its topic model) at import must not start Polars' thread pool:
+    a process forked afterwards would hang in its first parallel Polars call (runs launched from
+    the UI use Dagster's forkserver, which imports the definitions and then forks)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", FORK_AFTER_IMPORT], cwd=ROOT, start_new_session=True)
+    try:
+        assert proc.wait(timeout=60) == 0
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the parent and its hung child
+        pytest.fail("the forked process hung in Polars")
