@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.12"  # 1.3.5-1.3.12: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.13"  # 1.3.5-1.3.13: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -1285,9 +1285,34 @@ _LM_AFTER_RE = _ci(r"[\s-]*models?\b")
 _MODEL_VARIANT_NOUNS = {"variants", "versions", "checkpoints", "backbones", "families", "configurations", "architectures"}
 
 
+# points on an error-like metric named just before the number: its fall is a gain, its rise a loss
+_PP_ERROR_METRIC_RE = _ci(
+    r"\b(?:WER|CER|(?:word|character)\s+error\s+rates?|error\s+rates?|perplexity|hallucination\s+rates?)"
+    r"(?:\s*\((?:WER|CER)\))?(?=[^.;,]{0,30}$)")
+_PP_RISE_RE = _ci(r"\b(?:increas\w*|ris(?:e|es|ing)|rose|grow\w*|higher|worse)\b")
+_PP_FALL_RE = _ci(r"\b(?:decreas\w*|reduc\w*|drop\w*|fall\w*|fell|lower|less|fewer)\b")
+
+
+def _error_points_kind(text: str, c: _Cand, before: str) -> str | None:
+    m = None
+    for m in _PP_ERROR_METRIC_RE.finditer(before[-80:]):
+        pass
+    if m is None:
+        return None
+    around = before[-80:][m.end():] + " " + text[c.end:c.end + 12]  # "WER increasing by 14pp", "WER 5.4pp lower"
+    rise, fall = bool(_PP_RISE_RE.search(around)), bool(_PP_FALL_RE.search(around))
+    if rise != fall:
+        return "other" if rise else "improvement"
+    return None
+
+
 def _points_kind(text: str, c: _Cand, before: str) -> str:
     """Kind of a score difference in points, glued ("3.5pp") or spaced ("3.5 points"): a gain
-    unless a loss is said and no gain cue is ("drops 2.1pp ... but gains 3.2pp")."""
+    unless a loss is said and no gain cue is ("drops 2.1pp ... but gains 3.2pp"); on an error
+    metric named just before, a fall is the gain ("WER 5.4pp lower") and a rise the loss ("WER
+    increasing by 14pp")."""
+    if (err := _error_points_kind(text, c, before)) is not None:
+        return err
     gain = (_IMP_AFTER.match(text[c.end:c.end + 30]) or _IMP_BEFORE.search(before)
             or _plus_sign(text, c.num_start))
     return "other" if not gain and _pp_is_loss(text, c, before) else "improvement"
@@ -2078,6 +2103,9 @@ def _mentions(text: str, guards: _Guards | None = None) -> list[dict]:
     return out
 
 
+_BY_BEFORE_RE = _ci(r"\bby\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|nearly\s+|approximately\s+|roughly\s+|~\s*)?$")
+
+
 def _scan_mentions(text: str, guards: _Guards | None) -> list[dict]:
     cands = _merge_ranges(text, _candidates(text, guards))
     bounds = _sentence_bounds(text)
@@ -2120,6 +2148,8 @@ def _scan_mentions(text: str, guards: _Guards | None) -> list[dict]:
             and _PARALLEL_BY_GAP_RE.fullmatch(text, kept[-1].end, c.start)
         ):
             c.kind = kept[-1].kind
+        if c.kind == "score" and _BY_BEFORE_RE.search(text, max(0, c.start - 40), c.start):
+            c.kind = "improvement"  # "(NQ-Open by 2.4%)": a number after "by" is a change, never a score
         kept.append(c)
     _assign_benchmarks(text, kept, bounds, guards)
     out = []

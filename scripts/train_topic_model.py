@@ -151,15 +151,15 @@ def stack_matrix(tax, recs, topics, prob) -> tuple[pl.DataFrame, np.ndarray]:
     return sf, np.hstack([np.ones((sf.height, 1)), sf.select(STACK_FEATURES).to_numpy(), onehot])
 
 
-def fit_stacker(z: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def fit_stacker(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Logistic regression over [1, STACK_FEATURES, topic one-hot]; ridge on the topic biases."""
     nf = 1 + len(STACK_FEATURES)
-    weight = weight / weight.mean()
 
     def loss(w):
         p = 1.0 / (1.0 + np.exp(-(z @ w)))
         eps = 1e-12
-        val = -(weight * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))).mean() + 0.5 * STACK_L2 * (w[nf:] ** 2).sum() / len(y)
-        g = z.T @ (weight * (p - y)) / len(y)
+        val = -(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)).mean() + 0.5 * STACK_L2 * (w[nf:] ** 2).sum() / len(y)
+        g = z.T @ (p - y) / len(y)
         g[nf:] += STACK_L2 * w[nf:] / len(y)
         return val, g
 
@@ -197,8 +197,6 @@ def toml_block(st: Stacker, file_name: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true", help=f"write the model file to {tm.DEFAULT_MODEL_PATH}")
-    ap.add_argument("--other-weight", type=float, default=1.0,
-                    help="weight of the non-hf16 training papers in the stacker fit")
     ap.add_argument("--l2", type=float, help="skip the L2 grid (CV) and use this strength")
     args = ap.parse_args()
     if not cv.GOLD.exists():
@@ -228,10 +226,9 @@ def main() -> None:
     paper_fold = dict(zip((r["id"] for r in train), folds(train)))
     row_fold = np.array([paper_fold[p] for p in sf["paper_id"]])
     hf16_ids = {r["id"] for r in load_hf16()}
-    row_weight = np.where(sf["paper_id"].is_in(list(hf16_ids)).to_numpy(), 1.0, args.other_weight)
     oof_logit = np.zeros(len(ys))
     for f in range(5):
-        w = fit_stacker(z[row_fold != f], ys[row_fold != f], row_weight[row_fold != f])
+        w = fit_stacker(z[row_fold != f], ys[row_fold != f])
         oof_logit[row_fold == f] = z[row_fold == f] @ w
     scores = {t: micro_f1(train, choose(sf, oof_logit, t, tax.scoring.max_topics)) for t in np.arange(0.30, 0.66, 0.05)}
     threshold = float(max(scores, key=scores.get))
@@ -248,7 +245,7 @@ def main() -> None:
     keep = np.abs(model.weights).max(axis=1) >= MIN_WEIGHT  # as shipped: pruned, float16 weights
     print(f"vocabulary {len(model.features)} features ({int(keep.sum())} kept), l2={l2:g}\n")
     model = _model(topics, model.features[keep], model.weights[keep].astype(np.float16), model.bias)
-    st = stacker_of(fit_stacker(z, ys, row_weight), threshold, topics, model)
+    st = stacker_of(fit_stacker(z, ys), threshold, topics, model)
     print(toml_block(st, tm.DEFAULT_MODEL_PATH.name))
     if args.write:
         tm.save_model(tm.DEFAULT_MODEL_PATH, topics, model.features, model.weights, model.bias)

@@ -810,3 +810,20 @@ def test_plus_sign_with_a_space_and_slashing_verbs():
     assert _mk("state-of-the-art results: +5.5% and + 6% for segmentation") == [("5.5%", "improvement"), ("6%", "improvement")]
     assert _mk("It slashes memory by 40%.") == [("40%", "reduction")]
     assert _mk("We set 3 + 4 = 7 and reach 61.2% accuracy.") == [("61.2%", "score")]
+
+
+def test_a_number_after_by_is_a_change_not_a_score():
+    # metrics-1.3.13 (an analyst's audit): "(NQ-Open by 2.4% and NQ-Swap by 5.5%)" far from "improves" were scores
+    text = ("DeCoRe significantly improves performance on tasks requiring faithfulness, such as summarisation "
+            "(XSum by 18.6%), instruction following (MemoTrap by 10.9%), and open-book question answering "
+            "(NQ-Open by 2.4% and NQ-Swap by 5.5%).")
+    assert [k for _, k in _mk(text)] == ["improvement"] * 4
+    assert _mk("We reach 61.2% on MMLU.") == [("61.2%", "score")]  # no "by": still a score
+
+
+def test_points_on_an_error_metric_follow_its_direction():
+    # metrics-1.3.13: a fall of an error rate is the gain, its rise the loss (the spec: degradations are other)
+    assert _mk("They achieve a word error rate (WER) 5.4pp lower.") == [("5.4pp", "improvement")]
+    assert _mk("Explicit references hurt, with WER increasing by 14pp compared to text only.") == [("14pp", "other")]
+    assert _mk("Accuracy drops by 2.1pp.") == [("2.1pp", "other")]  # not an error metric: unchanged
+    assert _mk("It improves accuracy by 3.2pp.") == [("3.2pp", "improvement")]
