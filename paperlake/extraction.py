@@ -1294,12 +1294,11 @@ _PP_FALL_RE = _ci(r"\b(?:decreas\w*|reduc\w*|drop\w*|fall\w*|fell|lower|less|few
 
 
 def _error_points_kind(text: str, c: _Cand, before: str) -> str | None:
-    m = None
-    for m in _PP_ERROR_METRIC_RE.finditer(before[-80:]):
-        pass
-    if m is None:
+    tail = before[-80:]
+    metrics = list(_PP_ERROR_METRIC_RE.finditer(tail))
+    if not metrics:
         return None
-    around = before[-80:][m.end():] + " " + text[c.end:c.end + 12]  # "WER increasing by 14pp", "WER 5.4pp lower"
+    around = tail[metrics[-1].end():] + " " + text[c.end:c.end + 12]  # "WER increasing by 14pp", "WER 5.4pp lower"
     rise, fall = bool(_PP_RISE_RE.search(around)), bool(_PP_FALL_RE.search(around))
     if rise != fall:
         return "other" if rise else "improvement"
