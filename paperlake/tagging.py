@@ -521,21 +521,28 @@ def _stacked_choice(papers: pl.DataFrame, ranked: pl.DataFrame, tax: Taxonomy) -
         cand = ranked.filter(pl.col("_row").is_between(lo, lo + chunk.height - 1)).with_columns(pl.col("_row") - lo)
         grid = _stack_grid(chunk, cand, tax.selector, st.model.topics, topic_probabilities(chunk, st.model))
         parts.append(
-            grid
-            .with_columns(logit.alias("_logit"))
-            .filter((pl.col("_logit") >= cut) | (pl.col("_logit") == best))
-            .sort(["_row", "_logit", "topic"], descending=[False, True, False])
+            kept_by_logit(grid.with_columns(logit.alias("_logit")), "_row", cut, tax.scoring.max_topics)
             .with_columns(
-                pl.int_range(pl.len(), dtype=pl.UInt32).over("_row").alias("rank"),
                 pl.when(unknown).then(pl.lit(tax.scoring.fallback_topic)).otherwise(pl.col("topic")).alias("topic"),
                 pl.when(unknown).then(pl.lit(tax.calibration.fallback_probability))
                 .otherwise(1.0 / (1.0 + (-pl.col("_logit")).exp())).alias("probability"),
             )
-            .filter(pl.col("rank") < tax.scoring.max_topics)
             .unique(["_row", "topic"], keep="first", maintain_order=True)
             .select(pl.col("_row") + lo, "topic", "evidence", "rank", "probability")
         )
     return pl.concat(parts)
+
+
+def kept_by_logit(df: pl.DataFrame, row: str, cut: float, max_topics: int) -> pl.DataFrame:
+    """The stacker's keep rule over (``row``, ``topic``, ``_logit``) rows: each row's most probable
+    topic and the others at ``_logit >= cut``, best first (ties by topic), at most ``max_topics``,
+    with their ``rank``."""
+    return (
+        df.filter((pl.col("_logit") >= cut) | (pl.col("_logit") == pl.col("_logit").max().over(row)))
+        .sort([row, "_logit", "topic"], descending=[False, True, False])
+        .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over(row).alias("rank"))
+        .filter(pl.col("rank") < max_topics)
+    )
 
 
 def _ranked_candidates(papers: pl.DataFrame, tax: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:

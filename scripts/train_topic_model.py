@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import cv_topics as cv  # noqa: E402
 from paperlake import topic_model as tm  # noqa: E402
-from paperlake.tagging import STACK_FEATURES, Stacker, load_taxonomy, stack_features  # noqa: E402
+from paperlake.tagging import STACK_FEATURES, Stacker, kept_by_logit, load_taxonomy, stack_features  # noqa: E402
 
 HF16 = ROOT / "tests" / "data" / "topic_labels_hf16.jsonl.gz"
 MIN_DF = 2
@@ -167,13 +167,9 @@ def fit_stacker(z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def choose(sf: pl.DataFrame, logit: np.ndarray, threshold: float, max_topics: int) -> dict[str, set[str]]:
-    cut = np.log(threshold / (1 - threshold))
-    picked = (
-        sf.select("paper_id", "topic").with_columns(pl.Series("z", logit))
-        .filter((pl.col("z") >= cut) | (pl.col("z") == pl.col("z").max().over("paper_id")))
-        .sort(["paper_id", "z"], descending=[False, True])
-        .filter(pl.int_range(pl.len()).over("paper_id") < max_topics)
-    )
+    cut = float(np.log(threshold / (1 - threshold)))
+    picked = kept_by_logit(sf.select("paper_id", "topic").with_columns(pl.Series("_logit", logit)),
+                           "paper_id", cut, max_topics)
     out: dict[str, set[str]] = {}
     for pid, topic in picked.select("paper_id", "topic").iter_rows():
         out.setdefault(pid, set()).add(topic)
