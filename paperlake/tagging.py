@@ -472,24 +472,33 @@ def _selector_keep(sel: Selector) -> pl.Expr:
     return (pl.col("rank") == 0) | (selector_logit(sel) >= _logit_of(sel.threshold))
 
 
-def _stack_grid(papers: pl.DataFrame, ranked: pl.DataFrame, selector: Selector, topics, prob: np.ndarray) -> pl.DataFrame:
-    """Every (``_row``, ``topic``) with the :data:`STACK_FEATURES` columns and the lexicon's
-    ``evidence`` (null where it found none): the input of the [model] stacker. ``prob``: the
-    topic model's (papers x topics) probabilities."""
-    k = len(topics)
-    lex = ranked.select("_row", "topic", "evidence", selector_logit(selector).alias("lexicon_logit"))
-    p = np.clip(prob.astype(np.float64).ravel(), 1e-6, 1 - 1e-6)
-    grid = pl.DataFrame({
-        "_row": np.repeat(np.arange(papers.height, dtype=np.uint32), k),
-        "topic": pl.Series(list(topics) * papers.height, dtype=pl.String),
-        "model_logit": np.log(p / (1 - p)),
-    })
-    cand = pl.col("evidence").is_not_null().cast(pl.Float64)
-    return grid.join(lex, on=["_row", "topic"], how="left").with_columns(
-        pl.col("lexicon_logit").fill_null(0.0),
-        cand.alias("lexicon_candidate"),
-        (cand * pl.col("model_logit")).alias("candidate_x_model_logit"),
+def _lexicon_candidates(ranked: pl.DataFrame, selector: Selector, topics) -> pl.DataFrame:
+    """The lexicon's candidates among ``topics``: ``_row``, ``j`` (column of the topic in
+    ``topics``), ``evidence`` and the selector's ``lexicon_logit``."""
+    return ranked.filter(pl.col("topic").is_in(topics)).select(
+        "_row",
+        pl.col("topic").replace_strict({t: j for j, t in enumerate(topics)}, return_dtype=pl.UInt32).alias("j"),
+        "evidence",
+        selector_logit(selector).alias("lexicon_logit"),
     )
+
+
+def _stack_matrices(cands: pl.DataFrame, prob: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The :data:`STACK_FEATURES` of every (paper, topic) as (papers x topics) matrices, and the
+    lexicon's evidence (NaN where it found none): the input of the [model] stacker. ``prob``: the
+    topic model's probabilities; ``cands``: :func:`_lexicon_candidates` of the same papers."""
+    r, j = cands["_row"].to_numpy(), cands["j"].to_numpy()
+    p = np.clip(prob.astype(np.float64), 1e-6, 1 - 1e-6)
+    model_logit = np.log(p / (1 - p))
+    lexicon_logit = np.zeros(p.shape)
+    lexicon_logit[r, j] = cands["lexicon_logit"].to_numpy()
+    candidate = np.zeros(p.shape)
+    candidate[r, j] = 1.0
+    evidence = np.full(p.shape, np.nan)
+    evidence[r, j] = cands["evidence"].to_numpy()
+    features = {"lexicon_logit": lexicon_logit, "lexicon_candidate": candidate,
+                "model_logit": model_logit, "candidate_x_model_logit": candidate * model_logit}
+    return features, evidence
 
 
 def stack_features(papers: pl.DataFrame, taxonomy: Taxonomy, topics, prob: np.ndarray) -> pl.DataFrame:
@@ -498,9 +507,12 @@ def stack_features(papers: pl.DataFrame, taxonomy: Taxonomy, topics, prob: np.nd
     ``topics`` columns) -- e.g. out-of-fold ones."""
     assert taxonomy.selector is not None
     papers, ranked = _ranked_candidates(papers, taxonomy)
-    ids = papers.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "paper_id")
-    return _stack_grid(papers, ranked, taxonomy.selector, topics, prob).join(ids, on="_row").select(
-        "paper_id", "topic", *STACK_FEATURES)
+    features, _ = _stack_matrices(_lexicon_candidates(ranked, taxonomy.selector, topics), prob)
+    return pl.DataFrame({
+        "paper_id": papers["paper_id"].gather(np.repeat(np.arange(papers.height), len(topics))),
+        "topic": pl.Series(list(topics) * papers.height, dtype=pl.String),
+        **{f: features[f].ravel() for f in STACK_FEATURES},
+    })
 
 
 MODEL_CHUNK = 50_000  # papers per pass of the topic model: bounds its memory (a pass holds every word of them)
@@ -511,38 +523,51 @@ def _stacked_choice(papers: pl.DataFrame, ranked: pl.DataFrame, tax: Taxonomy) -
     threshold gets the fallback topic (as without the model: nothing is known about it)."""
     st = tax.stacker
     assert st is not None and tax.selector is not None
-    logit = _linear(st.bias, [pl.col(f) for f in STACK_FEATURES], st.weights, st.topic_bias)
+    topics = st.model.topics
+    topic_bias = np.array([dict(st.topic_bias).get(t, 0.0) for t in topics])
     cut = _logit_of(st.threshold)
-    best = pl.col("_logit").max().over("_row")
-    unknown = (pl.col("lexicon_candidate").max().over("_row") == 0) & (best < cut)
+    cands = _lexicon_candidates(ranked, tax.selector, topics)
+    names = pl.Series("topic", topics, dtype=pl.String)
     parts = []
     for lo in range(0, papers.height, MODEL_CHUNK):
         chunk = papers.slice(lo, MODEL_CHUNK)
-        cand = ranked.filter(pl.col("_row").is_between(lo, lo + chunk.height - 1)).with_columns(pl.col("_row") - lo)
-        grid = _stack_grid(chunk, cand, tax.selector, st.model.topics, topic_probabilities(chunk, st.model))
-        parts.append(
-            kept_by_logit(grid.with_columns(logit.alias("_logit")), "_row", cut, tax.scoring.max_topics)
-            .with_columns(
-                pl.when(unknown).then(pl.lit(tax.scoring.fallback_topic)).otherwise(pl.col("topic")).alias("topic"),
-                pl.when(unknown).then(pl.lit(tax.calibration.fallback_probability))
-                .otherwise(1.0 / (1.0 + (-pl.col("_logit")).exp())).alias("probability"),
-            )
-            .unique(["_row", "topic"], keep="first", maintain_order=True)
-            .select(pl.col("_row") + lo, "topic", "evidence", "rank", "probability")
-        )
+        n = chunk.height
+        features, evidence = _stack_matrices(
+            cands.filter(pl.col("_row").is_between(lo, lo + n - 1)).with_columns(pl.col("_row") - lo),
+            topic_probabilities(chunk, st.model))
+        logit = np.full((n, len(topics)), st.bias)
+        for f, w in zip(STACK_FEATURES, st.weights):
+            logit = logit + w * features[f]
+        logit = logit + topic_bias
+        rows, cols, rank = kept_by_logit(logit, topics, cut, tax.scoring.max_topics)
+        evidence_kept = np.bincount(rows, weights=features["lexicon_candidate"][rows, cols], minlength=n) > 0
+        unknown = (logit.max(axis=1) < cut) & ~evidence_kept
+        keep = ~unknown[rows] | (rank == 0)
+        rows, cols, rank = rows[keep], cols[keep], rank[keep]
+        fallback = pl.Series(unknown[rows])
+        parts.append(pl.DataFrame({
+            "_row": (rows + lo).astype(np.uint32),
+            "topic": names.gather(cols).set(fallback, tax.scoring.fallback_topic),
+            "evidence": pl.Series(evidence[rows, cols]).fill_nan(None),
+            "rank": rank.astype(np.uint32),
+            "_logit": logit[rows, cols],
+        }).select(
+            "_row", "topic", "evidence", "rank",
+            pl.when(fallback).then(tax.calibration.fallback_probability)
+            .otherwise(1.0 / (1.0 + (-pl.col("_logit")).exp())).alias("probability"),
+        ))
     return pl.concat(parts)
 
 
-def kept_by_logit(df: pl.DataFrame, row: str, cut: float, max_topics: int) -> pl.DataFrame:
-    """The stacker's keep rule over (``row``, ``topic``, ``_logit``) rows: each row's most probable
-    topic and the others at ``_logit >= cut``, best first (ties by topic), at most ``max_topics``,
-    with their ``rank``."""
-    return (
-        df.filter((pl.col("_logit") >= cut) | (pl.col("_logit") == pl.col("_logit").max().over(row)))
-        .sort([row, "_logit", "topic"], descending=[False, True, False])
-        .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over(row).alias("rank"))
-        .filter(pl.col("rank") < max_topics)
-    )
+def kept_by_logit(logit: np.ndarray, topics, cut: float, max_topics: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stacker's keep rule over a (rows x ``topics``) logit matrix: each row's most probable
+    topic and the others at ``logit >= cut``, best first (ties by topic name), at most
+    ``max_topics``. Returns (row, topic column, rank) arrays, ordered by row then rank."""
+    by_name = np.argsort(np.asarray(topics, dtype=str), kind="stable")
+    order = by_name[np.argsort(-logit[:, by_name], axis=1, kind="stable")[:, :max_topics]]
+    top = np.take_along_axis(logit, order, axis=1)
+    rows, rank = np.nonzero((top >= cut) | (top == top[:, :1]))  # a prefix of each row
+    return rows, order[rows, rank], rank
 
 
 def _ranked_candidates(papers: pl.DataFrame, tax: Taxonomy) -> tuple[pl.DataFrame, pl.DataFrame]:

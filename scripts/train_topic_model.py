@@ -166,13 +166,17 @@ def fit_stacker(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B").x
 
 
-def choose(sf: pl.DataFrame, logit: np.ndarray, threshold: float, max_topics: int) -> dict[str, set[str]]:
+def choose(sf: pl.DataFrame, logit: np.ndarray, topics, threshold: float, max_topics: int) -> dict[str, set[str]]:
+    """The tagger's keep rule (tagging.kept_by_logit) over the stacker's logits of ``sf``'s rows."""
     cut = float(np.log(threshold / (1 - threshold)))
-    picked = kept_by_logit(sf.select("paper_id", "topic").with_columns(pl.Series("_logit", logit)),
-                           "paper_id", cut, max_topics)
+    ids = sf["paper_id"].unique(maintain_order=True)
+    row = sf["paper_id"].replace_strict(ids, pl.int_range(ids.len(), eager=True)).to_numpy()
+    col = sf["topic"].replace_strict(list(topics), list(range(len(topics)))).to_numpy()
+    matrix = np.full((ids.len(), len(topics)), -np.inf)
+    matrix[row, col] = logit
     out: dict[str, set[str]] = {}
-    for pid, topic in picked.select("paper_id", "topic").iter_rows():
-        out.setdefault(pid, set()).add(topic)
+    for r, c, _rank in zip(*kept_by_logit(matrix, topics, cut, max_topics)):
+        out.setdefault(ids[int(r)], set()).add(topics[c])
     return out
 
 
@@ -226,10 +230,10 @@ def main() -> None:
     for f in range(5):
         w = fit_stacker(z[row_fold != f], ys[row_fold != f])
         oof_logit[row_fold == f] = z[row_fold == f] @ w
-    scores = {t: micro_f1(train, choose(sf, oof_logit, t, tax.scoring.max_topics)) for t in np.arange(0.30, 0.66, 0.05)}
+    scores = {t: micro_f1(train, choose(sf, oof_logit, topics, t, tax.scoring.max_topics)) for t in np.arange(0.30, 0.66, 0.05)}
     threshold = float(max(scores, key=scores.get))
     print("stacker out-of-fold micro-F1 by threshold: " + ", ".join(f"{t:.2f}:{v:.3f}" for t, v in scores.items()))
-    oof_chosen = choose(sf, oof_logit, threshold, tax.scoring.max_topics)
+    oof_chosen = choose(sf, oof_logit, topics, threshold, tax.scoring.max_topics)
     groups = {"dev gold look split": [r for r in train if r["id"] in {g["id"] for g in cv.load_gold()}],
               "hf16 train split": [r for r in train if r["id"] in hf16_ids]}
     groups["other tune papers"] = [r for r in train if r not in groups["dev gold look split"] and r["id"] not in hf16_ids]
