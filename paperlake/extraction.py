@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.13"  # 1.3.5-1.3.13: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.14"  # 1.3.5-1.3.14: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -566,6 +566,10 @@ def _qualifier(text: str, start: int, end: int) -> str | None:
 _RX_METRIC_1 = _ci(r"compress")
 
 
+_OWN_METRIC_AFTER = 20  # chars from the number's start: "4.7x higher decoding throughput"
+_METRIC_CLAUSE_GAP_RE = re.compile(r",|\s(?:and|while|whereas|but)\s")
+
+
 def _metric(text: str, start: int, end: int, unit: str, kind: str) -> str | None:
     if kind in ("model_size", "data_size", "context_length", "count"):
         return None
@@ -573,6 +577,7 @@ def _metric(text: str, start: int, end: int, unit: str, kind: str) -> str | None
     rel = start - max(0, start - 40)
     best = None
     best_d = 10**9
+    after, after_d, before_end = None, 10**9, None
     # For ASCII text (re.I then folds only ASCII case) skip patterns whose literals are all absent.
     low = window.lower() if window.isascii() else None
     for rx, name, literals in _METRIC_WORDS:
@@ -586,6 +591,14 @@ def _metric(text: str, start: int, end: int, unit: str, kind: str) -> str | None
             d = m.start() - rel if m.start() >= rel else (rel - m.end()) + 5
             if d < best_d:
                 best_d, best = d, (name or m.group(0).lower())
+                before_end = m.end() if m.start() < rel else None
+            if m.start() >= rel and d < after_d:
+                after_d, after = d, (name or m.group(0).lower())
+    # "47% lower latency and 4.7x higher throughput": a metric named right after the number beats
+    # one that closes the previous clause
+    if before_end is not None and after is not None and after_d <= _OWN_METRIC_AFTER \
+            and _METRIC_CLAUSE_GAP_RE.search(window[before_end:rel]):
+        best = after
     if best is None and kind == "speedup" and unit == "x":
         return "speedup"
     if best is None and unit == "x" and kind == "reduction":

@@ -43,6 +43,7 @@ PASCAL-VOC CIFAR-10 CIFAR-100 ImageNet-21K ImageNet-22K Kinetics-400 Kinetics-60
 ManiSkill ManiSkill2 ManiSkill3 "Atari 100k" D4RL Procgen Crafter Craftax Craftax-Classic NetHack MineDojo
 LibriTTS SUPERB ESC-50 AudioSet MusicCaps "Open X-Embodiment" BridgeData SimplerEnv
 ADE20k COCO-Stuff HumanML3D KIT-ML MSR-VTT "Mip-NeRF 360" "Tanks and Temples" LLFF ShapeNet Objaverse
+NQ-Open NQ-Swap MemoTrap WebQuestions WebQSP MultiArith AddSub SingleEq GSM-Hard GSM-Plus Omni-MATH C4
 """.strip()
 
 

@@ -827,3 +827,27 @@ def test_points_on_an_error_metric_follow_its_direction():
     assert _mk("Explicit references hurt, with WER increasing by 14pp compared to text only.") == [("14pp", "other")]
     assert _mk("Accuracy drops by 2.1pp.") == [("2.1pp", "other")]  # not an error metric: unchanged
     assert _mk("It improves accuracy by 3.2pp.") == [("3.2pp", "improvement")]
+
+
+def _field(text: str, name: str) -> list[tuple[str, str | None]]:
+    return [(m["mention"], m[name]) for m in extract_mentions(text)]
+
+
+def test_the_metric_named_after_a_number_beats_the_previous_clauses():
+    # metrics-1.3.14 (an analyst's audit): "4.7x higher throughput" was tagged latency, the metric of
+    # the clause before it
+    text = "They achieve 47% lower first-token latency and 4.7x higher throughput on edge devices."
+    assert _field(text, "metric") == [("47%", "latency"), ("4.7x", "throughput")]
+    assert _field("a 1.71X speedup in inference latency and 35X lower per-token cost", "metric")[1] == ("35X", "cost")
+    # a metric word before the number in the same clause still wins over a later one
+    assert _field("It raises accuracy to 83.7% and reduces latency.", "metric") == [("83.7%", "accuracy")]
+
+
+def test_benchmarks_named_before_by_changes():
+    # metrics-1.3.14: NQ-Open, NQ-Swap and MemoTrap are benchmarks (they took XSum, named before them)
+    text = ("DeCoRe significantly improves performance on tasks requiring faithfulness, such as summarisation "
+            "(XSum by 18.6%), instruction following (MemoTrap by 10.9%), and open-book question answering "
+            "(NQ-Open by 2.4% and NQ-Swap by 5.5%).")
+    assert [b for _, b in _field(text, "benchmark")] == ["XSum", "MemoTrap", "NQ-Open", "NQ-Swap"]
+    assert _field("We reach a perplexity of 5.68 on WikiText2 and 7.1 on C4.", "benchmark") == [
+        ("5.68", "WikiText2"), ("7.1", "C4")]
