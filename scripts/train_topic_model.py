@@ -15,7 +15,7 @@ papers feed the stacker (a logistic regression over paperlake.tagging.STACK_FEAT
 per topic), whose threshold is the one with the best out-of-fold micro-F1. Writes the model
 file and prints the [model] table to paste into taxonomy.toml, then the held-out figures.
 
-    .venv/bin/python scripts/train_topic_model.py [--write]   (~5 min; needs ../shared)
+    .venv/bin/python scripts/train_topic_model.py [--write] [--l2 X]   (~22 min, ~7 min with --l2; needs ../shared)
 """
 
 from __future__ import annotations
