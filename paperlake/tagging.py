@@ -540,8 +540,7 @@ def _stacked_choice(papers: pl.DataFrame, ranked: pl.DataFrame, tax: Taxonomy) -
             logit = logit + w * features[f]
         logit = logit + topic_bias
         rows, cols, rank = kept_by_logit(logit, topics, cut, tax.scoring.max_topics)
-        evidence_kept = np.bincount(rows, weights=features["lexicon_candidate"][rows, cols], minlength=n) > 0
-        unknown = (logit.max(axis=1) < cut) & ~evidence_kept
+        unknown = (logit.max(axis=1) < cut) & ~features["lexicon_candidate"].any(axis=1)
         keep = ~unknown[rows] | (rank == 0)
         rows, cols, rank = rows[keep], cols[keep], rank[keep]
         fallback = pl.Series(unknown[rows])

@@ -566,6 +566,19 @@ def test_stacker_threshold_controls_secondary_topics(tmp_path):
     assert all(shipped[p] <= everything[p] for p in ("a", "b"))  # (the others get the fallback)
 
 
+def test_fallback_topic_only_without_lexicon_evidence(tmp_path):
+    """Every topic under the threshold: a paper with lexicon evidence keeps its most probable topic
+    (even when that is not a lexicon candidate); only a paper without any gets the fallback."""
+    df = papers(("q", "Quantization of LLMs", "We quantize the weights of a language model to 4-bit."),
+                ("x", "Xyzzy", "Plugh frobnicates the quux."))
+    tax = _with_model(tmp_path, bias="-20.0", lexicon_candidate="-10.0")
+    out = tag_papers(df, tax)
+    q, x = (out.filter(pl.col("paper_id") == p) for p in ("q", "x"))
+    assert q.height == 1 and q["topic"].item() != tax.scoring.fallback_topic and q["score"].item() < 1e-3
+    assert x["topic"].to_list() == [tax.scoring.fallback_topic]
+    assert x["score"].item() == pytest.approx(tax.calibration.fallback_probability)
+
+
 def test_stacked_scores_are_probabilities_best_first():
     out = tag_papers(SAMPLE)
     assert out["score"].is_between(0, 1, closed="none").all()
