@@ -448,15 +448,6 @@ def selector_features() -> list[pl.Expr]:
     ]
 
 
-def _linear(bias: float, features, weights, topic_bias) -> pl.Expr:
-    logit = pl.lit(bias)
-    for feat, w in zip(features, weights):
-        logit = logit + w * feat
-    if topic_bias:
-        logit = logit + pl.col("topic").replace_strict(dict(topic_bias), default=0.0, return_dtype=pl.Float64)
-    return logit
-
-
 def _logit_of(p: float) -> float:
     t = min(max(p, 1e-9), 1 - 1e-9)
     return math.log(t / (1 - t))
@@ -464,7 +455,12 @@ def _logit_of(p: float) -> float:
 
 def selector_logit(sel: Selector) -> pl.Expr:
     """The selector's logit of a ranked candidate (see :func:`selector_features`)."""
-    return _linear(sel.bias, selector_features(), sel.weights, sel.topic_bias)
+    logit = pl.lit(sel.bias)
+    for feat, w in zip(selector_features(), sel.weights):
+        logit = logit + w * feat
+    if sel.topic_bias:
+        logit = logit + pl.col("topic").replace_strict(dict(sel.topic_bias), default=0.0, return_dtype=pl.Float64)
+    return logit
 
 
 def _selector_keep(sel: Selector) -> pl.Expr:
