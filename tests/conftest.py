@@ -1,6 +1,7 @@
 """Shared fixtures: materialize the whole graph the way `paperlake run` does."""
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from paperlake.settings import SAMPLE_DUMPS
@@ -43,3 +44,12 @@ def sample_materialization(tmp_path_factory):
     tests that change the warehouse copy it first."""
     warehouse = tmp_path_factory.mktemp("sample_warehouse")
     return warehouse, materialize_all(SAMPLE_DUMPS, warehouse)
+
+
+def papers(*rows: tuple[str, str | None, str | None]) -> pl.DataFrame:
+    """A papers frame (paper_id, title, abstract) from (id, title, abstract) rows."""
+    return pl.DataFrame(
+        {"paper_id": [r[0] for r in rows], "title": [r[1] for r in rows],
+         "abstract": [r[2] for r in rows]},
+        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
+    )

@@ -24,6 +24,7 @@ from paperlake.tagging import (
     tag_papers,
     topic_evidence,
 )
+from tests.conftest import papers
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev_gold.json"
 CV_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "cv_topics.py"
@@ -36,14 +37,6 @@ SPEC_TOPICS = {
     "evaluation-benchmarks", "interpretability", "reasoning", "agents-tool-use", "pretraining",
     "safety-privacy", "domain-applications", "survey",
 }
-
-
-def papers(*rows: tuple[str, str | None, str | None]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"paper_id": [r[0] for r in rows], "title": [r[1] for r in rows],
-         "abstract": [r[2] for r in rows]},
-        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
-    )
 
 
 def topics_of(out: pl.DataFrame) -> dict[str, set[str]]:

@@ -14,16 +14,10 @@ import pytest
 
 from paperlake import topic_model as tm
 from paperlake.tagging import DEFAULT_TAXONOMY_PATH, load_taxonomy, tag_papers
+from tests.conftest import papers
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_TOPICS = set(load_taxonomy().topics)
-
-
-def papers(*rows) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"paper_id": [r[0] for r in rows], "title": [r[1] for r in rows], "abstract": [r[2] for r in rows]},
-        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
-    )
 
 
 DOCS = papers(
