@@ -243,9 +243,11 @@ def main() -> None:
     threshold = float(max(scores, key=scores.get))
     print("stacker out-of-fold micro-F1 by threshold: " + ", ".join(f"{t:.2f}:{v:.3f}" for t, v in scores.items()))
     oof_chosen = choose(sf, oof_logit, topics, threshold, tax.scoring.max_topics)
-    groups = {"dev gold look split": [r for r in train if r["id"] in {g["id"] for g in cv.load_gold()}],
-              "HF daily train split": [r for r in train if r["id"] in hf_ids]}
-    groups["other tune papers"] = [r for r in train if r not in groups["dev gold look split"] and r["id"] not in hf_ids]
+    gold_ids = {g["id"] for g in cv.load_gold()}
+    grouped = gold_ids | hf_ids
+    groups = {"dev gold look split": [r for r in train if r["id"] in gold_ids],
+              "HF daily train split": [r for r in train if r["id"] in hf_ids],
+              "other tune papers": [r for r in train if r["id"] not in grouped]}
     for name, recs in groups.items():
         lex = micro_f1(recs, cv.predict(cv.frame(recs), tax))
         print(f"   out of fold, {name} (n={len(recs)}): lexicon {lex:.3f} -> stacked {micro_f1(recs, oof_chosen):.3f}")
