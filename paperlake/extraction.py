@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.14"  # 1.3.5-1.3.14: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.15"  # 1.3.5-1.3.15: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -333,6 +333,29 @@ _AFTER_NUMBER_NAME_RE = re.compile(
     _NUMBER_ON + r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2}"
     r"|[A-Z][a-z]+\s[vV]\d+(?:\.\d+)?)(?![\w/-])"  # "Navsim v1"
 )
+# "On LoCoMo, F1 gains of 3.27%", "; on PERSONAMEM, total score improvements of 1.19%": a name built like a
+# benchmark's opening a clause with "on"
+_ON_NAME_LEAD_RE = re.compile(
+    r"[Oo]n\s+(?:the\s+)?((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*)"
+    r"(?:\s+(?:benchmark|dataset))?,"
+)
+
+
+def _on_name_leads(text: str) -> list[re.Match]:
+    """The :data:`_ON_NAME_LEAD_RE` matches that open a clause (after the start, ".;:," or "and"). Found from
+    the literal "On "/" on " with a capital after it: a regex scan of every abstract costs 5x more."""
+    out = []
+    for lit, off in (("On ", 0), (" on ", 1)):
+        i = text.find(lit)
+        while i >= 0:
+            j = i + len(lit)
+            if text[j:j + 1].isupper() or (text.startswith("the ", j) and text[j + 4:j + 5].isupper()):
+                head = text[:i + off].rstrip()
+                m = _ON_NAME_LEAD_RE.match(text, i + off)
+                if m is not None and (not head or head[-1] in ".;:," or head.endswith(" and")):
+                    out.append(m)
+            i = text.find(lit, j)
+    return out
 # "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
 _NAME_VERSION_AFTER_RE = re.compile(r"\s[vV]\d+(?:\.\d+)?(?!\w|\.\d)")
 # "AIME 2025", "HMMT 2025": a yearly competition's year names which of its benchmarks it is
@@ -707,9 +730,14 @@ _PCT_RESOURCE_EFFICIENCY_AFTER_RE = _ci(
     r"^\s*(?:better|higher|greater|improved|more)\s+" + _RESOURCE_WORD + r"[\s-]+efficien(?:cy|t)\b"
 )
 _X_REDUCTION_BEFORE_RE = _Guarded(
-    _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"),
-    ("compress", "shrink"),
+    _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"
+        # "reduces latency and networking overhead, respectively, by up to 5x": no gain named in between
+        r"|\b(?:reduc|cut|lower|decreas)\w*\b(?:(?!improv|increas|boost|accelerat|speed|faster|higher|gain)[^.;]){0,80}?"
+        r"\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+|nearly\s+|approximately\s+|roughly\s+)?$"),
+    ("compress", "shrink", "reduc", "cut", "lower", "decreas"),
 )
+# "by up to 5x and 2.5x": a multiplier listed after another takes the cue before the first
+_X_LIST_BEFORE_RE = re.compile(r"\d(?:\.\d+)?\s?[x×]\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)$")
 
 
 # "N% of [the] [adj] <plural noun>"; nouns that make the share a resource saving or a success rate are excluded
@@ -754,6 +782,13 @@ _SURPASS_BY_BEFORE_RE = _ci(
     r"\b(?:surpass\w*|outperform\w*|exceed\w*|beat(?:s|ing)?)\s+(?:[\w.-]+\s+){0,4}?by\s+"
     r"(?:up\s+to\s+|about\s+|over\s+|nearly\s+|around\s+|roughly\s+)?$"
 )
+_RESULT_VERB_RE = _ci(r"\b(?:achiev|reach|attain|obtain|scor|yield)\w*\b")
+_SPEED_GAIN_BY_BEFORE_RE = _ci(
+    r"\b(?:improv|increas|boost|rais|enhanc)\w*\s+(?:(?:the|its|their|our)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:throughput|speed|speed-?ups?|tokens?\s+per\s+second|tokens?/s)\b"
+    r"(?:(?!\b(?:while|and|but|whereas|reduc\w*|lower\w*|cut\w*|decreas\w*)\b)[^.;%\d]){0,40}?\bby\s+"
+    r"(?:up\s+to\s+|about\s+|over\s+|nearly\s+|approximately\s+|roughly\s+|~\s*)?$"
+)
 _IMP_BY_METRIC_RE = _ci(r"\bby\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?of\s+(?:up\s+to\s+|about\s+|over\s+)?$")
 _RETAIN_BEFORE_RE = _ci(
     r"\b(?:maintain|retain|preserv|recover|achiev)\w*\s+(?:at\s+least\s+|over\s+|about\s+|up\s+to\s+|nearly\s+|roughly\s+|"
@@ -781,10 +816,16 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
     after = text[c.end:c.end + 50]
     if c.unit == "x":
         after = _own_clause(after)
+        lm = _X_LIST_BEFORE_RE.search(before)
+        if lm is not None:
+            before = before[:lm.start()].rstrip("0123456789.")
         if _X_OTHER_AFTER_RE.match(after):
             return "other"
-        if _X_REDUCTION_BEFORE_RE.search(before):
-            return "reduction"  # "compress the model family by a factor of 2-4x"
+        rm = _X_REDUCTION_BEFORE_RE.search(before)
+        if rm is not None:  # "compress the model family by a factor of 2-4x"
+            # "reducing false positive rates by up to 40x": fewer errors are a gain
+            last = max((m.end() for m in _UNIT_NUMBER_RE.finditer(before, rm.start())), default=rm.start())
+            return "improvement" if _RX_CLASSIFY_PCT_X_10.search(before, last) else "reduction"
         if _X_LESS_RESOURCE_AFTER_RE.match(after):
             return "reduction"  # "10× more compute-efficient": less compute for the same work
         if _RX_CLASSIFY_PCT_X_1.match(after):
@@ -810,6 +851,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         return "other"  # "+20% (+/-3%)": the spread of an estimate
     if _ACHIEVES_ONLY_BEFORE_RE.search(before[-40:]):
         return "score"  # "the best model achieves only 57.2%": a low score, not a reduction
+    if "by" in before[-24:] and _SPEED_GAIN_BY_BEFORE_RE.search(before):
+        return "speedup"  # "improves decoding throughput by 20%": a speed gain written in %
     if "by" in before[-24:] and _SURPASS_BY_BEFORE_RE.search(before):
         return "improvement"  # "..., surpassing SpinQuant by 7.5%": the nearest cue, not an earlier "drop"
     if _IMP_BY_METRIC_RE.search(before):
@@ -860,7 +903,12 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         kind = _before_cue_kind(before[last.end():], after)
         if kind is not None:
             return kind
-    kind = _before_cue_kind(before, after)
+    if last is None or not _RESULT_VERB_RE.search(before, last.end()):
+        # "reduces redundancy to below 1% and achieves about 98% agreement": a result verb after the last
+        # number starts a new claim, so an earlier cue is not this number's
+        kind = _before_cue_kind(before, after)
+    else:
+        kind = None
     if kind is not None:
         return kind
     return "improvement" if text[c.start:c.start + 1] == "+" else "score"
@@ -899,6 +947,8 @@ _GLUED_SECONDS_BEFORE_RE = _ci(r"\b(?:latency|latencies|runtime|run\s+time|wall-
 # "N times" counting occurrences rather than multiplying ("returned nothing 14 times, a wrong page 24 times")
 _MULTIPLIER_BEFORE_RE = _ci(r"speed|faster|ratio|factor|compress|reduc|fewer|less|more|larger|smaller|higher|lower|up\s+to|by\s+$")
 _OCCURRENCES_AFTER_RE = re.compile(r"\s*(?:[,.;:)]|and\b|or\b|per\b|in\s+(?:a|the|each|total)\b|$)")
+# "a 10.33 times and 2.72 times speedup": the list's last item says whether they count or multiply
+_TIMES_LIST_AFTER_RE = re.compile(r"(?:\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)\d[\d.,]*\s+times\b)+")
 _SCI_TIMES_TAIL_RE = re.compile(r"\s*10\s*\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
 _SCI_POWER_RE = re.compile(r"\^\s*(?:\{\s*([-−]?\d{1,3})\s*\}|([-−]?\d{1,3}))")
 _RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
@@ -994,9 +1044,11 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 unit = "pp"  # glued "1.4pp"
             elif g == "times":
                 unit = "x"
+                listed = _TIMES_LIST_AFTER_RE.match(text, um.end())
                 if (
                     um.group(0).startswith(" times")
-                    and _OCCURRENCES_AFTER_RE.match(text, um.end())
+                    and "." not in raw  # "2.5 times" multiplies
+                    and _OCCURRENCES_AFTER_RE.match(text, listed.end() if listed else um.end())
                     and not _MULTIPLIER_BEFORE_RE.search(text, max(0, s - 40), s)
                 ):
                     unit = "occurrences"
@@ -1159,6 +1211,10 @@ _METRIC_NAME_WORDS = {
     "CIDEr", "SPICE", "BERTScore", "MRR", "NDCG", "nDCG", "IoU", "mIoU", "Dice", "PPL", "MAE", "RMSE", "MSE", "Elo",
     "CLIPScore", "HPS", "ImageReward", "COMET", "TER", "EER", "DER", "MOS", "UTMOS",
 }
+# "by up to 3 chrF++", "+2 mAP": a metric's name right after a bare integer
+_METRIC_NAME_AFTER_RE = re.compile(
+    r"\s(?:" + "|".join(re.escape(w) for w in sorted(_METRIC_NAME_WORDS, key=len, reverse=True)) + r")(?![\w-])"
+)
 _METRIC_NAME_BEFORE_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(_METRIC_NAME_WORDS, key=len, reverse=True))
     + r"|[Pp]erplexity|[Aa]ccuracy)(?:\s+(?:score|of))?\s+$"
@@ -1632,6 +1688,10 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
             return True
         c.unit, c.kind = ("examples", "count") if _RX_RESOLVE_21.search(before[-60:] + after[:40]) else ("count", "count")
         return True
+    if c.value <= 100 and _METRIC_NAME_AFTER_RE.match(text, c.num_end) and (
+            _RX_RESOLVE_20.search(before) or _plus_sign(text, c.num_start)):
+        c.unit, c.kind = "pp", "improvement"  # "outperforms supervised prompting by up to 3 chrF++"
+        return True
     # bare integer: keep only with an explicit score context
     if c.value <= 100 and (
         _RX_RESOLVE_22.search(before)
@@ -1797,6 +1857,12 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         for m in _AFTER_NUMBER_NAME_RE.finditer(text):
             name = m.group(1)
             if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES:
+                continue
+            add(*m.span(1), name)
+    if "On " in text or " on " in text:
+        for m in _on_name_leads(text):
+            name = m.group(1)
+            if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES or _NOT_BENCH.match(name):
                 continue
             add(*m.span(1), name)
     pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()
@@ -2045,9 +2111,11 @@ _PARALLEL_BY_GAP_RE = _ci(
     r"\s*(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)(?:(?:its|the|their|our)\s+)?(?:[\w-]+\s+){0,4}?"
     r"by\s+(?:up\s+to\s+|about\s+|over\s+|nearly\s+|around\s+)?[+]?"
 )
-# "by 35% over A and 6% over B", "a 0.7%/0.8% gain": the gap between two listed numbers of one phrase
+# "by 35% over A and 6% over B", "a 0.7%/0.8% gain", "gains of 1.19% (MemoryOS) and 2.55% (Mem0)": the gap
+# between two listed numbers of one phrase
 _LIST_GAP_RE = re.compile(
-    r"^(?:\s+(?:on|for|in|with|of|over|than|against|across)\s+[^,;:()]{1,40}?)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)"
+    r"^(?:\s+(?:on|for|in|with|of|over|than|against|across)\s+[^,;:()]{1,40}?|\s*\([^()]{1,40}\))?"
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)"
     r"(?:up\s+to\s+|by\s+(?:up\s+to\s+)?|about\s+|around\s+|nearly\s+|as\s+much\s+as\s+)?$"  # "and up to 9.2%"
     r"|^/$"
 )
