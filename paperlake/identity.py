@@ -634,18 +634,22 @@ class _NearDupIndex:
         # doc-pair estimates
         da = doc_pairs["da"].to_numpy()
         db = doc_pairs["db"].to_numpy()
-        jac = np.empty(len(da), dtype=np.float64)
+        # Estimated Jaccard = share of equal bins. A densified signature has no empty bin unless it has no
+        # shingle at all (every bin empty, never equal to a filled one); two such signatures get 0.
+        order = np.argsort(da, kind="stable")  # rows of sig read in order: fewer cache misses
+        sa_idx, sb_idx = da[order], db[order]
+        jac_sorted = np.empty(len(da), dtype=np.float64)
         step = 100_000
 
         def estimate(s: int) -> None:
-            sa, sb = self.sig[da[s : s + step]], self.sig[db[s : s + step]]
-            ne_a, ne_b = sa != _U64_MAX, sb != _U64_MAX
-            eq = ((sa == sb) & ne_a).sum(axis=1)
-            anyne = (ne_a | ne_b).sum(axis=1)
-            jac[s : s + step] = eq / np.maximum(anyne, 1)
+            eq = (self.sig[sa_idx[s : s + step]] == self.sig[sb_idx[s : s + step]]).sum(axis=1)
+            jac_sorted[s : s + step] = eq / N_BINS
 
         with ThreadPoolExecutor(2) as pool:  # numpy releases the GIL
             list(pool.map(estimate, range(0, len(da), step)))
+        jac = np.empty(len(da), dtype=np.float64)
+        jac[order] = jac_sorted
+        jac[(self.nsh[da] == 0) & (self.nsh[db] == 0)] = 0.0
         dp = pl.DataFrame({"da": da, "db": db, "J": jac})
         su = u if same_docs is None else u.join(pl.DataFrame({"doc": same_docs.astype(np.uint32)}).cast({"doc": u.schema["doc"]}), on="doc", how="semi")
         same_doc = su.filter(pl.len().over("doc") > 1).select(
