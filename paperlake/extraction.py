@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.15"  # 1.3.5-1.3.15: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.16"  # 1.3.5-1.3.16: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -333,6 +333,13 @@ _AFTER_NUMBER_NAME_RE = re.compile(
     _NUMBER_ON + r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s[A-Z][a-z]+){0,2}"
     r"|[A-Z][a-z]+\s[vV]\d+(?:\.\d+)?)(?![\w/-])"  # "Navsim v1"
 )
+# "2% improvement on CTF-Code", "90.7% average success rate on RoboCasa": result words between the number and
+# "on"; the name has 3+ characters, is not a metric's and is not the first word of a longer name
+_RESULT_WORD = r"(?:average|absolute|relative|overall|mean|performance|accuracy|success|pass|win|rate|score|improvement|gain|boost)"
+_RESULT_WORDS_ON = r"\d(?:\s?\\?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+" + _RESULT_WORD + r"){1,3}\s+on\s+(?:the\s+)?"
+_AFTER_RESULT_NAME_RE = re.compile(
+    _RESULT_WORDS_ON + r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*)(?![\w/-]|\s[A-Z])"
+)
 # "On LoCoMo, F1 gains of 3.27%", "; on PERSONAMEM, total score improvements of 1.19%": a name built like a
 # benchmark's opening a clause with "on"
 _ON_NAME_LEAD_RE = re.compile(
@@ -358,16 +365,20 @@ def _on_name_leads(text: str) -> list[re.Match]:
     return out
 # "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
 _NAME_VERSION_AFTER_RE = re.compile(r"\s[vV]\d+(?:\.\d+)?(?!\w|\.\d)")
+# "SWE-bench Verified", "HumanEval Plus": a variant's name after a benchmark's (a release number such as
+# "Terminal-Bench 2.0" is left out: labellers of the blind sets disagree on it)
+_BENCH_VARIANT_AFTER_RE = re.compile(r"\s(?:Verified|Lite|Pro|Plus|Hard|Live|Extended|Multimodal|Mini)(?![\w-])")
 # "AIME 2025", "HMMT 2025": a yearly competition's year names which of its benchmarks it is
 _YEARLY_COMPETITIONS = {"AIME", "HMMT", "AMC", "IMO", "CMO", "CNMO", "USAMO", "BRUMO", "OlymMATH"}
 _YEAR_AFTER_RE = re.compile(
     r"\s(?:20\d\d|\d\d)(?![\w%]|\.\d|\s?%|\s*(?:,|/|&|and)\s*(?:20)?\d\d(?![\w%]|\.\d))"  # not "AIME 2024 and 2025"
 )
+_METRIC_NAMES_NOT_BENCH = {"AbsRel", "SqRel", "RMSE", "MAPE", "NDS", "ADE", "FDE", "CLIP", "GFLOPs", "TFLOPs", "FLOPs"}
 _MODEL_OR_DEVICE_PREFIXES = (
     "llama", "qwen", "gpt", "mistral", "mixtral", "gemma", "deepseek", "claude", "gemini", "vicuna", "falcon", "bloom",
     "internlm", "internvl", "llava", "phi", "opt", "glm", "chatglm", "baichuan", "yi-", "olmo", "bert", "roberta", "vit",
     "nvidia", "amd", "intel", "apple", "jetson", "snapdragon", "rtx", "gtx", "tpu", "gpu", "cpu", "npu", "a100", "h100",
-    "h800", "a800", "v100", "l40", "mi300", "llm", "vlm", "mllm", "lvlm",
+    "h800", "a800", "v100", "l40", "mi300", "llm", "vlm", "mllm", "lvlm", "sdxl",
 )
 _NOT_BENCH = re.compile(
     r"^(?:The|This|Our|Their|Its|A|An|New|Novel|Large|Multiple|Several|Various|Standard|Public|Popular|Benchmark|"
@@ -819,8 +830,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         lm = _X_LIST_BEFORE_RE.search(before)
         if lm is not None:
             before = before[:lm.start()].rstrip("0123456789.")
-        if _X_OTHER_AFTER_RE.match(after):
-            return "other"
+        if _X_OTHER_AFTER_RE.match(after) and not _RX_CLASSIFY_PCT_X_2.match(after):
+            return "other"  # "a 7000x slowdown"; but "30x cheaper overhead" is a saving
         rm = _X_REDUCTION_BEFORE_RE.search(before)
         if rm is not None:  # "compress the model family by a factor of 2-4x"
             # "reducing false positive rates by up to 40x": fewer errors are a gain
@@ -1859,7 +1870,13 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
             if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES:
                 continue
             add(*m.span(1), name)
-    if "On " in text or " on " in text:
+        for m in _AFTER_RESULT_NAME_RE.finditer(text):
+            name = m.group(1)
+            if (len(name) < 3 or name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
+                    or name in _METRIC_NAME_WORDS or name in _METRIC_NAMES_NOT_BENCH):
+                continue
+            add(*m.span(1), name)
+    if (guards is None or guards.on_name) and ("On " in text or " on " in text):
         for m in _on_name_leads(text):
             name = m.group(1)
             if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES or _NOT_BENCH.match(name):
@@ -1888,6 +1905,8 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         if text.startswith("++", e) and not name.endswith("+"):
             e, name = e + 2, name + "++"  # "SWE-Bench++" is not SWE-bench
         vm = (_YEAR_AFTER_RE if name in _YEARLY_COMPETITIONS else _NAME_VERSION_AFTER_RE).match(text, e)
+        if vm is None:
+            vm = _BENCH_VARIANT_AFTER_RE.match(text, e)
         if vm is not None and not name.endswith(vm.group(0)[1:]):
             e, name = vm.end(), name + vm.group(0)
         out.append((s, e, name))
@@ -2055,6 +2074,9 @@ _RX_MERGE_RANGES_3 = _ci(r"\b(?:from|between)\s+(?:\S+\s+){0,1}$")
 _DECIMAL_RANGE_RE = re.compile(r"\d+\.\d+\s*(?:-{1,3}|[–—])\s*\d+\.\d+")
 
 
+_BY_BEFORE_RE = re.compile(r"\bby\s+(?:up\s+to\s+|about\s+|around\s+|nearly\s+|approximately\s+)?$")
+
+
 def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
     out: list[_Cand] = []
     i = 0
@@ -2077,6 +2099,9 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
                 or ineq
                 or (to and not from_before and (a.unit is None or a.unit == "scale"))
                 or (to and ranging and a.unit is not None and a.unit == b.unit)  # "ranging from 1.4pp to 3.5pp"
+                # "improves the baselines by 2% to 11%": a change given as a range
+                or (to and a.unit in ("%", "pp", "x") and a.unit == b.unit
+                    and _BY_BEFORE_RE.search(text, max(0, a.start - 25), a.start) is not None)
             ) and (
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
             ) and (
@@ -2132,7 +2157,11 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
     factor = prev is None and c.unit == "score" and kept[-1].unit == "x" and "." in text[c.num_start:c.num_end]
     if factor:  # "by a factor of up to 2.84 in inference and 1.75 in training": the bare second factor too
         prev = kept[-1]
-    if prev is None or (prev.kind == c.kind and not factor):
+    points = (prev is None and c.unit == "score" and kept[-1].unit == "pp" and c.bare and kept[-1].bare
+              and " and " in text[kept[-1].end:c.start])
+    if points:  # "by up to 6.45 and 7.21": a bare number listed after a bare change in points
+        prev = kept[-1]
+    if prev is None or (prev.kind == c.kind and not factor and not points):
         return
     gap = text[prev.end:c.start]
     if _LIST_GAP_RE.match(gap) and not _RX_CONTINUE_LIST_1.search(gap):
@@ -2141,6 +2170,8 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
             c.kind = prev.kind
             if factor:
                 c.unit = "x"
+            elif points:
+                c.unit = "pp"
 
 
 def extract_mentions(abstract: str) -> list[dict]:
@@ -2276,7 +2307,8 @@ _LEXICON_GUARD_PL = (
 # Python's \s also matches \x1c-\x1f, Rust's does not
 _LINKS_GUARD_PL = r"http|www\.|\.(?:com|org|net|io|ai|edu|dev|html|py|md)|et[\s\x1c-\x1f]+al"
 _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
-_ON_NAME_GUARD_PL = _NUMBER_ON + "[A-Z]"  # what _AFTER_NUMBER_NAME_RE needs (its own prefix)
+# what _AFTER_NUMBER_NAME_RE, _AFTER_RESULT_NAME_RE and _on_name_leads need (their own prefixes)
+_ON_NAME_GUARD_PL = f"(?:{_NUMBER_ON}|{_RESULT_WORDS_ON}|(?:^|[.;:,]|\\band)\\s*[Oo]n\\s+(?:the\\s+)?)[A-Z]"
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:

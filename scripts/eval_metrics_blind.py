@@ -15,7 +15,8 @@ recent out-of-niche abstracts) is aggregate-only; batch 12 ("tune12") is inspect
 and "lockbox7" (aggregate only); batch 14 ("lockbox8": 17 seed-dump + 43 recent out-of-niche, labelled
 after metrics-1.3.11) is aggregate-only; batch 15 (20 seed-dump + 40 recent out-of-niche, session 15) is
 split by sha1(title) parity into "tune15" (inspectable) and "lockbox9" (aggregate only); batch 16 (40 seed-dump +
-80 recent out-of-niche arXiv abstracts, session 18) likewise into "tune16" and "lockbox10". "blind" is all
+80 recent out-of-niche arXiv abstracts, session 18) likewise into "tune16" and "lockbox10", and batch 17 (120
+recent out-of-niche HF daily and arXiv abstracts, session 18) into "tune17" and "lockbox11". "blind" is all
 labelled blind records together.
 """
 
@@ -35,7 +36,7 @@ from paperlake.evaluation import load_gold, score_metrics
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
-INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15", "tune16")
+INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15", "tune16", "tune17")
 
 
 def _extractor(module_path: str | None):
@@ -118,6 +119,10 @@ def main() -> None:
     sets["batch16_all"] = sets["tune16"] + sets["lockbox10"]
     sets["batch16_seed"] = from_seeds(sets["batch16_all"])
     sets["batch16_out"] = from_seeds(sets["batch16_all"], seeds=False)
+    # batch 17 (session 18): 60 HF daily + 60 arXiv recent out-of-niche abstracts, split by sha1(title) parity
+    sets["tune17"] = split("tune17")
+    sets["lockbox11"] = split("lockbox11")
+    sets["batch17_all"] = sets["tune17"] + sets["lockbox11"]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
