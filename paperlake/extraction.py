@@ -335,8 +335,10 @@ _AFTER_NUMBER_NAME_RE = re.compile(
 )
 # "2% improvement on CTF-Code", "90.7% average success rate on RoboCasa": result words between the number and
 # "on"; the name has 3+ characters, is not a metric's and is not the first word of a longer name
-_RESULT_WORD = r"(?:average|absolute|relative|overall|mean|performance|accuracy|success|pass|win|rate|score|improvement|gain|boost)"
-_RESULT_WORDS_ON = r"\d(?:\s?\\?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+" + _RESULT_WORD + r"){1,3}\s+on\s+(?:the\s+)?"
+_RESULT_WORD = (r"(?:average|absolute|relative|overall|mean|performance|accuracy|success|pass|win|rate|score|"
+                r"improvement|gain|boost)")
+_RESULT_WORDS_ON = (r"\d(?:\s?\\?%|\s+(?:percentage\s+)?points?|\s+pp)?(?:\s+" + _RESULT_WORD + r"){1,3}"
+                    r"\s+on\s+(?:the\s+)?")
 _AFTER_RESULT_NAME_RE = re.compile(
     _RESULT_WORDS_ON + r"((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*)(?![\w/-]|\s[A-Z])"
 )
@@ -373,7 +375,10 @@ _YEARLY_COMPETITIONS = {"AIME", "HMMT", "AMC", "IMO", "CMO", "CNMO", "USAMO", "B
 _YEAR_AFTER_RE = re.compile(
     r"\s(?:20\d\d|\d\d)(?![\w%]|\.\d|\s?%|\s*(?:,|/|&|and)\s*(?:20)?\d\d(?![\w%]|\.\d))"  # not "AIME 2024 and 2025"
 )
-_METRIC_NAMES_NOT_BENCH = {"AbsRel", "SqRel", "RMSE", "MAPE", "NDS", "ADE", "FDE", "CLIP", "GFLOPs", "TFLOPs", "FLOPs"}
+# metric names (beside _METRIC_NAME_WORDS) that "2% improvement on <Name>" does not make a benchmark
+_METRIC_NAMES_NOT_BENCH = {
+    "AbsRel", "SqRel", "RMSE", "MAPE", "NDS", "ADE", "FDE", "CLIP", "GFLOPs", "TFLOPs", "FLOPs",
+}
 _MODEL_OR_DEVICE_PREFIXES = (
     "llama", "qwen", "gpt", "mistral", "mixtral", "gemma", "deepseek", "claude", "gemini", "vicuna", "falcon", "bloom",
     "internlm", "internvl", "llava", "phi", "opt", "glm", "chatglm", "baichuan", "yi-", "olmo", "bert", "roberta", "vit",
@@ -743,7 +748,8 @@ _PCT_RESOURCE_EFFICIENCY_AFTER_RE = _ci(
 _X_REDUCTION_BEFORE_RE = _Guarded(
     _ci(r"\b(?:compress\w*|shrink\w*)\b[^.;]{0,60}?\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+)?$"
         # "reduces latency and networking overhead, respectively, by up to 5x": no gain named in between
-        r"|\b(?:reduc|cut|lower|decreas)\w*\b(?:(?!improv|increas|boost|accelerat|speed|faster|higher|gain)[^.;]){0,80}?"
+        r"|\b(?:reduc|cut|lower|decreas)\w*\b"
+        r"(?:(?!improv|increas|boost|accelerat|speed|faster|higher|gain)[^.;]){0,80}?"
         r"\bby\s+(?:a\s+)?(?:factor\s+of\s+)?(?:up\s+to\s+|about\s+|over\s+|nearly\s+|approximately\s+|roughly\s+)?$"),
     ("compress", "shrink", "reduc", "cut", "lower", "decreas"),
 )
@@ -1879,7 +1885,8 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
     if (guards is None or guards.on_name) and ("On " in text or " on " in text):
         for m in _on_name_leads(text):
             name = m.group(1)
-            if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES or _NOT_BENCH.match(name):
+            if (name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
+                    or _NOT_BENCH.match(name)):
                 continue
             add(*m.span(1), name)
     pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()

@@ -36,7 +36,8 @@ from paperlake.evaluation import load_gold, score_metrics
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
-INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15", "tune16", "tune17")
+INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15",
+               "tune16", "tune17")
 
 
 def _extractor(module_path: str | None):

@@ -864,7 +864,8 @@ def test_benchmarks_named_before_by_changes():
 def test_batch16_times_lists_long_reductions_speed_gains_and_new_claims():
     # metrics-1.3.15, from batch 16's inspectable half
     # the last item of a "times" list says whether the list counts or multiplies; "2.5 times" always multiplies
-    assert _mk("a 10.33 times and 2.72 times speedup over A and B") == [("10.33 times", "speedup"), ("2.72 times", "speedup")]
+    assert _mk("a 10.33 times and 2.72 times speedup over A and B") == [
+        ("10.33 times", "speedup"), ("2.72 times", "speedup")]
     assert _mk("It failed 14 times and 24 times.") == [("14 times", "count"), ("24 times", "count")]
     # "reduces <a long object> by Nx" is a reduction, and so is an x listed right after it; fewer errors are a gain
     assert _mk("It reduces latency and networking overhead, respectively, by up to 5x and 2.5x.") == [
@@ -913,4 +914,5 @@ def test_batch17_change_ranges_listed_point_changes_and_result_words_before_a_be
     assert _field("an average 38% improvement on AbsRel over the best baseline", "benchmark") == [("38%", None)]
     assert _field("up to 25% relative improvement on ST, while", "benchmark") == [("25%", None)]
     assert _field("a 8.4% improvement on the VL Reward-Bench", "benchmark") == [("8.4%", "Reward-Bench")]
-    assert _field("It resolves 65.4% of the issues on SWE-bench Verified.", "benchmark") == [("65.4%", "SWE-bench Verified")]
+    assert _field("It resolves 65.4% of the issues on SWE-bench Verified.", "benchmark") == [
+        ("65.4%", "SWE-bench Verified")]
