@@ -16,7 +16,8 @@ and "lockbox7" (aggregate only); batch 14 ("lockbox8": 17 seed-dump + 43 recent 
 after metrics-1.3.11) is aggregate-only; batch 15 (20 seed-dump + 40 recent out-of-niche, session 15) is
 split by sha1(title) parity into "tune15" (inspectable) and "lockbox9" (aggregate only); batch 16 (40 seed-dump +
 80 recent out-of-niche arXiv abstracts, session 18) likewise into "tune16" and "lockbox10", and batch 17 (120
-recent out-of-niche HF daily and arXiv abstracts, session 18) into "tune17" and "lockbox11". "blind" is all
+recent out-of-niche HF daily and arXiv abstracts, session 18) into "tune17" and "lockbox11"; batch 18 ("lockbox12":
+30 seed-dump + 90 recent out-of-niche, labelled after metrics-1.3.16) is aggregate-only. "blind" is all
 labelled blind records together.
 """
 
@@ -124,6 +125,9 @@ def main() -> None:
     sets["tune17"] = split("tune17")
     sets["lockbox11"] = split("lockbox11")
     sets["batch17_all"] = sets["tune17"] + sets["lockbox11"]
+    sets["lockbox12"] = split("lockbox12")  # batch 18 (session 18, labelled after metrics-1.3.16): aggregate only
+    sets["lockbox12_seed"] = from_seeds(sets["lockbox12"])
+    sets["lockbox12_out"] = from_seeds(sets["lockbox12"], seeds=False)
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
