@@ -506,15 +506,16 @@ class _Guards:
     Each flag is False only when the scan it guards cannot match (a literal every match holds is absent), so
     skipping the scan changes nothing: `year` ("19"/"20"), `date_or_section` (a month/section guard literal),
     `lexicon` (the first word of a lexicon benchmark name as a word), `bench_suffix` (a benchmark-name suffix),
-    `links` (what a URL, domain or "et al." citation needs), `on_name` (a number, " on " and a capital).
+    `links` (what a URL, domain or "et al." citation needs), `on_name` (a number, " on " and a capital),
+    `result_on` (a number, result words, " on " and a capital).
     """
 
-    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "on_name", "year")
+    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "on_name", "result_on", "year")
 
     def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True, links: bool = True,
-                 on_name: bool = True):
+                 on_name: bool = True, result_on: bool = True):
         self.year, self.date_or_section, self.lexicon = year, date_or_section, lexicon
-        self.bench_suffix, self.links, self.on_name = bench_suffix, links, on_name
+        self.bench_suffix, self.links, self.on_name, self.result_on = bench_suffix, links, on_name, result_on
 
 
 def _parse_number(s: str) -> float:
@@ -1876,6 +1877,7 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
             if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES:
                 continue
             add(*m.span(1), name)
+    if (guards is None or guards.result_on) and " on " in text:
         for m in _AFTER_RESULT_NAME_RE.finditer(text):
             name = m.group(1)
             if (len(name) < 3 or name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
@@ -2314,8 +2316,9 @@ _LEXICON_GUARD_PL = (
 # Python's \s also matches \x1c-\x1f, Rust's does not
 _LINKS_GUARD_PL = r"http|www\.|\.(?:com|org|net|io|ai|edu|dev|html|py|md)|et[\s\x1c-\x1f]+al"
 _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[^a-z]|$)"
-# what _AFTER_NUMBER_NAME_RE, _AFTER_RESULT_NAME_RE and _on_name_leads need (their own prefixes)
-_ON_NAME_GUARD_PL = f"(?:{_NUMBER_ON}|{_RESULT_WORDS_ON}|(?:^|[.;:,]|\\band)\\s*[Oo]n\\s+(?:the\\s+)?)[A-Z]"
+# what _AFTER_NUMBER_NAME_RE and _on_name_leads need (their own prefixes), and what _AFTER_RESULT_NAME_RE needs
+_ON_NAME_GUARD_PL = f"(?:{_NUMBER_ON}|(?:^|[.;:,]|\\band)\\s*[Oo]n\\s+(?:the\\s+)?)[A-Z]"
+_RESULT_ON_GUARD_PL = _RESULT_WORDS_ON + "[A-Z]"
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
@@ -2338,15 +2341,17 @@ def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
                 a.str.contains(_BENCH_SUFFIX_GUARD_PL).alias("_g_suffix"),
                 a.str.contains(_LINKS_GUARD_PL).alias("_g_links"),
                 a.str.contains(_ON_NAME_GUARD_PL).alias("_g_on"),
+                a.str.contains(_RESULT_ON_GUARD_PL).alias("_g_result_on"),
             )
         )
         paper_ids = cols["paper_id"]
         field_cols = [cols[k] for k in _MENTION_FIELDS]
         cache: dict[str, list[dict]] = {}
-        for pid, abstract, g_year, g_ds, g_lex, g_suffix, g_links, g_on in rows.iter_rows():
+        for pid, abstract, g_year, g_ds, g_lex, g_suffix, g_links, g_on, g_result_on in rows.iter_rows():
             mentions = cache.get(abstract)
             if mentions is None:
-                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix, g_links, g_on))
+                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix, g_links, g_on,
+                                                                              g_result_on))
             if not mentions:
                 continue
             pid = None if pid is None else str(pid)
