@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.16"  # 1.3.5-1.3.16: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.17"  # 1.3.5-1.3.17: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -365,6 +365,12 @@ def _on_name_leads(text: str) -> list[re.Match]:
                     out.append(m)
             i = text.find(lit, j)
     return out
+# "on the ISIC skin lesion dataset", "on the PRECISE 2025 breast ultrasound dataset": a name built like a
+# benchmark's (an acronym or inner capitals, an optional year), then lower-case words naming what it holds
+_DESCRIBED_DATASET_RE = re.compile(
+    r"\b(?:on|using|with|from)\s+the\s+((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{3,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*"
+    r"(?:\s(?:19|20)\d\d)?)\s+(?:[a-z][a-z-]*\s+){1,3}(?:dataset|benchmark|corpus|challenge)\b"
+)
 # "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
 _NAME_VERSION_AFTER_RE = re.compile(r"\s[vV]\d+(?:\.\d+)?(?!\w|\.\d)")
 # "SWE-bench Verified", "HumanEval Plus": a variant's name after a benchmark's (a release number such as
@@ -1886,6 +1892,13 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
             add(*m.span(1), name)
     if (guards is None or guards.on_name) and ("On " in text or " on " in text):
         for m in _on_name_leads(text):
+            name = m.group(1)
+            if (name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
+                    or _NOT_BENCH.match(name)):
+                continue
+            add(*m.span(1), name)
+    if kw >= 0 and " the " in text:
+        for m in _DESCRIBED_DATASET_RE.finditer(text):
             name = m.group(1)
             if (name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
                     or _NOT_BENCH.match(name)):

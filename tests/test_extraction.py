@@ -919,3 +919,14 @@ def test_batch17_change_ranges_listed_point_changes_and_result_words_before_a_be
     assert _field("a 8.4% improvement on the VL Reward-Bench", "benchmark") == [("8.4%", "Reward-Bench")]
     assert _field("It resolves 65.4% of the issues on SWE-bench Verified.", "benchmark") == [
         ("65.4%", "SWE-bench Verified")]
+
+
+def test_a_named_dataset_described_in_lower_case():
+    # metrics-1.3.17: "on the <Name> <what it holds> dataset" names the benchmark of the sentence's results
+    text = ("Experiments on the PRECISE 2025 breast ultrasound dataset show a Dice of 0.887 and an accuracy of "
+            "92.3 percent.")
+    assert [b for _, b in _field(text, "benchmark")] == ["PRECISE 2025", "PRECISE 2025"]
+    assert _field("Experiments on the ISIC skin lesion dataset show 91.2% accuracy.", "benchmark") == [
+        ("91.2%", "ISIC")]
+    # a model's name is not a dataset's
+    assert _field("We train on the LLaMA pretraining corpus and reach 55.1%.", "benchmark") == [("55.1%", None)]
