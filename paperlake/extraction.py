@@ -391,6 +391,11 @@ _MODEL_OR_DEVICE_PREFIXES = (
     "nvidia", "amd", "intel", "apple", "jetson", "snapdragon", "rtx", "gtx", "tpu", "gpu", "cpu", "npu", "a100", "h100",
     "h800", "a800", "v100", "l40", "mi300", "llm", "vlm", "mllm", "lvlm", "sdxl",
 )
+def _model_or_task(name: str) -> bool:
+    """A model's or device's name ("Llama-3", "A100") or a task's ("VQA"): not a benchmark's."""
+    return name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
+
+
 _NOT_BENCH = re.compile(
     r"^(?:The|This|Our|Their|Its|A|An|New|Novel|Large|Multiple|Several|Various|Standard|Public|Popular|Benchmark|"
     r"Extensive|Comprehensive|Existing|Real|These|Both|All|Each|Many|In|On|We|Code|Chinese|English|"
@@ -1873,37 +1878,28 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
         for m in _RESPECTIVELY_NAMES_RE.finditer(text):
             for nm in _LIST_NAME_RE.finditer(text, m.start(1), m.end(1)):
                 name = nm.group(0)
-                if (_NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS or name in _GENERIC_TASK_NAMES
-                        or name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES)):
+                if _NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS or _model_or_task(name):
                     continue
                 add(*nm.span(), name)
     if (guards is None or guards.on_name) and " on " in text:
         for m in _AFTER_NUMBER_NAME_RE.finditer(text):
-            name = m.group(1)
-            if name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES:
-                continue
-            add(*m.span(1), name)
+            if not _model_or_task(m.group(1)):
+                add(*m.span(1), m.group(1))
     if (guards is None or guards.result_on) and " on " in text:
         for m in _AFTER_RESULT_NAME_RE.finditer(text):
             name = m.group(1)
-            if (len(name) < 3 or name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
-                    or name in _METRIC_NAME_WORDS or name in _METRIC_NAMES_NOT_BENCH):
-                continue
-            add(*m.span(1), name)
+            if not (len(name) < 3 or _model_or_task(name) or name in _METRIC_NAME_WORDS
+                    or name in _METRIC_NAMES_NOT_BENCH):
+                add(*m.span(1), name)
+    # names opening an "On <Name>," clause, then "on the <Name> <description> dataset" ones
+    named: list[re.Match] = []
     if (guards is None or guards.on_name) and ("On " in text or " on " in text):
-        for m in _on_name_leads(text):
-            name = m.group(1)
-            if (name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
-                    or _NOT_BENCH.match(name)):
-                continue
-            add(*m.span(1), name)
+        named += _on_name_leads(text)
     if kw >= 0 and " the " in text:
-        for m in _DESCRIBED_DATASET_RE.finditer(text):
-            name = m.group(1)
-            if (name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
-                    or _NOT_BENCH.match(name)):
-                continue
-            add(*m.span(1), name)
+        named += _DESCRIBED_DATASET_RE.finditer(text)
+    for m in named:
+        if not (_model_or_task(m.group(1)) or _NOT_BENCH.match(m.group(1))):
+            add(*m.span(1), m.group(1))
     pos = len(text) if kw < 0 else kw - _WSD_RUN_RE.match(text[kw - 1::-1] if kw else "").end()
     for m in _BENCH_PATTERN_RE.finditer(text, pos):
         g = 1 if m.group(1) else 2
