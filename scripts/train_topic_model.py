@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import gzip
 import json
 import sys
@@ -52,10 +53,15 @@ STACK_L2 = 1.0  # on the per-topic biases
 MIN_WEIGHT = 1.0
 
 
-def load_labels(path: Path, split: str | None = None) -> list[dict]:
+@functools.cache
+def _read_labels(path: Path) -> tuple[dict, ...]:
     with gzip.open(path, "rt", encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f]
-    return [r for r in recs if split is None or r["split"] == split]
+        return tuple(json.loads(line) for line in f)
+
+
+def load_labels(path: Path, split: str | None = None) -> list[dict]:
+    """The labelled papers of a .jsonl.gz file (read once per run), those of one split with ``split``."""
+    return [r for r in _read_labels(path) if split is None or r["split"] == split]
 
 
 def load_hf_daily(split: str | None = None) -> list[dict]:
