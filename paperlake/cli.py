@@ -146,7 +146,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"error: no silver tables under {store.root}: run `paperlake run` first", file=sys.stderr)
         return 2
     try:
-        result = evaluation.evaluate_warehouse(args.gold, *(store.read(t) for t in tables))
+        result = evaluation.evaluate_warehouse(args.gold, *(store.read(t) for t in tables), missing=args.missing)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("evaluate", help="score the warehouse's topics and metrics against a labelled JSON file")
     p.add_argument("gold", help="labelled papers in the annotation-guidelines format")
+    p.add_argument("--missing", choices=["skip", "text"], default="skip",
+                   help="labelled papers the warehouse does not hold: left out and listed (skip, default), or "
+                        "tagged and extracted from the file's own title and abstract (text)")
     locations(p, landing=False)
     p.set_defaults(func=cmd_evaluate)
 

@@ -132,6 +132,33 @@ def test_evaluate_scores_only_what_a_file_labels_and_explains_bad_files(tmp_path
             evaluate_warehouse(path, papers, topics, metrics)
 
 
+def test_evaluate_leaves_out_or_tags_from_text_the_papers_a_warehouse_lacks(tmp_path):
+    papers = pl.DataFrame({"paper_id": ["w0"], "title": ["A Paper"], "abstract": ["It reaches 53% on MMLU."]})
+    topics = pl.DataFrame({"paper_id": ["w0"], "topic": ["evaluation-benchmarks"]})
+    metrics = extract_metrics(papers.select("paper_id", "abstract"))
+    absent = {"id": "b", "title": "Speculative decoding for faster LLM inference",
+              "abstract": "Speculative decoding with a small draft model gives a 2.5x speedup in LLM inference.",
+              "topics": ["efficient-decoding"],
+              "metrics": [{"mention": "2.5x", "value": 2.5, "kind": "speedup"}]}
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps([{"id": "a", "title": "A paper", "abstract": "It reaches 53% on MMLU.",
+                                 "topics": ["evaluation-benchmarks"],
+                                 "metrics": [{"mention": "53%", "value": 53, "kind": "score"}]}, absent]))
+    skipped = evaluate_warehouse(path, papers, topics, metrics)
+    assert (skipped["n_found"], skipped["n_from_text"], skipped["missing_ids"]) == (1, 0, ["b"])
+    assert skipped["metrics"]["n_gold"] == 1 and skipped["topics"]["n_papers"] == 1
+    assert "--missing text" in format_report(skipped)
+
+    both = evaluate_warehouse(path, papers, topics, metrics, missing="text")
+    assert (both["n_found"], both["n_from_text"], both["missing_ids"]) == (1, 1, [])
+    assert both["metrics"]["n_gold"] == both["metrics"]["n_matched"] == 2
+    assert both["metrics"]["kind_accuracy"] == 1.0
+    assert both["topics"]["n_papers"] == 2 and both["topics"]["micro_f1"] == 1.0
+    assert "from the file's own text: 1" in format_report(both)
+    with pytest.raises(ValueError, match="missing must be"):
+        evaluate_warehouse(path, papers, topics, metrics, missing="all")
+
+
 def test_cli_evaluate_gives_one_line_errors(tmp_path, capsys, monkeypatch):
     from paperlake import cli
 
