@@ -418,7 +418,10 @@ def format_report(result: dict) -> str:
             " | papers {n_papers}".format(**t)
         )
     m = result.get("metrics")
-    if m:
+    if m and not (m["n_gold"] or m["n_pred"]):
+        n = m["n_papers"]
+        lines.append(f"metrics: nothing to score ({n} paper{'' if n == 1 else 's'}, no labelled or predicted mention)")
+    elif m:
         lines.append(
             "metrics: P {precision:.3f} R {recall:.3f} F1 {f1:.3f} | on matched: value {value_accuracy:.3f}"
             " kind {kind_accuracy:.3f} benchmark {benchmark_accuracy:.3f}".format(**m)

@@ -155,6 +155,10 @@ def test_evaluate_leaves_out_or_tags_from_text_the_papers_a_warehouse_lacks(tmp_
     assert both["metrics"]["kind_accuracy"] == 1.0
     assert both["topics"]["n_papers"] == 2 and both["topics"]["micro_f1"] == 1.0
     assert "from the file's own text: 1" in format_report(both)
+    no_numbers = tmp_path / "n.json"
+    no_numbers.write_text(json.dumps([{**absent, "abstract": "No digits here.", "metrics": []}]))
+    assert "metrics: nothing to score (1 paper, no labelled" in format_report(
+        evaluate_warehouse(no_numbers, papers, topics, metrics, missing="text"))
     with pytest.raises(ValueError, match="missing must be"):
         evaluate_warehouse(path, papers, topics, metrics, missing="all")
 
