@@ -936,10 +936,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
         # "reduces redundancy to below 1% and achieves about 98% agreement": a result verb after the last
         # number starts a new claim, so an earlier cue is not this number's
         kind = _before_cue_kind(before, after)
-    else:
-        kind = None
-    if kind is not None:
-        return kind
+        if kind is not None:
+            return kind
     return "improvement" if text[c.start:c.start + 1] == "+" else "score"
 
 
@@ -2172,24 +2170,25 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
     if not kept or c.unit not in ("%", "x", "pp", "score"):
         return
     prev = next((k for k in reversed(kept) if k.unit == c.unit), None)
-    factor = prev is None and c.unit == "score" and kept[-1].unit == "x" and "." in text[c.num_start:c.num_end]
-    if factor:  # "by a factor of up to 2.84 in inference and 1.75 in training": the bare second factor too
-        prev = kept[-1]
-    points = (prev is None and c.unit == "score" and kept[-1].unit == "pp" and c.bare and kept[-1].bare
-              and " and " in text[kept[-1].end:c.start])
-    if points:  # "by up to 6.45 and 7.21": a bare number listed after a bare change in points
-        prev = kept[-1]
-    if prev is None or (prev.kind == c.kind and not factor and not points):
+    # a bare number right after a number with a unit can take that unit too: a decimal after an "x" ("by a factor
+    # of up to 2.84 in inference and 1.75 in training"), or one joined by "and" to a bare change in points ("by up
+    # to 6.45 and 7.21")
+    last = kept[-1]
+    takes_unit = prev is None and c.unit == "score" and (
+        (last.unit == "x" and "." in text[c.num_start:c.num_end])
+        or (last.unit == "pp" and c.bare and last.bare and " and " in text[last.end:c.start])
+    )
+    if takes_unit:
+        prev = last
+    if prev is None or (prev.kind == c.kind and not takes_unit):
         return
     gap = text[prev.end:c.start]
     if _LIST_GAP_RE.match(gap) and not _RX_CONTINUE_LIST_1.search(gap):
         after = text[c.end:c.end + 30]
         if not (_IMP_AFTER.match(after) or _RED_AFTER.match(after) or _SPEED_AFTER.match(after) or _OTHER_AFTER.match(after)):
             c.kind = prev.kind
-            if factor:
-                c.unit = "x"
-            elif points:
-                c.unit = "pp"
+            if takes_unit:
+                c.unit = prev.unit
 
 
 def extract_mentions(abstract: str) -> list[dict]:
