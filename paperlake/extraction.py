@@ -365,6 +365,8 @@ def _on_name_leads(text: str) -> list[re.Match]:
                     out.append(m)
             i = text.find(lit, j)
     return out
+
+
 # "on the ISIC skin lesion dataset", "on the PRECISE 2025 breast ultrasound dataset": a name built like a
 # benchmark's (an acronym or inner capitals, an optional year), then lower-case words naming what it holds
 _DESCRIBED_DATASET_RE = re.compile(
@@ -391,6 +393,8 @@ _MODEL_OR_DEVICE_PREFIXES = (
     "nvidia", "amd", "intel", "apple", "jetson", "snapdragon", "rtx", "gtx", "tpu", "gpu", "cpu", "npu", "a100", "h100",
     "h800", "a800", "v100", "l40", "mi300", "llm", "vlm", "mllm", "lvlm", "sdxl",
 )
+
+
 def _model_or_task(name: str) -> bool:
     """A model's or device's name ("Llama-3", "A100") or a task's ("VQA"): not a benchmark's."""
     return name.lower().startswith(_MODEL_OR_DEVICE_PREFIXES) or name in _GENERIC_TASK_NAMES
