@@ -301,17 +301,22 @@ def load_gold(gold_path: str | Path) -> list[dict]:
 TEXT_PREFIX = "labelled-text:"  # paper_id of a labelled record tagged from its own text
 
 
+def records_frame(records: list[dict], id_prefix: str = "") -> pl.DataFrame:
+    """A papers frame (paper_id, title, abstract: strings) of labelled records; paper_id = id_prefix + id."""
+    return pl.DataFrame(
+        {"paper_id": [f"{id_prefix}{r['id']}" for r in records], "title": [r.get("title") for r in records],
+         "abstract": [r.get("abstract") for r in records]},
+        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
+    )
+
+
 def enrich_records(records: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(papers, topics, metrics) frames for labelled records, tagged and extracted from their own
     title and abstract by this code and the packaged taxonomy, as the silver assets do."""
     from paperlake.extraction import extract_metrics
     from paperlake.tagging import tag_papers
 
-    papers = pl.DataFrame(
-        {"paper_id": [f"{TEXT_PREFIX}{r['id']}" for r in records], "title": [r.get("title") for r in records],
-         "abstract": [r.get("abstract") for r in records]},
-        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
-    )
+    papers = records_frame(records, TEXT_PREFIX)
     return papers, tag_papers(papers), extract_metrics(papers.select("paper_id", "abstract"))
 
 

@@ -81,6 +81,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from paperlake.evaluation import records_frame  # noqa: E402
 from paperlake.tagging import (  # noqa: E402
     SELECTOR_FEATURES,
     Selector,
@@ -392,11 +393,7 @@ def is_lockbox(pid: str) -> bool:
 
 
 def frame(records: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"paper_id": [r["id"] for r in records], "title": [r["title"] for r in records],
-         "abstract": [r.get("abstract") for r in records]},
-        schema={"paper_id": pl.String, "title": pl.String, "abstract": pl.String},
-    )
+    return records_frame(records)
 
 
 def predict(df: pl.DataFrame, tax: Taxonomy) -> dict[str, set[str]]:
