@@ -4,6 +4,7 @@
     .venv/bin/python scripts/eval_metrics_blind.py --errors     # + per-mention errors of the TUNE half only
     .venv/bin/python scripts/eval_metrics_blind.py --errors --errors-set lockbox3_tune   # or dev / tune / lockbox3_tune
     .venv/bin/python scripts/eval_metrics_blind.py --module /tmp/x/extraction_orig.py   # another extractor copy
+    .venv/bin/python scripts/eval_metrics_blind.py --agreement  # second labellings of 40 dev-gold papers (needs ../shared)
 
 The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in aggregate (their
 per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
@@ -32,10 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from paperlake.evaluation import load_gold, score_metrics
+from paperlake.evaluation import load_gold, locate_gold_span, score_metrics
 
 DEV_GOLD = ROOT.parent / "shared" / "gold" / "dev_gold.json"
 BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
+AGREEMENT = ROOT / "tests" / "data" / "metric_labels_agreement.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
 INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15",
                "tune16", "tune17")
@@ -60,6 +62,32 @@ def _line(name: str, r: dict) -> str:
     )
 
 
+def _as_predictions(records: list[dict]) -> dict[str, list[dict]]:
+    """A labelling's mentions with the spans :func:`score_metrics` matches on."""
+    out = {}
+    for r in records:
+        spans = [(m, locate_gold_span(r["abstract"], m["mention"], m.get("occurrence"))) for m in r["metrics"]]
+        out[r["id"]] = [{**m, "span_start": sp[0], "span_end": sp[1]} for m, sp in spans if sp is not None]
+    return out
+
+
+def agreement(dev: list[dict], extract) -> None:
+    """Two second labellings of 40 dev-gold papers against dev gold, each other and the extractor:
+    how far careful labellings of the spec agree."""
+    data = json.loads(AGREEMENT.read_text(encoding="utf-8"))
+    by_id = {r["id"]: r for r in dev}
+    sets = {"dev gold": [by_id[r["id"]] for r in next(iter(data["labellings"].values()))]}
+    for name, labels in data["labellings"].items():
+        sets[name] = [{**by_id[r["id"]], "metrics": r["metrics"]} for r in labels]
+    names = list(sets)
+    print(f"agreement on {len(sets['dev gold'])} dev-gold papers (row: predictions vs labels)")
+    for i, gold in enumerate(names):
+        print(_line(f"extractor vs {gold}", score_metrics({r["id"]: extract(r["abstract"]) for r in sets[gold]},
+                                                          sets[gold])))
+        for other in names[i + 1:]:
+            print(_line(f"{other} vs {gold}", score_metrics(_as_predictions(sets[other]), sets[gold])))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--module", help="path of an extraction.py copy to score instead of paperlake.extraction")
@@ -67,8 +95,12 @@ def main() -> None:
     ap.add_argument("--errors-set", default="tune", choices=sorted(INSPECTABLE),
                     help="which inspectable set --errors prints (never a lockbox split)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--agreement", action="store_true",
+                    help="only: two second labellings of 40 dev-gold papers against dev gold, each other and the extractor")
     args = ap.parse_args()
     extract = _extractor(args.module)
+    if args.agreement:
+        return agreement(load_gold(DEV_GOLD), extract)
     sets = {}
     if DEV_GOLD.exists():
         sets["dev"] = load_gold(DEV_GOLD)

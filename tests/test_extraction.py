@@ -930,3 +930,14 @@ def test_a_named_dataset_described_in_lower_case():
         ("91.2%", "ISIC")]
     # a model's name is not a dataset's
     assert _field("We train on the LLaMA pretraining corpus and reach 55.1%.", "benchmark") == [("55.1%", None)]
+
+
+def test_agreement_labellings_are_located_in_their_dev_gold_abstracts():
+    # the second labellings `scripts/eval_metrics_blind.py --agreement` scores against dev gold
+    data = json.loads((BLIND.parent / "metric_labels_agreement.json").read_text(encoding="utf-8"))
+    gold = {r["id"]: r for r in _gold()}
+    ids = [[r["id"] for r in labels] for labels in data["labellings"].values()]
+    assert len(ids) == 2 and ids[0] == ids[1] and len(set(ids[0])) == 40 and set(ids[0]) <= set(gold)
+    for labels in data["labellings"].values():
+        recs = [{**gold[r["id"]], "metrics": r["metrics"]} for r in labels]
+        assert score_metrics({}, recs)["n_gold_unlocated"] == 0
