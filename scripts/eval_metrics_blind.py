@@ -4,7 +4,7 @@
     .venv/bin/python scripts/eval_metrics_blind.py --errors     # + per-mention errors of the TUNE half only
     .venv/bin/python scripts/eval_metrics_blind.py --errors --errors-set lockbox3_tune   # or dev / tune / lockbox3_tune
     .venv/bin/python scripts/eval_metrics_blind.py --module /tmp/x/extraction_orig.py   # another extractor copy
-    .venv/bin/python scripts/eval_metrics_blind.py --agreement  # second labellings of 40 dev-gold papers (needs ../shared)
+    .venv/bin/python scripts/eval_metrics_blind.py --agreement  # second labellings of 80 labelled papers (needs ../shared)
 
 The lockbox splits ("lockbox", "lockbox2", "lockbox3") are only ever reported in aggregate (their
 per-paper errors are never printed). Batch 5 was split by sha1(title) parity into "lockbox3_tune"
@@ -71,21 +71,26 @@ def _as_predictions(records: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
-def agreement(dev: list[dict], extract) -> None:
-    """Two second labellings of 40 dev-gold papers against dev gold, each other and the extractor:
-    how far careful labellings of the spec agree."""
+def agreement(references: dict[str, list[dict]], extract) -> None:
+    """Second labellings of 40 dev-gold papers and of 40 recent out-of-niche abstracts, against the
+    reference labels (dev gold; the blind set's), each other and the extractor: how far careful
+    labellings of the spec agree."""
     data = json.loads(AGREEMENT.read_text(encoding="utf-8"))
-    by_id = {r["id"]: r for r in dev}
-    sets = {"dev gold": [by_id[r["id"]] for r in next(iter(data["labellings"].values()))]}
-    for name, labels in data["labellings"].items():
-        sets[name] = [{**by_id[r["id"]], "metrics": r["metrics"]} for r in labels]
-    names = list(sets)
-    print(f"agreement on {len(sets['dev gold'])} dev-gold papers (row: predictions vs labels)")
-    for i, gold in enumerate(names):
-        print(_line(f"extractor vs {gold}", score_metrics({r["id"]: extract(r["abstract"]) for r in sets[gold]},
-                                                          sets[gold])))
-        for other in names[i + 1:]:
-            print(_line(f"{other} vs {gold}", score_metrics(_as_predictions(sets[other]), sets[gold])))
+    for name, labellings in data["sets"].items():
+        if references.get(name) is None:
+            print(f"{name}: reference labels not found, left out")
+            continue
+        by_id = {r["id"]: r for r in references[name]}
+        sets = {"reference": [by_id[r["id"]] for r in next(iter(labellings.values()))]}
+        sets.update({who: [{**by_id[r["id"]], "metrics": r["metrics"]} for r in labels]
+                     for who, labels in labellings.items()})
+        names = list(sets)
+        print(f"{name}: {len(sets['reference'])} papers (row: predictions vs labels)")
+        for i, gold in enumerate(names):
+            print(_line(f"extractor vs {gold}", score_metrics({r["id"]: extract(r["abstract"]) for r in sets[gold]},
+                                                              sets[gold])))
+            for other in names[i + 1:]:
+                print(_line(f"{other} vs {gold}", score_metrics(_as_predictions(sets[other]), sets[gold])))
 
 
 def main() -> None:
@@ -96,11 +101,10 @@ def main() -> None:
                     help="which inspectable set --errors prints (never a lockbox split)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--agreement", action="store_true",
-                    help="only: two second labellings of 40 dev-gold papers against dev gold, each other and the extractor")
+                    help="only: second labellings of 40 dev-gold and 40 out-of-niche papers against their reference labels, "
+                         "each other and the extractor")
     args = ap.parse_args()
     extract = _extractor(args.module)
-    if args.agreement:
-        return agreement(load_gold(DEV_GOLD), extract)
     sets = {}
     if DEV_GOLD.exists():
         sets["dev"] = load_gold(DEV_GOLD)
@@ -108,6 +112,8 @@ def main() -> None:
         print(f"(dev gold not found at {DEV_GOLD}: its row is left out; it lives in the team's shared/ folder)",
               file=sys.stderr)
     blind = load_gold(BLIND)
+    if args.agreement:
+        return agreement({"dev_gold": sets.get("dev"), "out_of_niche": blind}, extract)
 
     def split(name: str) -> list[dict]:
         return [r for r in blind if r.get("split") == name]

@@ -932,12 +932,15 @@ def test_a_named_dataset_described_in_lower_case():
     assert _field("We train on the LLaMA pretraining corpus and reach 55.1%.", "benchmark") == [("55.1%", None)]
 
 
-def test_agreement_labellings_are_located_in_their_dev_gold_abstracts():
-    # the second labellings `scripts/eval_metrics_blind.py --agreement` scores against dev gold
+def test_agreement_labellings_are_located_in_their_reference_abstracts():
+    # the second labellings `scripts/eval_metrics_blind.py --agreement` scores against the reference labels
     data = json.loads((BLIND.parent / "metric_labels_agreement.json").read_text(encoding="utf-8"))
-    gold = {r["id"]: r for r in _gold()}
-    ids = [[r["id"] for r in labels] for labels in data["labellings"].values()]
-    assert len(ids) == 2 and ids[0] == ids[1] and len(set(ids[0])) == 40 and set(ids[0]) <= set(gold)
-    for labels in data["labellings"].values():
-        recs = [{**gold[r["id"]], "metrics": r["metrics"]} for r in labels]
-        assert score_metrics({}, recs)["n_gold_unlocated"] == 0
+    blind = {r["id"]: r for r in json.loads(BLIND.read_text(encoding="utf-8"))["records"]}
+    references = {"dev_gold": {r["id"]: r for r in _gold()}, "out_of_niche": blind}
+    assert set(data["sets"]) == set(references)
+    for name, labellings in data["sets"].items():
+        ids = [[r["id"] for r in labels] for labels in labellings.values()]
+        assert len(ids) == 2 and ids[0] == ids[1] and len(set(ids[0])) == 40 and set(ids[0]) <= set(references[name])
+        for labels in labellings.values():
+            recs = [{**references[name][r["id"]], "metrics": r["metrics"]} for r in labels]
+            assert score_metrics({}, recs)["n_gold_unlocated"] == 0
