@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.17"  # 1.3.5-1.3.17: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.18"  # 1.3.5-1.3.18: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -986,6 +986,7 @@ _RESOLUTION_TAIL_RE = re.compile(r"[x×](\d{2,5})(?![\w.])")
 _RES_TIMES_TAIL_RE = re.compile(r"\s?(\d{2,5})(?![\w^%]|\.\d)")
 _RES_CONTEXT_RE = _ci(r"resolution|pixel|\bpx\b|image|frame|video|patch|grid")
 _COUNT_COMPOUND_RE = re.compile(r"-([a-z]{3,})\s+[a-z]")
+_SCALE_COMPOUND_RE = re.compile(r"-([a-z]{3,})(?![\w-])")  # "1.6M-example"
 _COMPOUND_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:an?|A|An|the|The)\s(?:[a-z]{3,}\s)?$")  # "a novel 3-phase", "the 8-benchmark"
 _COMPOUND_NOT_COUNT = {"shot", "hour", "minute", "second", "day", "time", "way", "stage", "phase", "level"}
 _PCT_SLASH_BEFORE_RE = re.compile(r"\d\s?%/$")
@@ -1475,6 +1476,11 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
                 c.unit, c.kind = "params", "model_size"
                 if tm.start(1) - c.end <= 1:
                     c.end = tm.end()
+            return True
+        cm = _SCALE_COMPOUND_RE.match(text, c.end)
+        if cm is not None and cm.group(1) + "s" in EXAMPLE_NOUNS:
+            c.end = cm.end()  # "a 1.6M-example mixture", "a 2M-sample dataset": an amount of data as a compound
+            c.unit, c.kind = "examples", "data_size"
             return True
         if noun is not None and letter in ("b", "m") and noun.startswith("language") and _LM_AFTER_RE.match(text, nend):
             c.unit, c.kind = "params", "model_size"  # "a 1.8B language model": not 1.8B languages

@@ -944,3 +944,15 @@ def test_agreement_labellings_are_located_in_their_reference_abstracts():
         for labels in labellings.values():
             recs = [{**references[name][r["id"]], "metrics": r["metrics"]} for r in labels]
             assert score_metrics({}, recs)["n_gold_unlocated"] == 0
+
+
+def test_scale_number_with_a_data_noun_compound_is_an_amount_of_data():
+    # metrics-1.3.18: "a 1.6M-example mixture" was a parameter count, "a 7K-sample dataset" a count
+    for text, mention in [("The method also scales to a 7B / 1.6M-example / 176-source mixture.", "1.6M-example"),
+                          ("We curate a 7K-sample instruction-tuning dataset.", "7K-sample"),
+                          ("We introduce SDG-30K, a 30K-image dataset with box-grounded annotations.", "30K-image")]:
+        m = _by_mention(text)[mention]
+        assert (m["unit"], m["kind"]) == ("examples", "data_size"), (text, m)
+    # other compounds keep their reading
+    assert _by_mention("We use a 128K-token context window.")["128K-token"]["kind"] == "context_length"
+    assert _by_mention("It outperforms all existing 7B-level reasoning models.")["7B"]["kind"] == "model_size"
