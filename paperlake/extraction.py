@@ -745,6 +745,11 @@ _UNIT_NUMBER_RE = re.compile(r"\d(?:\s?(?:\\?%|[x×](?![\w-])|times\b|-?fold\b|p
 _METRIC_NOUN_AFTER_RE = _ci(
     r"^\s*(?:[\w-]+\s+)?(?:accuracy|success\s+rates?|win\s+rates?|pass@\d+|F1|exact\s+match|BLEU|ROUGE\S*|precision|recall)\b"
 )
+# "2x higher accuracy", "3x better success rate"
+_X_QUALITY_GAIN_AFTER_RE = _ci(
+    r"^\s*(?:higher|better|greater)\s+(?:[\w-]+\s+){0,2}?(?:accuracy|success\s+rates?|win\s+rates?|pass@\d+|F1|"
+    r"exact\s+match|BLEU|ROUGE\S*|precision|recall|reward)\b"
+)
 _WEAK_RED_BEFORE_RE = _ci(r"\b(?:using|uses|use|requiring|requires|only|just|with)\s+(?:only\s+|just\s+)?$")
 # "a 7000x slowdown", "750 times the computational cost": an increase of a cost, not a speed-up or a saving
 _X_OTHER_AFTER_RE = _ci(
@@ -854,6 +859,8 @@ def _classify_pct_x(text: str, c: _Cand, sent_start: int) -> str:
             before = before[:lm.start()].rstrip("0123456789.")
         if _X_OTHER_AFTER_RE.match(after) and not _RX_CLASSIFY_PCT_X_2.match(after):
             return "other"  # "a 7000x slowdown"; but "30x cheaper overhead" is a saving
+        if _X_QUALITY_GAIN_AFTER_RE.match(after):
+            return "improvement"  # "up to 1.5x higher accuracy": a gain in quality, not in speed
         rm = _X_REDUCTION_BEFORE_RE.search(before)
         if rm is not None:  # "compress the model family by a factor of 2-4x"
             # "reducing false positive rates by up to 40x": fewer errors are a gain
@@ -1950,6 +1957,9 @@ _RX_ASSIGN_BENCHMARKS_2 = _ci(r"benchmark")
 _EVALUATED_ON_RE = _ci(r"\b(?:evaluat\w*|experiments?|tested|assess\w*)\b[^.;]{0,60}\s(?:on|across)\s+(?:the\s+)?\S+$")
 
 
+_RESOURCE_UNITS = {"ms", "seconds", "GB"}
+
+
 def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards: _Guards | None = None) -> None:
     if not any(c.kind in _BENCH_KINDS for c in cands):
         return
@@ -1962,7 +1972,8 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards:
         by_sent.setdefault(sent_of(b[0]), []).append(b)
     cands_by_sent: dict[int, list[_Cand]] = {}
     for c in cands:
-        if c.kind in _BENCH_KINDS:
+        # "31.2 ms inference latency, and 0.9 GB inference VRAM": the cost of running, not a result on the benchmark
+        if c.kind in _BENCH_KINDS and not (c.kind == "other" and c.unit in _RESOURCE_UNITS):
             cands_by_sent.setdefault(sent_of(c.num_start), []).append(c)
     distinct = {_RX_ASSIGN_BENCHMARKS_1.sub("", b[2]).lower() for b in benches}
     for si, cs in cands_by_sent.items():

@@ -956,3 +956,20 @@ def test_scale_number_with_a_data_noun_compound_is_an_amount_of_data():
     # other compounds keep their reading
     assert _by_mention("We use a 128K-token context window.")["128K-token"]["kind"] == "context_length"
     assert _by_mention("It outperforms all existing 7B-level reasoning models.")["7B"]["kind"] == "model_size"
+
+
+def test_multiplier_of_a_quality_metric_is_an_improvement():
+    # metrics-1.3.18: "1.5x higher accuracy" was a speed-up (or a reduction after "compression schemes")
+    text = ("TinySense significantly outperforms state-of-the-art compression schemes, achieving up to 1.5x higher "
+            "HPE accuracy score (PCK20) under the same budget.")
+    assert _by_mention(text)["1.5x"]["kind"] == "improvement"
+    assert _by_mention("It reaches a 3x higher task success rate than the baseline.")["3x"]["kind"] == "improvement"
+    assert _by_mention("It achieves 2x higher throughput than vLLM.")["2x"]["kind"] == "speedup"
+
+
+def test_latency_and_memory_figures_take_no_benchmark():
+    # metrics-1.3.18: the cost of running a model is not a result on the benchmark named in the sentence
+    ms = _by_mention("On LIBERO, TurboVLA achieves 97.7% average success with only 0.2B parameters, 31.2 ms "
+                     "inference latency, and 0.9 GB inference VRAM on a consumer-grade RTX 4090.")
+    assert ms["97.7%"]["benchmark"] == "LIBERO"
+    assert ms["31.2 ms"]["benchmark"] is None and ms["0.9 GB"]["benchmark"] is None
