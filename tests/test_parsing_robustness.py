@@ -312,3 +312,18 @@ def test_an_abstract_line_starting_with_an_arxiv_id_does_not_open_an_entry():
     r = parse_dump(text, "0704.0123.abs")
     assert r.listings.height == 1 and r.accounting["quarantine"] == 0
     assert r.listings["abstract"][0].endswith("Phenomena of branching were observed in experiments.")
+
+
+def test_digest_json_reads_every_array_of_paper_records():
+    # a digest's papers under several keys ({"papers", "radar", "top5"}; {"deep_dive", "quick_skim"}) were read from
+    # the first key only, the others dropped without a trace
+    def rec(i, **extra):
+        return {"title": f"Paper {i}", "summary": ABS, "arxiv_id": f"2501.{i:05d}", **extra}
+
+    doc = {"run_date": "2025-06-01", "papers": [rec(1), rec(2)], "radar": [rec(3), rec(4)], "top5": [rec(1)],
+           "sources_status": [{"name": "arxiv", "status": "ok"}]}
+    res = check(parse_dump(json.dumps(doc).encode(), "daily.json"))
+    assert res.listings["title"].to_list() == ["Paper 1", "Paper 2", "Paper 3", "Paper 4", "Paper 1"]
+    doc = {"stats": {"n": 3}, "deep_dive": [rec(1, id="2501.00001")], "quick_skim": [rec(2, id="2501.00002", tier=1)] * 2}
+    res = check(parse_dump(json.dumps(doc).encode(), "standard.json"))
+    assert res.listings.height == 3 and res.accounting["total"] == 3

@@ -73,6 +73,24 @@ _ARRAY_KEYS = ("items", "papers", "data", "results", "entries", "records", "dail
                "notes")  # notes: OpenReview
 
 
+def _with_sibling_arrays(doc: dict, key: str) -> list[Any]:
+    """The records under ``key`` followed by those of every other top-level list of records built the
+    same way ({"papers": [...], "radar": [...], "top5": [...]}; {"deep_dive": [...], "quick_skim": [...]}),
+    so that no array of papers in a digest is left unread."""
+    main = doc[key]
+    shape = next((set(x) for x in main if isinstance(x, dict)), None)
+    if not shape or "title" not in shape:
+        return main
+    out = list(main)
+    for k, v in doc.items():
+        if k == key or not isinstance(v, list) or not v or not all(isinstance(x, dict) for x in v):
+            continue
+        other = set(v[0])
+        if "title" in other and len(shape & other) >= 0.8 * max(len(shape), len(other)):
+            out += v
+    return out
+
+
 def records_from(doc: Any) -> tuple[str, list[Any], dict]:
     """(format id, record list, top-level metadata) for a parsed JSON document."""
     if isinstance(doc, list):
@@ -87,7 +105,7 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
         if "jsonfeed" in version and isinstance(doc.get("items"), list):
             return "jsonfeed", doc["items"], doc
         if isinstance(doc.get("papers"), list):
-            return "scraped_json_dated", doc["papers"], doc
+            return "scraped_json_dated", _with_sibling_arrays(doc, "papers"), doc
         if isinstance(doc.get("items"), list) and any(
             isinstance(x, dict) and ("content_text" in x or "content_html" in x) for x in doc["items"]
         ):
@@ -97,12 +115,12 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
             return fmt, recs, doc
         for k in _ARRAY_KEYS:
             if isinstance(doc.get(k), list):
-                fmt, recs, _ = records_from(doc[k])
-                return (fmt if fmt != "json_generic" else "json_generic"), recs, doc
+                fmt, _, _ = records_from(doc[k])
+                return fmt, _with_sibling_arrays(doc, k), doc
         # any list of dicts with titles
         for k, v in doc.items():
             if isinstance(v, list) and any(isinstance(x, dict) and "title" in x for x in v):
-                return "json_generic", v, doc
+                return "json_generic", _with_sibling_arrays(doc, k), doc
         if "title" in doc:
             return "json_generic", [doc], {}
     return "json_unknown", [], {}
