@@ -304,3 +304,18 @@ def test_the_title_of_a_paper_link_item():
         "Efficient Data Pruning for Code")
     assert linked_paper(f"- Efficient Data Pruning for Code [[paper]({url})]. Ann Lee")[0] == "Efficient Data Pruning for Code"
     assert linked_paper(f"- [paper]({url})") is None  # no title anywhere
+
+
+def test_digest_titles_lose_their_numbering_and_trailing_id():
+    # daily digests number their entries ("### 1. [Title](...)") or follow a title with its id ("(`2607.05394`) —")
+    page = ("# Daily papers\n\n### 1. [Safety, Security, and Cognitive Risks in World Models](https://arxiv.org/abs/2604.01346)\n\n"
+            "Some notes of the digest on this paper.\n\n"
+            "### 2. [1.58-bit Models Are Enough](https://arxiv.org/abs/2604.01347)\n\n"
+            "## Sources\n\n"
+            "- **Weak-to-Strong Generalization via Direct On-Policy Distillation** (`2607.05394`) — "
+            "[Hugging Face](https://huggingface.co/papers/2607.05394) · [arXiv](https://arxiv.org/abs/2607.05394)\n")
+    res = parse_dump(page.encode(), "2026-07-14.md")
+    assert res.listings["title"].to_list() == ["Safety, Security, and Cognitive Risks in World Models",
+                                               "1.58-bit Models Are Enough",
+                                               "Weak-to-Strong Generalization via Direct On-Policy Distillation"]
+    assert res.listings["arxiv_id"].to_list() == ["2604.01346", "2604.01347", "2607.05394"]

@@ -89,6 +89,16 @@ def _link_urls(s: str) -> list[str]:
     return [m.group(2).strip("<>") for m in _LINK.finditer(s)]
 
 
+# a digest's numbering before a title ("### 1. [Title](...)") and its id or separator after one
+# ("- **Title** (`2607.05394`) — [arXiv](...)")
+_TITLE_NUMBER = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
+_TITLE_TAIL = re.compile(r"(?:\s*\(\s*`?(?:arXiv:)?\d{4}\.\d{4,5}(?:v\d+)?`?\s*\))?[\s—–·|:-]*$")
+
+
+def _digest_title(text: str) -> str:
+    return _TITLE_TAIL.sub("", _TITLE_NUMBER.sub("", text, count=1), count=1)
+
+
 def _heading_paper(line: str) -> tuple[str, str | None] | None:
     """(title text, arxiv id) when the line is an entry heading."""
     m = _HEADING.match(line)
@@ -102,7 +112,7 @@ def _heading_paper(line: str) -> tuple[str, str | None] | None:
         if pm:
             aid = pm.group(1) or pm.group(2)
             break
-    text = collapse(md_to_text(body))
+    text = _digest_title(collapse(md_to_text(body)))
     if not text:
         return None
     return text, aid
@@ -416,6 +426,7 @@ def linked_paper(line: str) -> tuple[str, str, str] | None:
             if not title:  # "[paper](...) Title": the text up to the next link
                 after = _LINK.split(line[m.end():], maxsplit=1)[0]
                 title = collapse(md_to_text(after)).strip(" |.:-[]()")
+        title = _digest_title(title)
         if len(title.split()) < 3:
             return None
         return title, url, pm.group(1) or pm.group(2)
