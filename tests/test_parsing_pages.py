@@ -319,3 +319,14 @@ def test_digest_titles_lose_their_numbering_and_trailing_id():
                                                "1.58-bit Models Are Enough",
                                                "Weak-to-Strong Generalization via Direct On-Policy Distillation"]
     assert res.listings["arxiv_id"].to_list() == ["2604.01346", "2604.01347", "2607.05394"]
+
+
+def test_a_table_row_linking_to_a_paper_takes_its_title_from_the_title_column():
+    page = ("# CV arXiv daily\n\n## SLAM\n\n|Publish Date|Title|Authors|PDF|Code|\n|---|---|---|---|---|\n"
+            "|**2026-05-13**|**LEXI-SG: Monocular 3D Scene Graph Mapping**|Christina Kassab et.al.|"
+            "[2605.13741](http://arxiv.org/abs/2605.13741)|null|\n\n"
+            "- [A Paper In A Plain List Of Papers](https://arxiv.org/abs/2605.00001)\n")
+    res = parse_dump(page.encode(), "README.md")
+    assert res.listings["title"].to_list() == ["LEXI-SG: Monocular 3D Scene Graph Mapping",
+                                               "A Paper In A Plain List Of Papers"]
+    assert res.listings["arxiv_id"].to_list() == ["2605.13741", "2605.00001"]

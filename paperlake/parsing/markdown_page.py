@@ -34,7 +34,7 @@ from .normalize import (
     to_int,
     urls_in,
 )
-from .records import judge_abstract, listing_fields, split_ai_summary
+from .records import TITLE_KEYS, judge_abstract, listing_fields, split_ai_summary
 from .text_pages import is_date_line, is_furniture_line, line_kind, looks_like_abstract
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -285,13 +285,23 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
 
     # leftovers: a list item or table row linking to a paper (a curated list of papers), page
     # furniture (navigation, headings, links, dates, a reader tool's header) vs unrecognised prose
+    title_column = None  # of the Markdown table being read, when its header names one
     for j in range(n):
+        row = lines[j].strip()
+        if not row.startswith("|"):
+            title_column = None
+        elif _is_table_header(lines, j) and not MD_TABLE_RULE.fullmatch(row):
+            title_column = _title_column(row)
         if not ledger.is_free(j):
             continue
         if j >= first_anchor or not anchors:
             linked = linked_paper(lines[j])
             if linked is not None:
                 title, url, aid = linked
+                cells = _cells(row) if title_column is not None else []
+                if title_column is not None and title_column < len(cells):
+                    # "|2026-05-13|**Title**|Authors|[2605.13855](...)|": the title cell, not the whole row
+                    title = _digest_title(collapse(md_to_text(cells[title_column]))) or title
                 ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
                 kinds["markdown_list"] += 1
                 continue
@@ -481,6 +491,19 @@ def _is_nav_line(t: str, plain: str) -> bool:
     if _UPVOTE.match(t):
         return True
     return False
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+_TITLE_HEADERS = {*TITLE_KEYS, "paper", "题目", "标题"}
+
+
+def _title_column(header: str) -> int | None:
+    """The index of the title column of a Markdown table's header row, if it has one."""
+    names = [collapse(md_to_text(c)).lower().replace(" ", "_") for c in _cells(header)]
+    return next((i for i, name in enumerate(names) if name in _TITLE_HEADERS), None)
 
 
 def _is_table_header(lines: list[str], j: int) -> bool:
