@@ -16,6 +16,8 @@ from paperlake.ingest import Dump, ingest
 from paperlake.parsing import parse_dump
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
+ABS_TEXT = ("We introduce a framework that enables both multi-view character consistency and 3D camera control in video "
+            "diffusion models through a novel customization data pipeline, and we release code and data.")
 
 
 def _parse(name: str, data: bytes | None = None):
@@ -330,3 +332,27 @@ def test_a_table_row_linking_to_a_paper_takes_its_title_from_the_title_column():
     assert res.listings["title"].to_list() == ["LEXI-SG: Monocular 3D Scene Graph Mapping",
                                                "A Paper In A Plain List Of Papers"]
     assert res.listings["arxiv_id"].to_list() == ["2605.13741", "2605.00001"]
+
+
+def _halves(text: str) -> list[str]:
+    words = text.split()
+    return [" ".join(words[:len(words) // 2]), " ".join(words[len(words) // 2:])]
+
+
+def test_chinese_labelled_digests_and_notes():
+    # Chinese digests of Hugging Face / arXiv papers: "- **论文链接**: [url](url)" under a numbered heading,
+    # "**作者**：..." with a full-width colon, the English abstract in a "## 摘要（原文）" section as a blockquote
+    digest = ("今日论文\n\n---\n\n### 1. **[EvoArena: Tracking Memory Evolution for Robust LLM Agents]**\n"
+              "- **论文链接**: [https://huggingface.co/papers/2606.13681](https://huggingface.co/papers/2606.13681)\n"
+              "- **核心痛点与创新点**: 动态环境对智能体提出了巨大挑战。\n")
+    res = parse_dump(digest.encode(), "huggingface-daily-papers-2026-06-12.md")
+    assert res.listings["title"].to_list() == ["EvoArena: Tracking Memory Evolution for Robust LLM Agents"]
+    assert res.listings["arxiv_id"].to_list() == ["2606.13681"]
+    note = ("# Virtually Being: Customizing Camera-Controllable Video Diffusion Models\n"
+            "**arXiv**：[2510.14179v1](https://arxiv.org/abs/2510.14179)\n**作者**：Yuancheng Xu, Wenqi Xian\n\n"
+            "## 3 点简述\n- 核心问题：视频扩散模型存在不足。\n\n## 摘要（原文）\n\n"
+            + "".join(f"> {line}\n" for line in _halves(ABS_TEXT)))
+    res = parse_dump(note.encode(), "2510.14179v1-virtually-being.md")
+    row = res.listings.row(0, named=True)
+    assert (row["arxiv_id"], row["authors"]) == ("2510.14179", ["Yuancheng Xu", "Wenqi Xian"])
+    assert row["abstract"] == ABS_TEXT

@@ -48,9 +48,11 @@ _FRONT_DATE = re.compile(r"^(?:retrieved|date|captured|saved|created)\s*:\s*(\S+
 # the header a reader / clipper tool writes above the page ("Title: ...", "URL Source: ...", "Markdown Content:")
 _READER_HEADER = re.compile(r"^(?:title|url source|markdown content|published time|source|url)\s*:", re.I)
 # a labelled line of reading notes: "**Link:** ...", "**Authors**: ...", "- Abstract: ..."
-_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)?([A-Za-z][A-Za-z ;./&-]{0,28}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.*)$")
+# (labels in English or Chinese, "**摘要：**", with a full-width colon)
+_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)?([A-Za-z\u4e00-\u9fff][A-Za-z\u4e00-\u9fff ;./&-]{0,28}?)\s*"
+                    r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*(.*)$")
 _NOTE_LINK_LABELS = {"link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "pdf", "source", "doi",
-                     "hf", "hugging face", "huggingface"}
+                     "hf", "hugging face", "huggingface", "链接", "论文链接", "原文链接", "论文地址"}
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\|")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:paper|pdf|arxiv|abs|abstract|link|hf|hugging ?face|project|code|page)\b", re.I)
 # headings of a paper's sections, never a paper's title
@@ -58,6 +60,7 @@ _SECTIONS = {"abstract", "summary", "tl;dr", "tldr", "notes", "my notes", "key p
              "method", "methods", "results", "conclusion", "conclusions", "references", "related work", "links"}
 _NOTE_LABELS = {"abstract": "abstract", "authors": "authors", "author": "authors", "by": "authors",
                 "date": "date", "published": "date", "published on": "date", "submitted": "date",
+                "摘要": "abstract", "原文摘要": "abstract", "作者": "authors", "发布日期": "date", "日期": "date",
                 **{k: "link" for k in _NOTE_LINK_LABELS}}
 
 
@@ -82,7 +85,7 @@ def md_to_text(s: str) -> str:
     s = re.sub(r"\\\s*$", "", s, flags=re.M)
     s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<> ])", r"\1", s)  # backslash escapes
     s = re.sub(r"(\*\*|__)(.+?)\1", r"\2", s)
-    return s
+    return re.sub(r"^[ \t]{0,3}>[ \t]?", "", s, flags=re.M)  # blockquote markers
 
 
 def _link_urls(s: str) -> list[str]:
@@ -96,7 +99,8 @@ _TITLE_TAIL = re.compile(r"(?:\s*\(\s*`?(?:arXiv:)?\d{4}\.\d{4,5}(?:v\d+)?`?\s*\
 
 
 def _digest_title(text: str) -> str:
-    return _TITLE_TAIL.sub("", _TITLE_NUMBER.sub("", text, count=1), count=1)
+    text = _TITLE_TAIL.sub("", _TITLE_NUMBER.sub("", text, count=1), count=1)
+    return text[1:-1].strip() if text[:1] == "[" and text[-1:] == "]" and "[" not in text[1:-1] else text
 
 
 def _heading_paper(line: str) -> tuple[str, str | None] | None:
@@ -158,7 +162,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
         title, aid = hp
         notes = _notes_entry(lines, j, n)
         if notes is None and aid is None:
-            if is_furniture_line(title) or re.match(r"^by\b", title, re.I) or title.rstrip(":").lower() in _SECTIONS:
+            if is_furniture_line(title) or re.match(r"^by\b", title, re.I) or _is_section_title(title):
                 continue
             nxt = _next_nonblank(lines, j + 1, n)
             if nxt is None or _LIST_ITEM.match(lines[nxt]) or not looks_like_abstract(collapse(md_to_text(lines[nxt]))):
@@ -328,9 +332,25 @@ def _is_title_field(line: str) -> bool:
 
 
 def _section_label(line: str) -> str | None:
-    """The label of a section heading ("## Abstract", "### Notes:"), lower-cased."""
+    """The label of a section heading ("## Abstract", "### Notes:", "## 📄 摘要（原文）" -> abstract), lower-cased."""
     m = _HEADING.match(line)
-    return collapse(md_to_text(m.group(2))).rstrip(":").strip().lower() if m else None
+    if not m:
+        return None
+    label = collapse(md_to_text(m.group(2))).rstrip(":：").strip().lower()
+    bare = _SECTION_NOISE.sub("", label)
+    return _NOTE_LABELS.get(bare) if bare in _CJK_SECTIONS else label
+
+
+def _is_section_title(title: str) -> bool:
+    """A heading of a paper's sections ("Abstract", "Original Abstract", "📄 摘要（原文）"), not a paper's title."""
+    label = title.rstrip(":：").strip().lower()
+    bare = _SECTION_NOISE.sub("", label).strip()
+    return label in _SECTIONS or bare in _SECTIONS or bare in _CJK_SECTIONS or (
+        len(bare.split()) == 2 and bare.split()[0] == "original" and bare.split()[1] in _SECTIONS)
+
+
+_SECTION_NOISE = re.compile(r"[（(][^（）()]*[）)]|[^\w\s]")  # "(original)", emoji
+_CJK_SECTIONS = {"摘要", "原文摘要"}
 
 
 def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], int] | None:
