@@ -356,3 +356,15 @@ def test_chinese_labelled_digests_and_notes():
     row = res.listings.row(0, named=True)
     assert (row["arxiv_id"], row["authors"]) == ("2510.14179", ["Yuancheng Xu", "Wenqi Xian"])
     assert row["abstract"] == ABS_TEXT
+
+
+def test_markdown_opening_with_badges_is_markdown_and_a_bold_title_is_the_title():
+    # a README that opens with reference-style badge links is not JSON ("[" first); "- date, **Title**, authors,
+    # Paper: [url](url)": the bold words are the title, not the whole item
+    page = ("[![Contributors][contributors-shield]][contributors-url]\n[![Forks][forks-shield]][forks-url]\n\n"
+            "> Updated on 2022.12.02\n\n## SLAM\n\n"
+            "- 2022-11-30, **MVRackLay: Monocular Multi-View Layout Estimation for Warehouse Racks**, Meher Shashwat Nigam "
+            "et.al., Paper: [http://arxiv.org/abs/2211.16882v1](http://arxiv.org/abs/2211.16882v1)\n")
+    res = parse_dump(page.encode(), "wechat.md")
+    assert res.listings["title"].to_list() == ["MVRackLay: Monocular Multi-View Layout Estimation for Warehouse Racks"]
+    assert res.listings["arxiv_id"].to_list() == ["2211.16882"]

@@ -10,6 +10,8 @@ _COMPRESSED = (".gz", ".gzip")
 
 _MAILING = re.compile(r"^(?:arXiv:\d{4}\.\d{4,5}|arXiv:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}|Title:\s)", re.M)
 _MD_PAPER_LINK = re.compile(r"\]\((?:https?://(?:www\.)?(?:huggingface\.co|hf\.co))?/papers/\d{4}\.\d{4,5}", re.I)
+# Markdown that starts with a link or a badge ("[![Forks][forks-shield]][forks-url]", "[Title](url)"), not JSON
+_MD_LINK_START = re.compile(r"\[(?:!\[[^\]\n]*\](?:\([^)\s]*\)|\[[^\]\n]*\])|[^\]\n\[\"{]*)\](?:\(\S+\)|\[[^\]\n]*\])")
 _MD_MARKERS = re.compile(r"^(?:#{1,6}\s|\s*[-*]\s+\[|!\[|\[!\[)", re.M)
 
 
@@ -28,7 +30,7 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
     head = text[:_HEAD]
     stripped = head.lstrip("\ufeff \t\r\n")
     first = stripped[:1]
-    if first in "{[":
+    if first in "{[" and not _MD_LINK_START.match(stripped):
         from .json_formats import parse_json_dump
 
         return "json", parse_json_dump

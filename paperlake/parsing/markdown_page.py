@@ -438,6 +438,9 @@ def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None,
     )
 
 
+_BOLD_TITLE = re.compile(r"(?:\*\*|__)([^*_\n]+?\s[^*_\n]+?\s[^*_\n]+?)(?:\*\*|__)")  # three words or more
+
+
 def linked_paper(line: str) -> tuple[str, str, str] | None:
     """(title, paper URL, arXiv id) of a list item or table row whose link goes to an arXiv or
     Hugging Face paper page: "- [Title](https://arxiv.org/abs/...) ...", or a title before a
@@ -452,7 +455,8 @@ def linked_paper(line: str) -> tuple[str, str, str] | None:
         title = collapse(md_to_text(m.group(1))).strip(" .:-")
         if len(title.split()) < 3 or (len(title.split()) <= 3 and _GENERIC_LINK_TEXT.match(title)):
             before = _LIST_ITEM.sub("", line[: m.start()], count=1)
-            title = collapse(md_to_text(re.sub(r"\[\s*$", "", before))).strip(" |.:-[(")
+            bold = _BOLD_TITLE.search(before)  # "- 2022-11-30, **Title**, Authors et.al., Paper: [url](url)"
+            title = collapse(md_to_text(bold.group(1) if bold else re.sub(r"\[\s*$", "", before))).strip(" |.:-[(")
             if not title:  # "[paper](...) Title": the text up to the next link
                 after = _LINK.split(line[m.end():], maxsplit=1)[0]
                 title = collapse(md_to_text(after)).strip(" |.:-[]()")
