@@ -302,8 +302,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             linked = linked_paper(lines[j])
             if linked is not None:
                 title, url, aid = linked
-                cells = _cells(row) if title_column is not None else []
-                if title_column is not None and title_column < len(cells):
+                if title_column is not None and title_column < len(cells := _cells(row)):
                     # "|2026-05-13|**Title**|Authors|[2605.13855](...)|": the title cell, not the whole row
                     title = _digest_title(collapse(md_to_text(cells[title_column]))) or title
                 ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
