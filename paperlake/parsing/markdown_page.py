@@ -330,22 +330,28 @@ def _is_title_field(line: str) -> bool:
     return f is not None and f[0] == "title"
 
 
+def _section_name(text: str) -> str:
+    """A heading's text as a section name: lower-cased, without its colon; "📄 摘要（原文）" -> abstract,
+    "Original Abstract" -> abstract."""
+    label = text.rstrip(":：").strip().lower()
+    bare = _SECTION_NOISE.sub("", label).strip()
+    if bare in _CJK_SECTIONS:
+        return "abstract"
+    words = bare.split()
+    if len(words) == 2 and words[0] == "original" and words[1] in _SECTIONS:
+        return words[1]
+    return bare if bare in _SECTIONS else label
+
+
 def _section_label(line: str) -> str | None:
-    """The label of a section heading ("## Abstract", "### Notes:", "## 📄 摘要（原文）" -> abstract), lower-cased."""
+    """The section name of a heading line ("## Abstract", "### Notes:"), None for another line."""
     m = _HEADING.match(line)
-    if not m:
-        return None
-    label = collapse(md_to_text(m.group(2))).rstrip(":：").strip().lower()
-    bare = _SECTION_NOISE.sub("", label)
-    return _NOTE_LABELS.get(bare) if bare in _CJK_SECTIONS else label
+    return _section_name(collapse(md_to_text(m.group(2)))) if m else None
 
 
 def _is_section_title(title: str) -> bool:
     """A heading of a paper's sections ("Abstract", "Original Abstract", "📄 摘要（原文）"), not a paper's title."""
-    label = title.rstrip(":：").strip().lower()
-    bare = _SECTION_NOISE.sub("", label).strip()
-    return label in _SECTIONS or bare in _SECTIONS or bare in _CJK_SECTIONS or (
-        len(bare.split()) == 2 and bare.split()[0] == "original" and bare.split()[1] in _SECTIONS)
+    return _section_name(title) in _SECTIONS
 
 
 _SECTION_NOISE = re.compile(r"[（(][^（）()]*[）)]|[^\w\s]")  # "(original)", emoji
