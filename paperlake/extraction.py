@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.18"  # 1.3.5-1.3.18: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.19"  # 1.3.5-1.3.19: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -320,6 +320,15 @@ _RESPECTIVELY_NAMES_RE = re.compile(
     r"(?:\s+(?:benchmarks|datasets))?,?\s+respectively\b"
 )
 _LIST_NAME_RE = re.compile(_LIST_ITEM)
+# "79.2% and 90.7% average success rate on RoboCasa and RoboTwin": listed numbers, then as many names after "on"
+# (spec: "53% and 55% on HumanEval and MBPP" pairs them in order without "respectively")
+_LISTED_NUMBER = r"[+-]?\d+(?:[.,]\d+)*(?:\s?(?:\\?%|×|x\b|points?\b|pp\b))?"
+_LISTED_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBERS_ON_NAMES_RE = re.compile(
+    r"(?<![\w.])(" + _LISTED_NUMBER + r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _LISTED_NUMBER + r")+)"
+    r"(?:\s+[\w@-]+){0,5}?\s+on\s+(?:the\s+)?"
+    r"(" + _LIST_ITEM + r"(?:,\s+" + _LIST_ITEM + r")*,?\s+and\s+" + _LIST_ITEM + r")(?![\w-])"
+)
 # "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
 _APPOSITIVE_BENCH_RE = re.compile(
     r"([A-Z](?<![\w-].)[\w-]*[A-Z0-9][\w-]*|[A-Z](?<![\w-].)[a-z]+[A-Z][\w-]*)(?:\s*\([^()]{1,80}\))?,\s+(?:an?|the)\s+"
@@ -1888,14 +1897,20 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
                 continue
             for om in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
                 add(*om.span(), name)
+    listed: list[tuple[int, int]] = []
     if "respectively" in text:
         # "by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively": the listed names
-        for m in _RESPECTIVELY_NAMES_RE.finditer(text):
-            for nm in _LIST_NAME_RE.finditer(text, m.start(1), m.end(1)):
-                name = nm.group(0)
-                if _NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS or _model_or_task(name):
-                    continue
-                add(*nm.span(), name)
+        listed += (m.span(1) for m in _RESPECTIVELY_NAMES_RE.finditer(text))
+    if " and " in text and " on " in text:
+        for m in _NUMBERS_ON_NAMES_RE.finditer(text):
+            if len(_LISTED_NUMBER_RE.findall(m.group(1))) == len(_LIST_NAME_RE.findall(m.group(2))):
+                listed.append(m.span(2))
+    for ls, le in listed:
+        for nm in _LIST_NAME_RE.finditer(text, ls, le):
+            name = nm.group(0)
+            if _NOT_BENCH.match(name) or name.lower() in NON_NAME_WORDS or _model_or_task(name):
+                continue
+            add(*nm.span(), name)
     if (guards is None or guards.on_name) and " on " in text:
         for m in _AFTER_NUMBER_NAME_RE.finditer(text):
             if not _model_or_task(m.group(1)):
@@ -1997,18 +2012,21 @@ def _assign_benchmarks(text: str, cands: list[_Cand], bounds: list[int], guards:
                 names.append(b)
         eligible = [c for c in cs if c.kind != "count" or _count_bench_ok(text, c, names)]
         resp = "respectively" in sent
-        # numbers listed together followed by as many benchmarks ("53% and 55% on HumanEval and MBPP")
         if len(names) > 1 and len(eligible) > 1:
-            k = len(eligible) // len(names) if len(eligible) % len(names) == 0 else 0
-            if k and (resp or _paired_list(text, eligible, names)):
-                for i, c in enumerate(eligible):
-                    c.benchmark = names[i // k][2]
-                continue
-            # the sentence holds other numbers too: "+5.5% and +6% for segmentation on ADE20k and Pascal VOC, and ..."
-            listed = _list_before_names(text, eligible, names)
-            for c, b in zip(listed, names):
-                c.benchmark = b[2]
-            eligible = [c for c in eligible if c not in listed]
+            # numbers listed right before as many listed names: "+5.5% and +6% for segmentation on ADE20k and
+            # Pascal VOC, and ...", "gains of 2.8% and 0.7% are attained on DomainNet-126 and VisDA-C"
+            paired = _listed_pairs(text, eligible, names)
+            if len(paired) < len(eligible):
+                # numbers listed together followed by as many benchmarks ("53% and 55% on HumanEval and MBPP")
+                k = len(eligible) // len(names) if len(eligible) % len(names) == 0 else 0
+                if not paired and k and (resp or _paired_list(text, eligible, names)):
+                    for i, c in enumerate(eligible):
+                        c.benchmark = names[i // k][2]
+                    continue
+            for c, b in paired:
+                c.benchmark = None if b is None else b[2]
+            done = {id(c) for c, _ in paired}
+            eligible = [c for c in eligible if id(c) not in done]
         for c in eligible:
             c.benchmark = _nearest_bench(text, c, names, s_start)
 
@@ -2017,15 +2035,35 @@ _LIST_SEP_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)[+-]?\s?")
 _LIST_TO_NAMES_RE = re.compile(r"\s*(?:[\w@-]+\s+){0,6}?on\s+(?:the\s+)?")
 
 
-def _list_before_names(text: str, cands: list[_Cand], names) -> list[_Cand]:
-    """The numbers listed right before the names, as many as there are names ("40.4%, 22.0%, and 23.9% on
-    ABC, CADParser, and Automate"), else none."""
-    before = [c for c in cands if c.end <= names[0][0]][-len(names):]
-    if len(before) != len(names) or not _LIST_TO_NAMES_RE.fullmatch(text, before[-1].end, names[0][0]):
-        return []
-    if all(_LIST_SEP_RE.fullmatch(text, a.end, b.start) for a, b in zip(before, before[1:])):
-        return before
-    return []
+_NAME_LIST_SEP_RE = re.compile(r",?\s+and\s+|,\s+")
+# "on TAT-QA, TableBench, and \\method": the list goes on with an item that is not a benchmark's name
+_NAME_LIST_MORE_RE = re.compile(r",?\s+and\s+\S")
+
+
+def _listed_pairs(text: str, cands: list[_Cand], names) -> list[tuple[_Cand, tuple[int, int, str] | None]]:
+    """(number, name) pairs of a list of names that follows a list of as many numbers ("40.4%, 22.0%, and 23.9%
+    on ABC, CADParser, and Automate"); the name is None for a last item that is not one ("8.43, 5.96 and 10.60 on
+    MMLU-Pro, SuperGPQA and math average"). Names joined by "," / "and" are a list; else all of them are."""
+    groups = [[names[0]]]
+    for b in names[1:]:
+        if _NAME_LIST_SEP_RE.fullmatch(text, groups[-1][-1][1], b[0]):
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    pairs = []
+    for g in [g for g in groups if len(g) > 1] or [names]:
+        before = [c for c in cands if c.end <= g[0][0]]
+        if not before or not _LIST_TO_NAMES_RE.fullmatch(text, before[-1].end, g[0][0]):
+            continue
+        run = [before[-1]]
+        for c in reversed(before[:-1]):
+            if not _LIST_SEP_RE.fullmatch(text, c.end, run[0].start):
+                break
+            run.insert(0, c)
+        items = [*g, None] if len(run) == len(g) + 1 and _NAME_LIST_MORE_RE.match(text, g[-1][1]) else g
+        if len(run) == len(items):
+            pairs += zip(run, items)
+    return pairs
 
 
 _RX_COUNT_BENCH_OK_1 = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?$")

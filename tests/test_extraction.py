@@ -973,3 +973,22 @@ def test_latency_and_memory_figures_take_no_benchmark():
                      "inference latency, and 0.9 GB inference VRAM on a consumer-grade RTX 4090.")
     assert ms["97.7%"]["benchmark"] == "LIBERO"
     assert ms["31.2 ms"]["benchmark"] is None and ms["0.9 GB"]["benchmark"] is None
+
+
+def test_listed_numbers_pair_with_as_many_listed_names_in_order():
+    # metrics-1.3.19, spec: "53% and 55% on HumanEval and MBPP" pairs in order without "respectively", also for
+    # names the benchmark lexicon does not know
+    def benches(text):
+        return [m["benchmark"] for m in extract_mentions(text) if m["kind"] in ("score", "improvement")]
+
+    assert benches("X-WAM achieves 79.2% and 90.7% average success rate on RoboCasa and RoboTwin, beating "
+                   "prior work.") == ["RoboCasa", "RoboTwin"]
+    assert benches("STAR achieves up to 8.1% and 6.7% gains on the SSv2-Full and SSv2-Small datasets under the "
+                   "one-shot setting.") == ["SSv2-Full", "SSv2-Small"]
+    # a list item that is not a benchmark's name takes none, and the list's other numbers keep their order
+    assert benches("PretrainZero improves the base model by 8.43, 5.96 and 10.60 points on MMLU-Pro, SuperGPQA "
+                   "and math average.") == ["MMLU-Pro", "SuperGPQA", None]
+    # a pair after other numbers of the sentence, which go to the nearest benchmark
+    assert benches("Notably, on PACS, improvements of 7.3% and 7.2% are observed in single-target and "
+                   "multi-target settings, respectively, while gains of 2.8% and 0.7% are attained on "
+                   "DomainNet-126 and VisDA-C.") == ["PACS", "PACS", "DomainNet-126", "VisDA-C"]
