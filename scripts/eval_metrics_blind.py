@@ -18,7 +18,8 @@ after metrics-1.3.11) is aggregate-only; batch 15 (20 seed-dump + 40 recent out-
 split by sha1(title) parity into "tune15" (inspectable) and "lockbox9" (aggregate only); batch 16 (40 seed-dump +
 80 recent out-of-niche arXiv abstracts, session 18) likewise into "tune16" and "lockbox10", and batch 17 (120
 recent out-of-niche HF daily and arXiv abstracts, session 18) into "tune17" and "lockbox11"; batch 18 ("lockbox12":
-30 seed-dump + 90 recent out-of-niche, labelled after metrics-1.3.16) is aggregate-only. "blind" is all
+30 seed-dump + 90 recent out-of-niche, labelled after metrics-1.3.16) is aggregate-only; batch 19 (20 seed-dump
+without digits + 58 recent out-of-niche, session 21) is split by sha1(title) parity into "tune19" and "lockbox13". "blind" is all
 labelled blind records together.
 """
 
@@ -40,7 +41,7 @@ BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 AGREEMENT = ROOT / "tests" / "data" / "metric_labels_agreement.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
 INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15",
-               "tune16", "tune17")
+               "tune16", "tune17", "tune19")
 
 
 def _extractor(module_path: str | None):
@@ -166,6 +167,11 @@ def main() -> None:
     sets["lockbox12"] = split("lockbox12")  # batch 18 (session 18, labelled after metrics-1.3.16): aggregate only
     sets["lockbox12_seed"] = from_seeds(sets["lockbox12"])
     sets["lockbox12_out"] = from_seeds(sets["lockbox12"], seeds=False)
+    # batch 19 (session 21, labelled after metrics-1.3.18): 20 seed-dump abstracts without digits + 58 recent
+    # out-of-niche ones (30 arXiv, 28 HF daily), split by sha1(title) parity
+    sets["tune19"] = split("tune19")
+    sets["lockbox13"] = split("lockbox13")
+    sets["batch19_all"] = sets["tune19"] + sets["lockbox13"]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
