@@ -354,8 +354,8 @@ _AFTER_RESULT_NAME_RE = re.compile(
 # "On LoCoMo, F1 gains of 3.27%", "; on PERSONAMEM, total score improvements of 1.19%": a name built like a
 # benchmark's opening a clause with "on"
 _ON_NAME_LEAD_RE = re.compile(
-    r"[Oo]n\s+(?:the\s+)?((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*)"
-    r"(?:\s+(?:benchmark|dataset))?,"
+    r"[Oo]n\s+(?:the\s+)?((?:[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z0-9]*)(?:-[A-Za-z0-9]+)*(?:\s(?:19|20)\d\d)?)"
+    r"(?:\s+(?:benchmark|dataset))?,"  # "On BraTS 2024, WFM achieves"
 )
 
 

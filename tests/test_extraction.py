@@ -992,3 +992,9 @@ def test_listed_numbers_pair_with_as_many_listed_names_in_order():
     assert benches("Notably, on PACS, improvements of 7.3% and 7.2% are observed in single-target and "
                    "multi-target settings, respectively, while gains of 2.8% and 0.7% are attained on "
                    "DomainNet-126 and VisDA-C.") == ["PACS", "PACS", "DomainNet-126", "VisDA-C"]
+
+
+def test_a_year_after_a_name_opening_a_clause_is_part_of_it():
+    # metrics-1.3.19: "On BraTS 2024, ..." named no benchmark
+    ms = _by_mention("On BraTS 2024, WFM achieves 26.8 dB PSNR and 0.94 SSIM, while running far faster.")
+    assert ms["0.94"]["benchmark"] == "BraTS 2024"
