@@ -2250,6 +2250,24 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
                 c.unit = prev.unit
 
 
+def _share_list_unit(text: str, kept: list[_Cand]) -> None:
+    """"reductions of 1.6, 1.8, and 4.7 points", "by 1.6, 1.8, and 4.7%": bare numbers listed right before one
+    with a unit share its unit, and the list one kind (the first number's change, else the last one's)."""
+    i = len(kept) - 1
+    while i > 0:
+        last, j = kept[i], i
+        if last.unit in ("%", "pp") and last.end > last.num_end:
+            while j > 0 and kept[j - 1].end == kept[j - 1].num_end and kept[j - 1].unit in ("score", "pp") and _LIST_SEP_RE.fullmatch(
+                text, kept[j - 1].end, kept[j].start
+            ):
+                j -= 1
+        if j < i:
+            kind = kept[j].kind if kept[j].kind in ("improvement", "reduction", "speedup", "other") else last.kind
+            for c in kept[j:i + 1]:
+                c.unit, c.kind = last.unit, kind
+        i = j - 1
+
+
 def extract_mentions(abstract: str) -> list[dict]:
     """All metric mentions of one abstract, in text order (see module docstring)."""
     text = abstract or ""
@@ -2338,6 +2356,7 @@ def _scan_mentions(text: str, guards: _Guards | None) -> list[dict]:
         if c.kind == "score" and _BY_BEFORE_RE.search(text, max(0, c.start - 40), c.start):
             c.kind = "improvement"  # "(NQ-Open by 2.4%)": a number after "by" is a change, never a score
         kept.append(c)
+    _share_list_unit(text, kept)
     _assign_benchmarks(text, kept, bounds, guards)
     out = []
     for c in kept:

@@ -998,3 +998,16 @@ def test_a_year_after_a_name_opening_a_clause_is_part_of_it():
     # metrics-1.3.19: "On BraTS 2024, ..." named no benchmark
     ms = _by_mention("On BraTS 2024, WFM achieves 26.8 dB PSNR and 0.94 SSIM, while running far faster.")
     assert ms["0.94"]["benchmark"] == "BraTS 2024"
+
+
+def test_bare_numbers_listed_before_one_with_a_unit_share_it():
+    # metrics-1.3.19: "1.6" and "1.8" were scores
+    text = ("DeformPIC outperforms previous methods, achieving reductions of 1.6, 1.8, and 4.7 points in average "
+            "Chamfer Distance on reconstruction, denoising, and registration tasks, respectively.")
+    assert [(m["mention"], m["unit"], m["kind"]) for m in extract_mentions(text)] == [
+        ("1.6", "pp", "improvement"), ("1.8", "pp", "improvement"), ("4.7 points", "pp", "improvement")]
+    # the first number's change is the list's kind
+    ms = extract_mentions("It improves accuracy by 1.6, 1.8, and 4.7% on the three splits.")
+    assert [(m["unit"], m["kind"]) for m in ms] == [("%", "improvement")] * 3
+    ms = extract_mentions("We get 71.2, 65.3 and 80.1% on the three splits.")
+    assert [(m["unit"], m["kind"]) for m in ms] == [("%", "score")] * 3
