@@ -2253,13 +2253,15 @@ def _continue_list(text: str, kept: list[_Cand], c: _Cand) -> None:
 def _share_list_unit(text: str, kept: list[_Cand]) -> None:
     """"reductions of 1.6, 1.8, and 4.7 points", "by 1.6, 1.8, and 4.7%": bare numbers listed right before one
     with a unit share its unit, and the list one kind (the first number's change, else the last one's)."""
+    def bare_before(j: int) -> bool:
+        c = kept[j - 1]
+        return c.end == c.num_end and c.unit in ("score", "pp") and bool(_LIST_SEP_RE.fullmatch(text, c.end, kept[j].start))
+
     i = len(kept) - 1
     while i > 0:
         last, j = kept[i], i
         if last.unit in ("%", "pp") and last.end > last.num_end:
-            while j > 0 and kept[j - 1].end == kept[j - 1].num_end and kept[j - 1].unit in ("score", "pp") and _LIST_SEP_RE.fullmatch(
-                text, kept[j - 1].end, kept[j].start
-            ):
+            while j > 0 and bare_before(j):
                 j -= 1
         if j < i:
             kind = kept[j].kind if kept[j].kind in ("improvement", "reduction", "speedup", "other") else last.kind
