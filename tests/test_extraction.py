@@ -1011,3 +1011,12 @@ def test_bare_numbers_listed_before_one_with_a_unit_share_it():
     assert [(m["unit"], m["kind"]) for m in ms] == [("%", "improvement")] * 3
     ms = extract_mentions("We get 71.2, 65.3 and 80.1% on the three splits.")
     assert [(m["unit"], m["kind"]) for m in ms] == [("%", "score")] * 3
+
+
+def test_decibels_of_a_quality_metric_are_a_score():
+    # metrics-1.3.19: "26.8 dB PSNR" was kind other; gains and conditions keep their kinds
+    assert _by_mention("On BraTS 2024, WFM achieves 26.8 dB PSNR and 0.94 SSIM.")["26.8 dB"]["kind"] == "score"
+    assert _by_mention("It achieves a 9.93 dB PSNR gain over prior work.")["9.93 dB"]["kind"] == "improvement"
+    ms = _by_mention("It surpasses the baseline by 2.1dB and 1.2dB PSNR, respectively.")
+    assert ms["2.1dB"]["kind"] == ms["1.2dB"]["kind"] == "improvement"
+    assert _by_mention("We test robustness at 30 dB SNR noise.")["30 dB"]["kind"] == "other"
