@@ -1393,8 +1393,9 @@ _RX_RESOLVE_26 = re.compile(r"\d\s*%?\s+(?:vs\.?|versus)\s*$")
 
 _BARE_TOKENS_AFTER_RE = re.compile(r"\s+tokens?\b")
 # "26.8 dB PSNR" (not "a 9.93 dB PSNR gain"); "at 30 dB SNR" is a condition, "by 2.1dB and 1.2dB PSNR" a list of gains
-_DB_QUALITY_RE = re.compile(r"\s*(?:PSNR|SNR|SI-S[DN]R|SDR)\b(?!\s+(?:gains?|improvements?|increases?|boosts?)\b)")
+_DB_QUALITY_RE = re.compile(r"\s*(?:PSNR|SNR|SI-S[DN]R|SDR)\b(\s+(?:gains?|improvements?|increases?|boosts?)\b)?")
 _DB_NOT_RESULT_BEFORE_RE = re.compile(r"\b(?:at|under|with|from)\s+(?:an?\s+)?$|dB\s*(?:,\s*(?:and\s+)?|and\s+)$")
+_DB_LIST_BEFORE_RE = re.compile(r"(?:\d[\d.]*\s?dB\s*(?:,\s*(?:and\s+)?|and\s+))+$")
 _CV_FOLD_RE = _ci(r"[\s-]?fold\s+(?:stratified\s+)?(?:cross[\s-]?validat\w*|CV)\b")
 # "8× A100 GPUs", "4x RTX 4090": a number of devices, not a speedup
 _X_HARDWARE_AFTER_RE = _ci(
@@ -1611,9 +1612,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         return True
     if u == "phys":  # physical quantities: "2.17 K", "150 MHz", "25 deg", "1.31 dB"
         c.unit = "other"
-        if _IMP_BEFORE.search(before) or _plus_sign(text, c.num_start):
+        db = _DB_QUALITY_RE.match(text, c.end) if text[c.num_end:c.end].strip() == "dB" else None
+        listed = _DB_LIST_BEFORE_RE.search(before)  # "by 2.1dB and 1.2dB PSNR": the list's change
+        if (_IMP_BEFORE.search(before) or _plus_sign(text, c.num_start) or (db and db.group(1))
+                or (listed and _IMP_BEFORE.search(before[:listed.start()]))):
             c.kind = "improvement"
-        elif text[c.num_end:c.end].strip() == "dB" and _DB_QUALITY_RE.match(text, c.end) and not _DB_NOT_RESULT_BEFORE_RE.search(before):
+        elif db and not _DB_NOT_RESULT_BEFORE_RE.search(before):
             c.kind = "score"  # "26.8 dB PSNR": a result in decibels
         else:
             c.kind = "other"
