@@ -531,15 +531,16 @@ class _Guards:
     skipping the scan changes nothing: `year` ("19"/"20"), `date_or_section` (a month/section guard literal),
     `lexicon` (the first word of a lexicon benchmark name as a word), `bench_suffix` (a benchmark-name suffix),
     `links` (what a URL, domain or "et al." citation needs), `on_name` (a number, " on " and a capital),
-    `result_on` (a number, result words, " on " and a capital).
+    `result_on` (a number, result words, " on " and a capital), `listed_on` (listed numbers, then " on ").
     """
 
-    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "on_name", "result_on", "year")
+    __slots__ = ("bench_suffix", "date_or_section", "lexicon", "links", "listed_on", "on_name", "result_on", "year")
 
     def __init__(self, year: bool, date_or_section: bool, lexicon: bool, bench_suffix: bool = True, links: bool = True,
-                 on_name: bool = True, result_on: bool = True):
+                 on_name: bool = True, result_on: bool = True, listed_on: bool = True):
         self.year, self.date_or_section, self.lexicon = year, date_or_section, lexicon
         self.bench_suffix, self.links, self.on_name, self.result_on = bench_suffix, links, on_name, result_on
+        self.listed_on = listed_on
 
 
 def _parse_number(s: str) -> float:
@@ -1913,7 +1914,7 @@ def _find_benchmarks(text: str, guards: _Guards | None = None) -> list[tuple[int
     if "respectively" in text:
         # "by 40.4%, 22.0%, and 23.9% on ABC, CADParser, and Automate, respectively": the listed names
         listed += (m.span(1) for m in _RESPECTIVELY_NAMES_RE.finditer(text))
-    if " and " in text and " on " in text:
+    if (guards is None or guards.listed_on) and " and " in text and " on " in text:
         for m in _NUMBERS_ON_NAMES_RE.finditer(text):
             if len(_LISTED_NUMBER_RE.findall(m.group(1))) == len(_LIST_NAME_RE.findall(m.group(2))):
                 listed.append(m.span(2))
@@ -2419,6 +2420,9 @@ _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[
 # what _AFTER_NUMBER_NAME_RE and _on_name_leads need (their own prefixes), and what _AFTER_RESULT_NAME_RE needs
 _ON_NAME_GUARD_PL = f"(?:{_NUMBER_ON}|(?:^|[.;:,]|\\band)\\s*[Oo]n\\s+(?:the\\s+)?)[A-Z]"
 _RESULT_ON_GUARD_PL = _RESULT_WORDS_ON + "[A-Z]"
+# what _NUMBERS_ON_NAMES_RE needs before its names
+_LISTED_ON_GUARD_PL = (_LISTED_NUMBER + r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _LISTED_NUMBER
+                       + r"(?:\s+[\w@-]+){0,5}?\s+on\s").replace(r"\s", r"[\s\x1c-\x1f]")
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
@@ -2442,16 +2446,16 @@ def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
                 a.str.contains(_LINKS_GUARD_PL).alias("_g_links"),
                 a.str.contains(_ON_NAME_GUARD_PL).alias("_g_on"),
                 a.str.contains(_RESULT_ON_GUARD_PL).alias("_g_result_on"),
+                a.str.contains(_LISTED_ON_GUARD_PL).alias("_g_listed_on"),
             )
         )
         paper_ids = cols["paper_id"]
         field_cols = [cols[k] for k in _MENTION_FIELDS]
         cache: dict[str, list[dict]] = {}
-        for pid, abstract, g_year, g_ds, g_lex, g_suffix, g_links, g_on, g_result_on in rows.iter_rows():
+        for pid, abstract, *flags in rows.iter_rows():
             mentions = cache.get(abstract)
             if mentions is None:
-                mentions = cache[abstract] = _mentions(abstract, _Guards(g_year, g_ds, g_lex, g_suffix, g_links, g_on,
-                                                                              g_result_on))
+                mentions = cache[abstract] = _mentions(abstract, _Guards(*flags))
             if not mentions:
                 continue
             pid = None if pid is None else str(pid)
