@@ -324,9 +324,10 @@ _LIST_NAME_RE = re.compile(_LIST_ITEM)
 # (spec: "53% and 55% on HumanEval and MBPP" pairs them in order without "respectively")
 _LISTED_NUMBER = r"[+-]?\d+(?:[.,]\d+)*(?:\s?(?:\\?%|×|x\b|points?\b|pp\b))?"
 _LISTED_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_LIST = _LISTED_NUMBER + r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _LISTED_NUMBER + r")+"
+_UP_TO_ON = r"(?:\s+[\w@-]+){0,5}?\s+on\s"  # a few words, then "on"
 _NUMBERS_ON_NAMES_RE = re.compile(
-    r"(?<![\w.])(" + _LISTED_NUMBER + r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _LISTED_NUMBER + r")+)"
-    r"(?:\s+[\w@-]+){0,5}?\s+on\s+(?:the\s+)?"
+    r"(?<![\w.])(" + _NUMBER_LIST + r")" + _UP_TO_ON + r"\s*(?:the\s+)?"
     r"(" + _LIST_ITEM + r"(?:,\s+" + _LIST_ITEM + r")*,?\s+and\s+" + _LIST_ITEM + r")(?![\w-])"
 )
 # "we introduce LitSearch, a retrieval benchmark": a name (with an inner capital or digit) in apposition
@@ -1393,9 +1394,9 @@ _RX_RESOLVE_26 = re.compile(r"\d\s*%?\s+(?:vs\.?|versus)\s*$")
 
 
 _BARE_TOKENS_AFTER_RE = re.compile(r"\s+tokens?\b")
-# "26.8 dB PSNR" (not "a 9.93 dB PSNR gain"); "at 30 dB SNR" is a condition, "by 2.1dB and 1.2dB PSNR" a list of gains
+# "26.8 dB PSNR" (not "a 9.93 dB PSNR gain"); "at 30 dB SNR" is a condition; "by 2.1dB and 1.2dB PSNR" a list of gains
 _DB_QUALITY_RE = re.compile(r"\s*(?:PSNR|SNR|SI-S[DN]R|SDR)\b(\s+(?:gains?|improvements?|increases?|boosts?)\b)?")
-_DB_NOT_RESULT_BEFORE_RE = re.compile(r"\b(?:at|under|with|from)\s+(?:an?\s+)?$|dB\s*(?:,\s*(?:and\s+)?|and\s+)$")
+_DB_CONDITION_BEFORE_RE = re.compile(r"\b(?:at|under|with|from)\s+(?:an?\s+)?$")
 _DB_LIST_BEFORE_RE = re.compile(r"(?:\d[\d.]*\s?dB\s*(?:,\s*(?:and\s+)?|and\s+))+$")
 _CV_FOLD_RE = _ci(r"[\s-]?fold\s+(?:stratified\s+)?(?:cross[\s-]?validat\w*|CV)\b")
 # "8× A100 GPUs", "4x RTX 4090": a number of devices, not a speedup
@@ -1618,7 +1619,7 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if (_IMP_BEFORE.search(before) or _plus_sign(text, c.num_start) or (db and db.group(1))
                 or (listed and _IMP_BEFORE.search(before[:listed.start()]))):
             c.kind = "improvement"
-        elif db and not _DB_NOT_RESULT_BEFORE_RE.search(before):
+        elif db and not listed and not _DB_CONDITION_BEFORE_RE.search(before):
             c.kind = "score"  # "26.8 dB PSNR": a result in decibels
         else:
             c.kind = "other"
@@ -2421,8 +2422,7 @@ _BENCH_SUFFIX_GUARD_PL = r"(?:QA|Bench|bench|BENCH|Eval|EVAL|Arena|GLUE|Gym)(?:[
 _ON_NAME_GUARD_PL = f"(?:{_NUMBER_ON}|(?:^|[.;:,]|\\band)\\s*[Oo]n\\s+(?:the\\s+)?)[A-Z]"
 _RESULT_ON_GUARD_PL = _RESULT_WORDS_ON + "[A-Z]"
 # what _NUMBERS_ON_NAMES_RE needs before its names
-_LISTED_ON_GUARD_PL = (_LISTED_NUMBER + r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _LISTED_NUMBER
-                       + r"(?:\s+[\w@-]+){0,5}?\s+on\s").replace(r"\s", r"[\s\x1c-\x1f]")
+_LISTED_ON_GUARD_PL = (_NUMBER_LIST + _UP_TO_ON).replace(r"\s", r"[\s\x1c-\x1f]")
 
 
 def extract_metrics(papers: pl.DataFrame) -> pl.DataFrame:
