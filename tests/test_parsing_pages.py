@@ -308,6 +308,11 @@ def test_the_title_of_a_paper_link_item():
     assert linked_paper(f"- [paper]({url})") is None  # no title anywhere
 
 
+def _titles_and_ids(page: str, name: str) -> tuple[list, list]:
+    listings = parse_dump(page.encode(), name).listings
+    return listings["title"].to_list(), listings["arxiv_id"].to_list()
+
+
 def test_digest_titles_lose_their_numbering_and_trailing_id():
     # daily digests number their entries ("### 1. [Title](...)") or follow a title with its id ("(`2607.05394`) —")
     page = ("# Daily papers\n\n### 1. [Safety, Security, and Cognitive Risks in World Models](https://arxiv.org/abs/2604.01346)\n\n"
@@ -316,11 +321,12 @@ def test_digest_titles_lose_their_numbering_and_trailing_id():
             "## Sources\n\n"
             "- **Weak-to-Strong Generalization via Direct On-Policy Distillation** (`2607.05394`) — "
             "[Hugging Face](https://huggingface.co/papers/2607.05394) · [arXiv](https://arxiv.org/abs/2607.05394)\n")
-    res = parse_dump(page.encode(), "2026-07-14.md")
-    assert res.listings["title"].to_list() == ["Safety, Security, and Cognitive Risks in World Models",
-                                               "1.58-bit Models Are Enough",
-                                               "Weak-to-Strong Generalization via Direct On-Policy Distillation"]
-    assert res.listings["arxiv_id"].to_list() == ["2604.01346", "2604.01347", "2607.05394"]
+    assert _titles_and_ids(page, "2026-07-14.md") == (
+        ["Safety, Security, and Cognitive Risks in World Models",
+         "1.58-bit Models Are Enough",
+         "Weak-to-Strong Generalization via Direct On-Policy Distillation"],
+        ["2604.01346", "2604.01347", "2607.05394"],
+    )
 
 
 def test_a_table_row_linking_to_a_paper_takes_its_title_from_the_title_column():
@@ -328,10 +334,11 @@ def test_a_table_row_linking_to_a_paper_takes_its_title_from_the_title_column():
             "|**2026-05-13**|**LEXI-SG: Monocular 3D Scene Graph Mapping**|Christina Kassab et.al.|"
             "[2605.13741](http://arxiv.org/abs/2605.13741)|null|\n\n"
             "- [A Paper In A Plain List Of Papers](https://arxiv.org/abs/2605.00001)\n")
-    res = parse_dump(page.encode(), "README.md")
-    assert res.listings["title"].to_list() == ["LEXI-SG: Monocular 3D Scene Graph Mapping",
-                                               "A Paper In A Plain List Of Papers"]
-    assert res.listings["arxiv_id"].to_list() == ["2605.13741", "2605.00001"]
+    assert _titles_and_ids(page, "README.md") == (
+        ["LEXI-SG: Monocular 3D Scene Graph Mapping",
+         "A Paper In A Plain List Of Papers"],
+        ["2605.13741", "2605.00001"],
+    )
 
 
 def _halves(text: str) -> list[str]:
@@ -345,9 +352,10 @@ def test_chinese_labelled_digests_and_notes():
     digest = ("今日论文\n\n---\n\n### 1. **[EvoArena: Tracking Memory Evolution for Robust LLM Agents]**\n"
               "- **论文链接**: [https://huggingface.co/papers/2606.13681](https://huggingface.co/papers/2606.13681)\n"
               "- **核心痛点与创新点**: 动态环境对智能体提出了巨大挑战。\n")
-    res = parse_dump(digest.encode(), "huggingface-daily-papers-2026-06-12.md")
-    assert res.listings["title"].to_list() == ["EvoArena: Tracking Memory Evolution for Robust LLM Agents"]
-    assert res.listings["arxiv_id"].to_list() == ["2606.13681"]
+    assert _titles_and_ids(digest, "huggingface-daily-papers-2026-06-12.md") == (
+        ["EvoArena: Tracking Memory Evolution for Robust LLM Agents"],
+        ["2606.13681"],
+    )
     note = ("# Virtually Being: Customizing Camera-Controllable Video Diffusion Models\n"
             "**arXiv**：[2510.14179v1](https://arxiv.org/abs/2510.14179)\n**作者**：Yuancheng Xu, Wenqi Xian\n\n"
             "## 3 点简述\n- 核心问题：视频扩散模型存在不足。\n\n## 摘要（原文）\n\n"
@@ -365,6 +373,7 @@ def test_markdown_opening_with_badges_is_markdown_and_a_bold_title_is_the_title(
             "> Updated on 2022.12.02\n\n## SLAM\n\n"
             "- 2022-11-30, **MVRackLay: Monocular Multi-View Layout Estimation for Warehouse Racks**, Meher Shashwat Nigam "
             "et.al., Paper: [http://arxiv.org/abs/2211.16882v1](http://arxiv.org/abs/2211.16882v1)\n")
-    res = parse_dump(page.encode(), "wechat.md")
-    assert res.listings["title"].to_list() == ["MVRackLay: Monocular Multi-View Layout Estimation for Warehouse Racks"]
-    assert res.listings["arxiv_id"].to_list() == ["2211.16882"]
+    assert _titles_and_ids(page, "wechat.md") == (
+        ["MVRackLay: Monocular Multi-View Layout Estimation for Warehouse Racks"],
+        ["2211.16882"],
+    )
