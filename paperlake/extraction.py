@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.19"  # 1.3.5-1.3.19: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.20"  # 1.3.5-1.3.20: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -1007,6 +1007,27 @@ _COUNT_COMPOUND_RE = re.compile(r"-([a-z]{3,})\s+[a-z]")
 _SCALE_COMPOUND_RE = re.compile(r"-([a-z]{3,})(?![\w-])")  # "1.6M-example"
 _COMPOUND_ARTICLE_BEFORE_RE = re.compile(r"(?<![\w-])(?:an?|A|An|the|The)\s(?:[a-z]{3,}\s)?$")  # "a novel 3-phase", "the 8-benchmark"
 _COMPOUND_NOT_COUNT = {"shot", "hour", "minute", "second", "day", "time", "way", "stage", "phase", "level"}
+# any other compound is a count too ("our 2-step student", "149-team registrations", "56-layer models") unless its
+# word is read by other rules (multiples, bits, scale words), names a method ("2-model speculative decoding") or
+# is no count at all ("1-best hypothesis", "LLaMA 2-based")
+_LOOSE_COMPOUND_NOT_COUNT = _COMPOUND_NOT_COUNT | {
+    "times", "fold", "bit", "bits", "model", "billion", "million", "thousand", "trillion", "percent", "best", "based",
+    "like", "wise", "style", "specific", "only", "free", "aware", "symbol", "complex", "manifold",
+}
+# "a 10-point gain" is a score difference; "a 5-point grading rubric" counts a scale's steps
+_POINT_CHANGE_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?(?:improvements?|gains?|increases?|boosts?|drops?|decreases?|margin)\b")
+# compounds that measure rather than count: "a 10-meter resolution", "a 32-dimensional descriptor"
+_COMPOUND_MEASURES = {"dimensional", "degree", "meter", "fps", "byte", "bytes"}
+
+
+def _compound_count(text: str, s: int, value: float, word: str) -> bool:
+    """Whether ``<number>-<word>`` starting at ``s`` is a mention (see :data:`_LOOSE_COMPOUND_NOT_COUNT`)."""
+    if _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 20), s) and (
+            word + "s" in COUNT_NOUNS or word + "s" in EXAMPLE_NOUNS) and word not in _COMPOUND_NOT_COUNT:
+        return True
+    if word == "dimensional":
+        return value > 4  # "3-dimensional geometry" is "3D", a name; "a 384-dimensional embedding" is a size
+    return word not in _LOOSE_COMPOUND_NOT_COUNT and (word in _COMPOUND_MEASURES or not word.endswith("al"))
 _PCT_SLASH_BEFORE_RE = re.compile(r"\d\s?%/$")
 _PCT_SLASH_AFTER_RE = re.compile(r"\s?%")
 _SIZE_SLASH_BEFORE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[BM]/$|[\w.-]\d+(?:\.\d+)?[BM]/$")
@@ -1184,19 +1205,12 @@ def _candidates(text: str, guards: _Guards | None = None) -> list[_Cand]:
                 out.append(c)
                 continue
             cm = _COUNT_COMPOUND_RE.match(text, end)
-            if (
-                cm is not None
-                and "." not in raw
-                and not name_attached
-                and _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 20), s)
-                and (cm.group(1) + "s" in COUNT_NOUNS or cm.group(1) + "s" in EXAMPLE_NOUNS)
-                and cm.group(1) not in _COMPOUND_NOT_COUNT
-            ):
-                # "a 900-prompt benchmark", "a 12-code taxonomy": a count written as a compound adjective
+            if cm is not None and "." not in raw and not name_attached and _compound_count(text, s, value, cm.group(1)):
+                # "a 900-prompt benchmark", "56-layer and 112-layer models": a count written as a compound adjective
                 c = _Cand(s, cm.end(1), value, "compound", None, s, e)
                 c.compound_noun = cm.group(1) + "s"
                 out.append(c)
-            continue  # "2-model", "3-layer": compound adjectives
+            continue  # "2-model speculative decoding", "2-simplicial attention": compound adjectives, not counts
         if name_attached:
             # only model sizes survive inside names (Llama2-7B, Qwen2.5-72B-Instruct), not in dataset names
             if not (unit == "scale" and text[e].lower() in "bm" and scale >= 1e6) or _SIZED_DATASET_BEFORE_RE.search(
@@ -1580,6 +1594,12 @@ def _resolve(text: str, c: _Cand, sent_start: int) -> bool:
         if c.compound_noun == "tokens":
             c.unit = "tokens"
             c.kind = _tokens_kind(text, c, sent_start)
+            return True
+        if c.compound_noun == "points" and _POINT_CHANGE_AFTER_RE.match(text, c.end):  # "10-point average improvements"
+            c.unit, c.kind = "pp", _points_kind(text, c, before)
+            return True
+        if c.compound_noun[:-1] in _COMPOUND_MEASURES:
+            c.unit, c.kind = "other", "other"
             return True
         data = c.compound_noun in EXAMPLE_NOUNS and c.value >= 100
         c.unit, c.kind = ("examples", "data_size") if data else ("count", "count")
@@ -2199,7 +2219,7 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
                                                  or _POINTS_RE.match(text, b.end)))  # "by 50-64 percentage points"
             ):
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
-                m.scale_only = b.scale_only
+                m.scale_only, m.compound_noun = b.scale_only, b.compound_noun  # "4-8-step generation"
                 m.note = text[a.start:b.end]
                 m.range_start = a.num_start
                 m.qualifier = a.qualifier

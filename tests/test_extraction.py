@@ -1020,3 +1020,20 @@ def test_decibels_of_a_quality_metric_are_a_score():
     ms = _by_mention("It surpasses the baseline by 2.1dB and 1.2dB PSNR, respectively.")
     assert ms["2.1dB"]["kind"] == ms["1.2dB"]["kind"] == "improvement"
     assert _by_mention("We test robustness at 30 dB SNR noise.")["30 dB"]["kind"] == "other"
+
+
+def test_compound_counts_without_an_article():
+    # metrics-1.3.20: a count written as a compound adjective was read only after an article and for a known noun;
+    # the labelled sets list "56-layer and 112-layer models", "149-team registrations", "our 2-step student"
+    assert _mk("end-to-end training of 56-layer and 112-layer models") == [("56-layer", "count"), ("112-layer", "count")]
+    assert _mk("It logs 149-team registrations and 20-run sequence probes.") == [("149-team", "count"), ("20-run", "count")]
+    assert _mk("our 2-step student sustains the rate") == [("2-step", "count")]
+    assert [(m["mention"], m["value"]) for m in extract_mentions("mature for 4-8-step generation")] == [("4-8-step", 8.0)]
+    # measures are other; "3-dimensional" is "3D", a name; a 10-point gain is a score difference, a 5-point rubric a scale
+    assert _mk("eight years of 10-meter resolution data and a 384-dimensional embedding") == [
+        ("10-meter", "other"), ("384-dimensional", "other")]
+    assert _mk("it integrates 3-dimensional geometry") == []
+    assert _mk("with over 10-point average improvements") == [("10-point", "improvement")]
+    assert _mk("graded on a 5-point clinical grading rubric") == [("5-point", "count")]
+    # words that other rules read, or that name a method or no count, stay out
+    assert _mk("from the 1-best hypothesis, a LLaMA 2-based model and 2-simplicial attention") == []
