@@ -1022,12 +1022,15 @@ _COMPOUND_MEASURES = {"dimensional", "degree", "meter", "fps", "byte", "bytes"}
 
 def _compound_count(text: str, s: int, value: float, word: str) -> bool:
     """Whether ``<number>-<word>`` starting at ``s`` is a mention (see :data:`_LOOSE_COMPOUND_NOT_COUNT`)."""
-    if _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 20), s) and (
-            word + "s" in COUNT_NOUNS or word + "s" in EXAMPLE_NOUNS) and word not in _COMPOUND_NOT_COUNT:
-        return True
+    known = word + "s" in COUNT_NOUNS or word + "s" in EXAMPLE_NOUNS
+    if known and word not in _COMPOUND_NOT_COUNT and _COMPOUND_ARTICLE_BEFORE_RE.search(text, max(0, s - 20), s):
+        return True  # "a 900-prompt benchmark", "a 37-model lineup"
     if word == "dimensional":
         return value > 4  # "3-dimensional geometry" is "3D", a name; "a 384-dimensional embedding" is a size
-    return word not in _LOOSE_COMPOUND_NOT_COUNT and (word in _COMPOUND_MEASURES or not word.endswith("al"))
+    # adjectives are not nouns counted ("2-simplicial attention"), unless known ("a 3-trial study")
+    return word not in _LOOSE_COMPOUND_NOT_COUNT and (known or word in _COMPOUND_MEASURES or not word.endswith("al"))
+
+
 _PCT_SLASH_BEFORE_RE = re.compile(r"\d\s?%/$")
 _PCT_SLASH_AFTER_RE = re.compile(r"\s?%")
 _SIZE_SLASH_BEFORE_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[BM]/$|[\w.-]\d+(?:\.\d+)?[BM]/$")

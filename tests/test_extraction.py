@@ -1037,3 +1037,4 @@ def test_compound_counts_without_an_article():
     assert _mk("graded on a 5-point clinical grading rubric") == [("5-point", "count")]
     # words that other rules read, or that name a method or no count, stay out
     assert _mk("from the 1-best hypothesis, a LLaMA 2-based model and 2-simplicial attention") == []
+    assert _mk("in each 3-trial study") == [("3-trial", "count")]
