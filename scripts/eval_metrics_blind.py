@@ -19,7 +19,8 @@ split by sha1(title) parity into "tune15" (inspectable) and "lockbox9" (aggregat
 80 recent out-of-niche arXiv abstracts, session 18) likewise into "tune16" and "lockbox10", and batch 17 (120
 recent out-of-niche HF daily and arXiv abstracts, session 18) into "tune17" and "lockbox11"; batch 18 ("lockbox12":
 30 seed-dump + 90 recent out-of-niche, labelled after metrics-1.3.16) is aggregate-only; batch 19 (20 seed-dump
-without digits + 58 recent out-of-niche, session 21) is split by sha1(title) parity into "tune19" and "lockbox13". "blind" is all
+without digits + 58 recent out-of-niche, session 21) is split by sha1(title) parity into "tune19" and "lockbox13"; batch 20 (30 arXiv LLM-efficiency + 51 recent
+out-of-niche, session 22) likewise into "tune20" and "lockbox14". "blind" is all
 labelled blind records together.
 """
 
@@ -41,7 +42,7 @@ BLIND = ROOT / "tests" / "data" / "metric_labels_blind1.json"
 AGREEMENT = ROOT / "tests" / "data" / "metric_labels_agreement.json"
 # sets whose per-mention errors may be printed; lockbox splits are aggregate-only
 INSPECTABLE = ("dev", "tune", "lockbox3_tune", "lockbox4_tune", "tune7", "tune9", "tune10", "tune12", "tune13", "tune15",
-               "tune16", "tune17", "tune19")
+               "tune16", "tune17", "tune19", "tune20")
 
 
 def _extractor(module_path: str | None):
@@ -172,6 +173,13 @@ def main() -> None:
     sets["tune19"] = split("tune19")
     sets["lockbox13"] = split("lockbox13")
     sets["batch19_all"] = sets["tune19"] + sets["lockbox13"]
+    # batch 20 (session 22, labelled after metrics-1.3.20): 30 arXiv LLM-efficiency abstracts (near the seed dumps'
+    # niche) + 51 recent out-of-niche ones (25 arXiv, 26 HF daily), split by sha1(title) parity
+    sets["tune20"] = split("tune20")
+    sets["lockbox14"] = split("lockbox14")
+    sets["batch20_all"] = sets["tune20"] + sets["lockbox14"]
+    sets["batch20_niche"] = [r for r in sets["batch20_all"] if r["source"].startswith("arxiv-niche:")]
+    sets["batch20_out"] = [r for r in sets["batch20_all"] if not r["source"].startswith("arxiv-niche:")]
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():

@@ -571,10 +571,18 @@ def test_no_more_than_is_an_upper_bound():
     # batch 18 (30 seed-dump + 90 recent out-of-niche, never inspected), labelled after metrics-1.3.16: 0.947 / 0.981 /
     # 0.833 / 0.818 (metrics-1.3.14 the same)
     ("lockbox12", 0.93, 0.97, 0.81, 0.79),
+    # batch 19 (20 seed-dump without digits + 58 recent out-of-niche), labelled after metrics-1.3.18: 0.954 / 0.993 /
+    # 0.847 / 0.771; metrics-1.3.19: 0.954 / 0.993 / 0.868 / 0.792; metrics-1.3.20: 0.957 / 0.993 / 0.869 / 0.793
+    (("tune19", "lockbox13"), 0.94, 0.98, 0.85, 0.77),
+    # batch 20 (30 arXiv LLM-efficiency + 51 recent out-of-niche), labelled after metrics-1.3.20: 0.947 / 0.979 /
+    # 0.858 / 0.804
+    (("tune20", "lockbox14"), 0.93, 0.97, 0.84, 0.79),
 ])
 def test_labelled_batch_floor(split, f1, value, kind, bench):
     recs = [r for r in json.loads(BLIND.read_text(encoding="utf-8"))["records"] if r["split"].startswith(split)]
-    assert len(recs) == (120 if split in (("tune16", "lockbox10"), ("tune17", "lockbox11"), "lockbox12") else 60)
+    sizes = {("tune16", "lockbox10"): 120, ("tune17", "lockbox11"): 120, "lockbox12": 120, ("tune19", "lockbox13"): 78,
+             ("tune20", "lockbox14"): 81}
+    assert len(recs) == sizes.get(split, 60)
     res = score_metrics({r["id"]: extract_mentions(r["abstract"]) for r in recs}, recs)
     assert res["n_gold_unlocated"] == 0
     assert res["f1"] >= f1, res
