@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.20"  # 1.3.5-1.3.20: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.21"  # 1.3.5-1.3.21: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -125,6 +125,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _SECTION_WORDS = ("Sec", "Fig", "Tab", "Eq", "Appendix", "Theorem", "Lemma")
 _DATE_OR_SECTION_GUARD = re.compile("|".join(_MONTHS + _SECTION_WORDS))
 _SECTION_RE = re.compile(r"\b(?:Section|Sec\.|Figure|Fig\.|Table|Tab\.|Eq\.|Equation|Appendix|Theorem|Lemma)\s*\d+(?:\.\d+)*")
+_ARXIV_ID_RE = re.compile(r"(?i:arxiv)\s*[:/]?\s*\d{4}\.\d{4,5}(?:v\d+)?")  # "ArXiv: 2605.09530": an id, not a value
 _SEGMENT_CHAR = re.compile(r"[\w.-]")
 
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -554,7 +555,7 @@ def _in_zones(zones: list[tuple[int, int]], starts: list[int], pos: int) -> bool
 
 
 def _skip_zones(text: str, guards: _Guards | None = None) -> tuple[list[tuple[int, int]], list[int]]:
-    """Spans of URLs, citations, dates and section references (numbers inside are not mentions).
+    """Spans of URLs, citations, arXiv ids, dates and section references (numbers inside are not mentions).
 
     Each zone regex is only run when a cheap necessary condition holds (a literal it needs, a year-like
     number); zones are only used as a union, so skipping scans that cannot match changes nothing.
@@ -575,6 +576,8 @@ def _skip_zones(text: str, guards: _Guards | None = None) -> tuple[list[tuple[in
             zones.extend(m.span() for m in _ETAL_RE.finditer(text))
     if "[" in text:
         zones.extend(m.span() for m in _BRACKET_YEAR_RE.finditer(text))
+    if "rxiv" in text or "rXiv" in text or "RXIV" in text:
+        zones.extend(m.span() for m in _ARXIV_ID_RE.finditer(text))
     # every year match holds "19" or "20"; every date/section match holds one of the guard literals
     if guards is None:
         year_possible = True
@@ -2218,8 +2221,9 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
                 a.unit is None or a.unit == b.unit or (a.unit == "scale" and b.unit == "scale")
             ) and (
                 b.unit is not None
-                or (dash and a.unit is None and (_DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end)
-                                                 or _POINTS_RE.match(text, b.end)))  # "by 50-64 percentage points"
+                or (a.unit is None and (dash and _DECIMAL_RANGE_RE.fullmatch(text, a.start, b.end)
+                                        # "by 50-64 percentage points", "by 0.5 to 3.5 points"
+                                        or (dash or to) and _POINTS_RE.match(text, b.end)))
             ):
                 m = _Cand(a.start, b.end, b.value, b.unit, None, b.num_start, b.num_end)
                 m.scale_only, m.compound_noun = b.scale_only, b.compound_noun  # "4-8-step generation"

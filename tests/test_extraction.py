@@ -1046,3 +1046,17 @@ def test_compound_counts_without_an_article():
     # words that other rules read, or that name a method or no count, stay out
     assert _mk("from the 1-best hypothesis, a LLaMA 2-based model and 2-simplicial attention") == []
     assert _mk("in each 3-trial study") == [("3-trial", "count")]
+
+
+def test_ranges_of_points_written_with_to_and_arxiv_ids():
+    # metrics-1.3.21 (tune half of batch 20): "0.5 to 3.5 points" was two mentions, a score and a gain; the spec
+    # makes a range one entry valued at its upper end, as "2-3 points" already was
+    assert [(m["mention"], m["kind"], m["value"]) for m in extract_mentions(
+        "FREIA surpasses other methods by an average of 0.5 to 3.5 points in Pass@1.")] == [
+        ("0.5 to 3.5 points", "improvement", 3.5)]
+    assert _mk("most systems declining by 3 to 10 points") == [("3 to 10 points", "other")]
+    # a change from one score to another stays two numbers
+    assert len(extract_mentions("It improves from 45.2 to 48.7 points.")) == 2
+    # "ArXiv: 2605.09530" and "(arXiv:2311.07911)" are ids, not scores
+    assert extract_mentions("ArXiv: 2605.09530 GitHub: MemTensor/MemPrivacy") == []
+    assert _mk("a benchmark inspired by IFEval (arXiv:2311.07911v2) reaches 45.2% accuracy") == [("45.2%", "score")]
