@@ -31,7 +31,7 @@ from paperlake.extraction_lexicon import (
     benchmark_names,
 )
 
-EXTRACTOR_VERSION = "metrics-1.3.21"  # 1.3.5-1.3.21: kinds, ranges and benchmarks of out-of-niche papers (git log)
+EXTRACTOR_VERSION = "metrics-1.3.22"  # 1.3.5-1.3.22: kinds, ranges and benchmarks of out-of-niche papers (git log)
 
 METRICS_SCHEMA: dict[str, pl.DataType] = {
     "paper_id": pl.String,
@@ -1301,7 +1301,26 @@ def _is_version_context(text: str, s: int) -> bool:
         return False
     if w in ("No.", "No"):
         return False
+    if _score_after_benchmark(text, s, w, max(0, s - 40) + m.start(1)):
+        return False
     return w[0].isupper() or any(ch.isdigit() for ch in w) or any(ch.isupper() for ch in w[1:])
+
+
+_SCORE_DECIMAL_RE = re.compile(r"(\d+)\.(\d+)(?!\d|\.\d)")
+_BENCH_VERSION_TAG_RE = re.compile(r"[vV]\d+")
+_BENCH_NAME_BEFORE_TAG_RE = re.compile(r"([A-Za-z][\w.-]*)\s$")
+
+
+def _score_after_benchmark(text: str, s: int, w: str, w_start: int) -> bool:
+    """A score written right after a known benchmark's name ("WikiText-2 5.47", "LiveCodeBench v6 76.4"): a
+    decimal that does not read as a version (two or more decimals, or at least 10)."""
+    d = _SCORE_DECIMAL_RE.match(text, s)
+    if d is None or (len(d.group(2)) < 2 and int(d.group(1)) < 10):
+        return False
+    if _BENCH_VERSION_TAG_RE.fullmatch(w):
+        b = _BENCH_NAME_BEFORE_TAG_RE.search(text, max(0, w_start - 40), w_start)
+        w = b.group(1) if b is not None else ""
+    return w in _BENCH_INDEX
 
 
 def _sentence_bounds(text: str) -> list[int]:
@@ -2128,6 +2147,9 @@ _RX_NEAREST_BENCH_4 = _ci(r"\b(?:using|with|from|via)\s+(?:the\s+)?$")
 _RX_NEAREST_BENCH_5 = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bwhilst\b|\bcompared\b")
 
 
+_ON_AFTER_NUMBER_RE = re.compile(r"(?:\s+[\w@-]+)?\s+(?:on|in)\s")
+
+
 def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
     after = [b for b in names if b[0] >= c.end]
     before = [b for b in names if b[1] <= c.num_start]
@@ -2136,6 +2158,9 @@ def _nearest_bench(text: str, c: _Cand, names, s_start: int) -> str | None:
         return ", ".join(b[2] for b in group)
 
     if before and _PAREN_AFTER_NAME_RE.fullmatch(text, before[-1][1], c.num_start):
+        return before[-1][2]
+    # "MuSiQue 59.8 F1": a score right after a name is on it; not "LiveCodeBench v6 76.4 on IMO-AnswerBench"
+    if before and text[before[-1][1]:c.num_start] == " " and not _ON_AFTER_NUMBER_RE.match(text, c.end):
         return before[-1][2]
 
     if after:
@@ -2201,7 +2226,8 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[_Cand]:
             b = cands[i + 1]
             gap = text[a.end:b.start]
             dash = _RX_MERGE_RANGES_1.fullmatch(gap) is not None
-            to = _RX_MERGE_RANGES_2.fullmatch(gap) is not None
+            # "WikiText-2 5.47 to 4.91": a change from one value to another, not a range (whose ends rise)
+            to = _RX_MERGE_RANGES_2.fullmatch(gap) is not None and a.value <= b.value
             from_before = _RX_MERGE_RANGES_3.search(text[max(0, a.start - 25):a.start])
             ranging = False
             if from_before and _RANGING_FROM_RE.search(text, max(0, a.start - 30), a.start):

@@ -1060,3 +1060,18 @@ def test_ranges_of_points_written_with_to_and_arxiv_ids():
     # "ArXiv: 2605.09530" and "(arXiv:2311.07911)" are ids, not scores
     assert extract_mentions("ArXiv: 2605.09530 GitHub: MemTensor/MemPrivacy") == []
     assert _mk("a benchmark inspired by IFEval (arXiv:2311.07911v2) reaches 45.2% accuracy") == [("45.2%", "score")]
+
+
+def test_scores_right_after_a_benchmark_name_and_falling_pairs():
+    # metrics-1.3.22: a decimal right after a known benchmark's name was read as the name's version ("GPT 3.5"),
+    # and "5.47 to 4.91" (a value falling from one number to another) as one range
+    assert [(m["mention"], m["benchmark"]) for m in extract_mentions(
+        "SPQ improves perplexity (e.g., WikiText-2 5.47 to 4.91).")] == [("5.47", "WikiText-2"), ("4.91", "WikiText-2")]
+    assert [(m["mention"], m["benchmark"]) for m in extract_mentions("It reaches MMLU 45.2 and GSM8K 60.1.")] == [
+        ("45.2", "MMLU"), ("60.1", "GSM8K")]
+    # the number before "on <Name>" is that name's
+    assert [(m["mention"], m["benchmark"]) for m in extract_mentions(
+        "80.2 Pass@1 on LiveCodeBench v6 76.4 on IMO-AnswerBench")] == [
+        ("80.2", "LiveCodeBench v6"), ("76.4", "IMO-AnswerBench")]
+    # versions stay names
+    assert extract_mentions("We use GPT 3.5, Qwen 2.5, Python 3.10 and Terminal-Bench 2.0.") == []
