@@ -120,22 +120,27 @@ def main() -> None:
     def split(name: str) -> list[dict]:
         return [r for r in blind if r.get("split") == name]
 
+    def from_source(recs: list[dict], prefix: str, matching: bool = True) -> list[dict]:
+        """The records whose source starts with ``prefix`` (or, matching=False, the others)."""
+        return [r for r in recs if r.get("source", "").startswith(prefix) == matching]
+
     def from_seeds(recs: list[dict], seeds: bool = True) -> list[dict]:
         """The records from the seed dumps (or, seeds=False, the others)."""
-        return [r for r in recs if r.get("source", "").startswith("seed:") == seeds]
+        return from_source(recs, "seed:", seeds)
+
+    def halves(tune: str, lockbox: str, both: str) -> None:
+        """A batch split by sha1(title) parity: its inspectable half, its lockbox half and both together."""
+        sets[tune], sets[lockbox] = split(tune), split(lockbox)
+        sets[both] = sets[tune] + sets[lockbox]
 
     sets["tune"] = split("tune")
     sets["lockbox"] = split("lockbox")
     # batch 4: a second lockbox labelled before the metrics-1.2.0 changes (aggregate only)
     sets["lockbox2"] = split("lockbox2")
     # batch 5: labelled before the metrics-1.3.0 changes, split by sha1(title) parity
-    sets["lockbox3_tune"] = split("lockbox3_tune")
-    sets["lockbox3"] = split("lockbox3")
-    sets["lockbox3_all"] = sets["lockbox3_tune"] + sets["lockbox3"]
+    halves("lockbox3_tune", "lockbox3", "lockbox3_all")
     # batch 6 (session 13): recent out-of-niche abstracts, split by sha1(title) parity
-    sets["lockbox4_tune"] = split("lockbox4_tune")
-    sets["lockbox4"] = split("lockbox4")
-    sets["lockbox4_all"] = sets["lockbox4_tune"] + sets["lockbox4"]
+    halves("lockbox4_tune", "lockbox4", "lockbox4_all")
     sets["tune7"] = split("tune7")  # batch 7: inspectable
     sets["lockbox5"] = split("lockbox5")  # batch 8: aggregate only
     sets["tune9"] = split("tune9")  # batch 9: inspectable
@@ -145,41 +150,29 @@ def main() -> None:
     sets["lockbox6_seed"] = from_seeds(sets["lockbox6"])
     sets["lockbox6_out"] = from_seeds(sets["lockbox6"], seeds=False)
     # batch 13 (session 14): 30 seed-dump + 30 recent out-of-niche, split by sha1(title) parity
-    sets["tune13"] = split("tune13")
-    sets["lockbox7"] = split("lockbox7")
-    sets["batch13_all"] = sets["tune13"] + sets["lockbox7"]
+    halves("tune13", "lockbox7", "batch13_all")
     sets["batch13_seed"] = from_seeds(sets["batch13_all"])
     sets["batch13_out"] = from_seeds(sets["batch13_all"], seeds=False)
     sets["lockbox8"] = split("lockbox8")  # batch 14 (session 14, labelled after metrics-1.3.11): aggregate only
     # batch 15 (session 15): 20 seed-dump (no digits) + 40 recent out-of-niche, split by sha1(title) parity
-    sets["tune15"] = split("tune15")
-    sets["lockbox9"] = split("lockbox9")
-    sets["batch15_all"] = sets["tune15"] + sets["lockbox9"]
+    halves("tune15", "lockbox9", "batch15_all")
     # batch 16 (session 18): 40 seed-dump + 80 recent out-of-niche arXiv abstracts, split by sha1(title) parity
-    sets["tune16"] = split("tune16")
-    sets["lockbox10"] = split("lockbox10")
-    sets["batch16_all"] = sets["tune16"] + sets["lockbox10"]
+    halves("tune16", "lockbox10", "batch16_all")
     sets["batch16_seed"] = from_seeds(sets["batch16_all"])
     sets["batch16_out"] = from_seeds(sets["batch16_all"], seeds=False)
     # batch 17 (session 18): 60 HF daily + 60 arXiv recent out-of-niche abstracts, split by sha1(title) parity
-    sets["tune17"] = split("tune17")
-    sets["lockbox11"] = split("lockbox11")
-    sets["batch17_all"] = sets["tune17"] + sets["lockbox11"]
+    halves("tune17", "lockbox11", "batch17_all")
     sets["lockbox12"] = split("lockbox12")  # batch 18 (session 18, labelled after metrics-1.3.16): aggregate only
     sets["lockbox12_seed"] = from_seeds(sets["lockbox12"])
     sets["lockbox12_out"] = from_seeds(sets["lockbox12"], seeds=False)
     # batch 19 (session 21, labelled after metrics-1.3.18): 20 seed-dump abstracts without digits + 58 recent
     # out-of-niche ones (30 arXiv, 28 HF daily), split by sha1(title) parity
-    sets["tune19"] = split("tune19")
-    sets["lockbox13"] = split("lockbox13")
-    sets["batch19_all"] = sets["tune19"] + sets["lockbox13"]
+    halves("tune19", "lockbox13", "batch19_all")
     # batch 20 (session 22, labelled after metrics-1.3.20): 30 arXiv LLM-efficiency abstracts (near the seed dumps'
     # niche) + 51 recent out-of-niche ones (25 arXiv, 26 HF daily), split by sha1(title) parity
-    sets["tune20"] = split("tune20")
-    sets["lockbox14"] = split("lockbox14")
-    sets["batch20_all"] = sets["tune20"] + sets["lockbox14"]
-    sets["batch20_niche"] = [r for r in sets["batch20_all"] if r["source"].startswith("arxiv-niche:")]
-    sets["batch20_out"] = [r for r in sets["batch20_all"] if not r["source"].startswith("arxiv-niche:")]
+    halves("tune20", "lockbox14", "batch20_all")
+    sets["batch20_niche"] = from_source(sets["batch20_all"], "arxiv-niche:")
+    sets["batch20_out"] = from_source(sets["batch20_all"], "arxiv-niche:", matching=False)
     sets["blind"] = blind
     results = {}
     for name, recs in sets.items():
