@@ -1308,7 +1308,6 @@ def _is_version_context(text: str, s: int) -> bool:
 
 _SCORE_DECIMAL_RE = re.compile(r"(\d+)\.(\d+)(?!\d|\.\d)")
 _BENCH_VERSION_TAG_RE = re.compile(r"[vV]\d+")
-_BENCH_NAME_BEFORE_TAG_RE = re.compile(r"([A-Za-z][\w.-]*)\s$")
 
 
 def _score_after_benchmark(text: str, s: int, w: str, w_start: int) -> bool:
@@ -1318,7 +1317,7 @@ def _score_after_benchmark(text: str, s: int, w: str, w_start: int) -> bool:
     if d is None or (len(d.group(2)) < 2 and int(d.group(1)) < 10):
         return False
     if _BENCH_VERSION_TAG_RE.fullmatch(w):
-        b = _BENCH_NAME_BEFORE_TAG_RE.search(text, max(0, w_start - 40), w_start)
+        b = _RX_IS_VERSION_CONTEXT_1.search(text, max(0, w_start - 40), w_start)  # the word before the tag
         w = b.group(1) if b is not None else ""
     return w in _BENCH_INDEX
 
