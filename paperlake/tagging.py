@@ -234,8 +234,9 @@ def _learned_table(cfg: dict, name: str, features: tuple[str, ...], topics: tupl
             "topic_bias": tuple((t, float(v)) for t, v in tb.items())}
 
 
-def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Load the taxonomy config (default: the packaged ``paperlake/config/taxonomy.toml``)."""
+def load_taxonomy(path: str | Path | None = None, *, with_model: bool = True) -> Taxonomy:
+    """Load the taxonomy config (default: the packaged ``paperlake/config/taxonomy.toml``);
+    ``with_model=False`` leaves the [model] stacker out (training a new model file needs no old one)."""
     p = Path(path) if path is not None else DEFAULT_TAXONOMY_PATH
     cfg = tomllib.loads(p.read_text(encoding="utf-8"))
     # safety net: a hash of the parsed content (comments/whitespace/line endings ignored), so an
@@ -286,7 +287,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     stacker = None
     mod = cfg.get("model")
     # the model stacks on the selector's logit: with the selector off (the v1.2 rule) it is off too
-    if mod is not None and mod.get("enabled", True) and selector is not None:
+    if with_model and mod is not None and mod.get("enabled", True) and selector is not None:
         # beside the taxonomy file, else the packaged one (a copied taxonomy.toml keeps working)
         model_path = p.parent / mod["file"]
         model = load_model(model_path if model_path.exists() else DEFAULT_TAXONOMY_PATH.parent / mod["file"])

@@ -7,8 +7,9 @@ file (``paperlake/config/topic_model.npz``) and the ``[model]`` table of ``taxon
 
 Features: the title and abstract normalised as the lexicon normalises them (lower case, runs of
 other characters one space), each word and each pair of adjacent words, title ones apart from
-abstract ones; a paper's vector is their counts scaled to unit length; per topic
-``p = sigmoid(x . weights + bias)`` (one-vs-rest logistic regression). Words are matched by 64-bit
+abstract ones; a paper's vector holds ``log(1 + count) * idf`` per feature (``idf`` from the
+training papers: ``log((1 + n) / (1 + papers with the feature)) + 1``), scaled to unit length;
+per topic ``p = sigmoid(x . weights + bias)`` (one-vs-rest logistic regression). Words are matched by 64-bit
 hashes computed in the running process (Polars' hash of the word; a pair combines its words'
 hashes with integer arithmetic), so no string is built per word pair and the stored vocabulary
 stays plain text.
@@ -38,6 +39,7 @@ class TopicModel:
     features: np.ndarray  # (d,) str: "word", "word next", "t:word", "t:word next"
     weights: np.ndarray  # (d, k) float32 (stored as float16)
     bias: np.ndarray  # (k,) float32
+    idf: np.ndarray  # (d,) float32: inverse document frequency of each feature in the training papers
     digest: str  # of the model file: part of the taxonomy version
 
     @property
@@ -56,19 +58,24 @@ def load_model(path: str | Path | None = None) -> TopicModel:
     p = Path(path) if path is not None else DEFAULT_MODEL_PATH
     raw = p.read_bytes()
     with np.load(p, allow_pickle=False) as z:
+        if "idf" not in z:
+            raise ValueError(f"{p} has no idf (a model file from before taxonomy-v1.4.2): retrain it with "
+                             "scripts/train_topic_model.py --write")
         return TopicModel(
             topics=tuple(str(t) for t in z["topics"]),
             features=z["features"].astype(str),
             weights=z["weights"].astype(np.float32),
             bias=z["bias"].astype(np.float32),
+            idf=z["idf"].astype(np.float32),
             digest=hashlib.sha256(raw).hexdigest()[:8],
         )
 
 
-def save_model(path: str | Path, topics, features, weights, bias) -> None:
+def save_model(path: str | Path, topics, features, weights, bias, idf) -> None:
     np.savez_compressed(
         path, topics=np.asarray(topics, dtype=str), features=np.asarray(features, dtype=str),
-        weights=np.asarray(weights, dtype=np.float16), bias=np.asarray(bias, dtype=np.float32))
+        weights=np.asarray(weights, dtype=np.float16), bias=np.asarray(bias, dtype=np.float32),
+        idf=np.asarray(idf, dtype=np.float32))
 
 
 def _words(col: str) -> pl.Expr:
@@ -128,9 +135,9 @@ def feature_ids(features: np.ndarray | list[str]) -> np.ndarray:
     return out["f"].to_numpy()
 
 
-def _count_matrices(papers: pl.DataFrame, vocab: pl.DataFrame):
-    """Sparse (papers x vocabulary) feature counts, one matrix per feature part (the parts have
-    disjoint vocabularies, so their sum is the paper's count vector)."""
+def _weighted_matrices(papers: pl.DataFrame, vocab: pl.DataFrame, idf: np.ndarray):
+    """Sparse (papers x vocabulary) ``log(1 + count) * idf``, one matrix per feature part (the
+    parts have disjoint vocabularies, so their sum is the paper's unscaled vector)."""
     import scipy.sparse as sp
 
     for part in _part_features(papers):
@@ -141,6 +148,7 @@ def _count_matrices(papers: pl.DataFrame, vocab: pl.DataFrame):
             shape=(papers.height, vocab.height),
         )
         m.sum_duplicates()
+        m.data = np.log1p(m.data) * idf[m.indices]
         yield m
 
 
@@ -148,11 +156,11 @@ def _row_sq(m) -> np.ndarray:
     return np.asarray(m.multiply(m).sum(axis=1), dtype=np.float64).ravel()
 
 
-def design_matrix(papers: pl.DataFrame, vocab: pl.DataFrame):
-    """Sparse (papers x vocabulary) matrix of feature counts scaled to unit length per paper."""
+def design_matrix(papers: pl.DataFrame, vocab: pl.DataFrame, idf: np.ndarray):
+    """Sparse (papers x vocabulary) matrix of the weighted features scaled to unit length per paper."""
     import scipy.sparse as sp
 
-    x = sum(_count_matrices(papers, vocab))
+    x = sum(_weighted_matrices(papers, vocab, idf))
     norm = np.sqrt(_row_sq(x))
     return sp.diags(1.0 / np.where(norm > 0, norm, 1.0)).astype(np.float32) @ x
 
@@ -162,7 +170,7 @@ def topic_probabilities(papers: pl.DataFrame, model: TopicModel) -> np.ndarray:
     k = len(model.topics)
     z = np.zeros((papers.height, k), dtype=np.float64)
     sq = np.zeros(papers.height, dtype=np.float64)
-    for m in _count_matrices(papers, model.vocab):  # = design_matrix @ weights, part by part
+    for m in _weighted_matrices(papers, model.vocab, model.idf):  # = design_matrix @ weights, part by part
         z += m @ model.weights
         sq += _row_sq(m)
     norm = np.sqrt(sq)

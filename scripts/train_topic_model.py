@@ -12,7 +12,8 @@ cs.CL/cs.LG/cs.AI papers of 2025-2026 about language models with an efficiency c
 `dw-dengwei/daily-arXiv-ai-enhanced` archive, labelled the same way; training on its "train" split
 moved no held-out figure by more than noise, session 17, so it stays a test set).
 
-Steps: vocabulary = words and word pairs in >= MIN_DF training papers; one-vs-rest logistic
+Steps: vocabulary = words and word pairs in >= MIN_DF training papers, with their idf there
+(topic_model.py says how a paper's vector is weighted); one-vs-rest logistic
 regression (L2, its strength picked by 5-fold CV); out-of-fold probabilities of the training
 papers feed the stacker (a logistic regression over paperlake.tagging.STACK_FEATURES with a bias
 per topic), whose threshold is the one with the best out-of-fold micro-F1. Writes the model
@@ -102,10 +103,12 @@ def labels(recs: list[dict], topics: tuple[str, ...]) -> np.ndarray:
     return y
 
 
-def vocabulary(recs: list[dict]) -> list[str]:
+def vocabulary(recs: list[dict]) -> tuple[list[str], np.ndarray]:
+    """Features in >= MIN_DF papers (sorted) and their idf over ``recs``."""
     feats = tm.paper_features(cv.frame(recs), with_text=True).unique(["_row", "feature"])
-    counts = feats.group_by("feature").len().filter(pl.col("len") >= MIN_DF)
-    return sorted(counts["feature"].to_list())
+    df = feats.group_by("feature").len().filter(pl.col("len") >= MIN_DF).sort("feature")
+    idf = np.log((1 + len(recs)) / (1 + df["len"].to_numpy())) + 1
+    return df["feature"].to_list(), idf.astype(np.float32)
 
 
 def fit_logistic(x, y: np.ndarray, l2: float) -> tuple[np.ndarray, np.ndarray]:
@@ -128,16 +131,16 @@ def fit_logistic(x, y: np.ndarray, l2: float) -> tuple[np.ndarray, np.ndarray]:
     return w[: d * k].reshape(d, k), w[d * k:]
 
 
-def _model(topics, vocab, W, b) -> tm.TopicModel:
+def _model(topics, vocab, W, b, idf) -> tm.TopicModel:
     return tm.TopicModel(topics=tuple(topics), features=np.asarray(vocab), weights=W.astype(np.float32),
-                         bias=b.astype(np.float32), digest="training")
+                         bias=b.astype(np.float32), idf=idf, digest="training")
 
 
 def train_model(recs: list[dict], topics, l2: float) -> tm.TopicModel:
-    vocab = vocabulary(recs)
-    probe = _model(topics, vocab, np.zeros((len(vocab), len(topics))), np.zeros(len(topics)))
-    W, b = fit_logistic(tm.design_matrix(cv.frame(recs), probe.vocab), labels(recs, topics), l2)
-    return _model(topics, vocab, W, b)
+    vocab, idf = vocabulary(recs)
+    probe = _model(topics, vocab, np.zeros((len(vocab), len(topics))), np.zeros(len(topics)), idf)
+    W, b = fit_logistic(tm.design_matrix(cv.frame(recs), probe.vocab, idf), labels(recs, topics), l2)
+    return _model(topics, vocab, W, b, idf)
 
 
 def folds(recs: list[dict], k: int = 5) -> np.ndarray:
@@ -216,8 +219,7 @@ def main() -> None:
     args = ap.parse_args()
     if not cv.GOLD.exists():
         sys.exit(f"dev gold not found at {cv.GOLD}: this script reads ../shared beside the repo")
-    base = load_taxonomy()
-    tax = dataclasses.replace(base, stacker=None)
+    tax = load_taxonomy(with_model=False)
     topics = tax.topics
     train, heldout = training_and_heldout()
     print(f"training papers: {len(train)}; held out: " + ", ".join(f"{k} {len(v)}" for k, v in heldout.items()))
@@ -261,11 +263,11 @@ def main() -> None:
     model = train_model(train, topics, l2)
     keep = np.abs(model.weights).max(axis=1) >= MIN_WEIGHT  # as shipped: pruned, float16 weights
     print(f"vocabulary {len(model.features)} features ({int(keep.sum())} kept), l2={l2:g}\n")
-    model = _model(topics, model.features[keep], model.weights[keep].astype(np.float16), model.bias)
+    model = _model(topics, model.features[keep], model.weights[keep].astype(np.float16), model.bias, model.idf[keep])
     st = stacker_of(fit_stacker(z, ys), threshold, topics, model)
     print(toml_block(st, tm.DEFAULT_MODEL_PATH.name))
     if args.write:
-        tm.save_model(tm.DEFAULT_MODEL_PATH, topics, model.features, model.weights, model.bias)
+        tm.save_model(tm.DEFAULT_MODEL_PATH, topics, model.features, model.weights, model.bias, model.idf)
         print(f"\nwrote {tm.DEFAULT_MODEL_PATH}")
 
     print("\nheld-out papers (never trained on): shipped lexicon -> lexicon + model")
