@@ -53,6 +53,10 @@ What it reports
   recent (2026-05 to 2026-08) out-of-niche papers from the AtharvaDomale daily dumps, labelled with batch 15
   of the metric labels by a helper that never saw the tools; split by sha1(title) parity into "tune"
   (--blind9-errors) and "lockbox" (aggregate only);
+* an eleventh blind set (tests/data/topic_labels_blind10.json, session 23): 120 arXiv cs.CL/LG/AI papers of
+  2026 (dw-dengwei/daily-arXiv-ai-enhanced) in no other labelled set -- 60 about language models with an
+  efficiency cue ("niche": true) + 60 others -- labelled by two helpers from the guidelines and dev gold
+  alone after taxonomy-v1.4.2 shipped; aggregate only, never trained on;
 * cross-validation pools dev gold + fixture papers + even RSS items + the blind3, blind4 and blind5
   tune halves (RSS odd items, blind2 and the blind3/blind4/blind5 lockboxes never enter it);
 * v1.3 learned selector ([selector] in taxonomy.toml): 5-fold CV (folds by paper) of the
@@ -349,7 +353,7 @@ def load_blind4_papers(split: str | None = None, path: Path = BLIND4, prefix: st
     return [{"id": f"{prefix}-{i:03d}", "title": lab["title"],
              "abstract": lab.get("abstract", abstracts.get(lab["title"], "")),
              "topics": lab["topics"], "split": lab["split"], "source": lab["source"],
-             "niche": not lab["source"].startswith("github:")}
+             "niche": lab.get("niche", not lab["source"].startswith("github:"))}
             for i, lab in enumerate(labels) if split is None or lab["split"] == split]
 
 
@@ -361,10 +365,10 @@ def _blind_loader(n: int):
     return lambda split=None: load_blind4_papers(split, path, f"b{n}")
 
 
-# The sixth to tenth sets (blind5-blind9; see the module docstring). blind8 is aggregate only
-# (every record "lockbox").
-load_blind5_papers, load_blind6_papers, load_blind7_papers, load_blind8_papers, load_blind9_papers = map(
-    _blind_loader, (5, 6, 7, 8, 9))
+# The sixth to eleventh sets (blind5-blind10; see the module docstring). blind8 and blind10 are aggregate
+# only (every record "lockbox").
+(load_blind5_papers, load_blind6_papers, load_blind7_papers, load_blind8_papers, load_blind9_papers,
+ load_blind10_papers) = map(_blind_loader, (5, 6, 7, 8, 9, 10))
 
 
 def _scores(pred: dict[str, set[str]], gold: dict[str, set[str]]) -> dict:
@@ -642,9 +646,9 @@ def report(tax: Taxonomy, records: list[dict], label: str, errors: bool = False)
     return s
 
 
-def report_by_niche(tax: Taxonomy, records: list[dict], label: str) -> None:
-    """Aggregate scores of the seed-dump and the out-of-niche papers of a set, separately."""
-    for niche, name in ((True, "seed dumps"), (False, "out of niche")):
+def report_by_niche(tax: Taxonomy, records: list[dict], label: str, niche_name: str = "seed dumps") -> None:
+    """Aggregate scores of the in-niche (seed-dump) and the out-of-niche papers of a set, separately."""
+    for niche, name in ((True, niche_name), (False, "out of niche")):
         report(tax, [r for r in records if r["niche"] == niche], f"   {label}, {name}")
 
 
@@ -730,6 +734,10 @@ def main() -> None:
     if b8:
         report(tax, b8, "blind8 papers (labelled blind after taxonomy-v1.3.1; errors NEVER printed)")
         report_by_niche(tax, b8, "blind8")
+    b10 = load_blind10_papers()
+    if b10:
+        report(tax, b10, "blind10 papers (labelled blind after taxonomy-v1.4.2; errors NEVER printed)")
+        report_by_niche(tax, b10, "blind10", "arXiv LLM efficiency")
     shipped_calibration_check(tax, gold, "dev gold")
     if fx:
         shipped_calibration_check(tax, fx, "fixture papers")

@@ -84,6 +84,7 @@ def training_and_heldout() -> tuple[list[dict], dict[str, list[dict]]]:
             + [r for load in blind for r in load("lockbox")]),
         "HF daily lockbox": load_hf_daily("lockbox"),
         "arXiv LLM-efficiency papers": load_labels(ARXIV_NICHE),
+        "blind10 (arXiv 2026, labelled after v1.4.2)": cv.load_blind10_papers(),
     }
     # a paper listed in two sets (a fixture paper that is also a dev-gold lockbox paper) stays out
     held_titles = {_title_key(r["title"]) for recs in heldout.values() for r in recs}

@@ -387,6 +387,8 @@ def test_blind3_labels_are_valid():
         ("load_blind8_papers", 60, 0.77),
         # blind9 (session 15, labelled after v1.3.1): 0.813 (tune half 0.851, lockbox half 0.780)
         ("load_blind9_papers", 60, 0.78),
+        # blind10 (session 23, labelled after v1.4.2): 0.822 (v1.4.1: 0.803)
+        ("load_blind10_papers", 120, 0.80),
     ],
 )
 def test_blind_set_floor(loader, min_papers, floor):
