@@ -11,8 +11,10 @@ from paperlake import __version__ as CODE_VERSION
 # 1.2: Markdown reading notes and lists of paper links, TeX letters ({\AA}, \l) and accents in arXiv metadata
 # authors, first-version dates, Zotero CSV, OpenReview, Crossref, XML records (ACL Anthology, PubMed), dates
 # from file names; 1.2.1: CSV exports of flattened records (paper.title columns, list cells), lists of paper
-# links saved as HTML, link-word titles ("Code Less, ...") and "[paper](...) Title" items in lists
-PARSER_VERSION = "parser-1.2.1"
+# links saved as HTML, link-word titles ("Code Less, ...") and "[paper](...) Title" items in lists;
+# 1.2.2: Markdown digests with abstracts in "<details><summary>" blocks and labels of their own, translated
+# digests' original titles, CJK abstracts judged in characters
+PARSER_VERSION = "parser-1.2.2"
 
 
 def parser_version() -> str:

@@ -43,3 +43,11 @@ def test_line_kind_equals_collapsing_every_line():
     lines = _random_texts(3000, 4) + ["Mar 21", "  Subscribe  ", "x" * 130, "Mar" + " " * 200 + "21", "a\t " * 70]
     assert [line_kind(s) for s in lines] == [reference(s) for s in lines]
     assert line_kind("Mar" + " " * 200 + "21") == (True, False) and line_kind(" Subscribe ") == (False, True)
+
+
+def test_a_cjk_abstract_is_counted_in_characters_not_spaces():
+    from paperlake.parsing.normalize import abstract_junk_reason
+
+    zh = "我们介绍了一个全面的专家级多学科基准，用于评估视频理解中的基础模型，涵盖四个核心学科的二十七个主题。"
+    assert abstract_junk_reason(zh, "MMVU") is None
+    assert abstract_junk_reason("见论文", "MMVU").startswith("junk abstract")

@@ -237,6 +237,40 @@ def test_a_note_on_one_paper_with_front_matter_and_an_abstract_section():
     assert r.accounting["quarantine"] == 0
 
 
+def test_a_digest_with_collapsible_abstracts_and_topic_sections():
+    """A daily digest (WingEdge777/daily-papers): "## <area>" sections over "### N. [Title](arXiv)" entries,
+    bullets with labels of its own ("评分", "标签"), the abstract in a "<details><summary>原始摘要</summary>"
+    block. Every entry keeps its abstract and authors; the section headings and the block tags are furniture."""
+    r = _parse("digest_details_blocks.md")
+    rows = r.listings.to_dicts()
+    assert r.format == "markdown_notes" and r.accounting["quarantine"] == 0
+    assert [x["arxiv_id"] for x in rows] == ["2608.20316", "2608.19800", "2608.20338", "2608.20001"]
+    assert rows[0]["title"] == "Pandora's AI Model Routing Box: Efficient Allocation with Costly Value Estimation"
+    assert rows[0]["abstract"].startswith("Heterogeneous AI systems") and rows[0]["abstract"].endswith("expense of others.")
+    assert rows[0]["authors"][:2] == ["Adam Fisch", "Shubhendu Trivedi"]
+    assert rows[3]["abstract"].startswith("We study vision encoders") and rows[3]["abstract_flag"] is None
+    assert "</details>" not in " ".join(x["abstract"] for x in rows)
+
+
+def test_a_translated_digest_keeps_the_original_title_and_its_cjk_abstract():
+    """A Chinese digest of HF daily papers: the heading is a translated title, "**原文标题：**" the
+    paper's own (wrapped onto an indented line), the abstract Chinese (no spaces: not "1 word" junk)."""
+    r = _parse("digest_translated_cn.md")
+    rows = r.listings.to_dicts()
+    assert [(x["title"], x["arxiv_id"]) for x in rows] == [
+        ("MMVU: Measuring Expert-Level Multi-Discipline Video Understanding", "2501.12380"),
+        ("Agent-R: Training Language Model Agents to Reflect via Iterative Self-Training", "2501.11425")]
+    assert all(x["abstract"] and x["abstract_flag"] is None for x in rows)
+    assert rows[1]["abstract"].startswith("大型语言模型")
+
+
+def test_labelled_lines_of_another_document_are_no_paper():
+    """A heading over "- Key: value" lines is a notes entry only if it has an abstract or a link that
+    names a paper ("- Links: blue-400" in a design document does not)."""
+    r = _parse("not_papers_design_doc.md")
+    assert r.listings.height == 0
+
+
 def test_a_reading_list_of_labelled_records():
     r = _parse("reading_list_fields.md")
     rows = r.listings.to_dicts()

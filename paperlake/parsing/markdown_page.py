@@ -53,6 +53,7 @@ _FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)?([A-Za-z\u4e00-\u9fff][A-Za-z\u
                     r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*(.*)$")
 _NOTE_LINK_LABELS = {"link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "pdf", "source", "doi",
                      "hf", "hugging face", "huggingface", "链接", "论文链接", "原文链接", "论文地址"}
+_PAPER_REF = re.compile(r"https?://|\b\d{4}\.\d{4,5}\b")  # a link field that names a paper: a URL or an arXiv id
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\|")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:paper|pdf|arxiv|abs|abstract|link|hf|hugging ?face|project|code|page)\b", re.I)
 # headings of a paper's sections, never a paper's title
@@ -60,7 +61,8 @@ _SECTIONS = {"abstract", "summary", "tl;dr", "tldr", "notes", "my notes", "key p
              "method", "methods", "results", "conclusion", "conclusions", "references", "related work", "links"}
 _NOTE_LABELS = {"abstract": "abstract", "authors": "authors", "author": "authors", "by": "authors",
                 "date": "date", "published": "date", "published on": "date", "submitted": "date",
-                "摘要": "abstract", "原文摘要": "abstract", "作者": "authors", "发布日期": "date", "日期": "date",
+                "摘要": "abstract", "原文摘要": "abstract", "原始摘要": "abstract", "作者": "authors", "发布日期": "date",
+                "日期": "date", "original title": "original_title", "原文标题": "original_title", "英文标题": "original_title",
                 **{k: "link" for k in _NOTE_LINK_LABELS}}
 
 
@@ -165,7 +167,8 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             if is_furniture_line(title) or re.match(r"^by\b", title, re.I) or _is_section_title(title):
                 continue
             nxt = _next_nonblank(lines, j + 1, n)
-            if nxt is None or _LIST_ITEM.match(lines[nxt]) or not looks_like_abstract(collapse(md_to_text(lines[nxt]))):
+            if (nxt is None or _LIST_ITEM.match(lines[nxt]) or _HEADING.match(lines[nxt])  # "## Vision" over "### 1. Title"
+                    or not looks_like_abstract(collapse(md_to_text(lines[nxt])))):
                 continue
         anchors.append((j, title, aid, notes))
         covered = notes[1] if notes else covered
@@ -344,9 +347,10 @@ def _section_name(text: str) -> str:
 
 
 def _section_label(line: str) -> str | None:
-    """The section name of a heading line ("## Abstract", "### Notes:"), None for another line."""
-    m = _HEADING.match(line)
-    return _section_name(collapse(md_to_text(m.group(2)))) if m else None
+    """The section name of a heading line ("## Abstract", "### Notes:") or of a collapsible block's
+    summary ("<summary>Abstract</summary>"), None for another line."""
+    m = _HEADING.match(line) or _SUMMARY.match(line)
+    return _section_name(collapse(md_to_text(m.group(m.lastindex)))) if m else None
 
 
 def _is_section_title(title: str) -> bool:
@@ -355,7 +359,11 @@ def _is_section_title(title: str) -> bool:
 
 
 _SECTION_NOISE = re.compile(r"[（(][^（）()]*[）)]|[^\w\s]")  # "(original)", emoji
-_CJK_SECTIONS = {"摘要", "原文摘要"}
+_CJK_SECTIONS = {"摘要", "原文摘要", "原始摘要", "英文摘要", "论文摘要"}
+# a collapsible block of a digest: "<details>", "<summary>原始摘要</summary>" (the section's name), the
+# section's paragraphs, "</details>"
+_SUMMARY = re.compile(r"^\s*(?:<details[^>]*>\s*)?<summary>(.*?)</summary>\s*$", re.I)
+_DETAILS_END = re.compile(r"^\s*</details>\s*$", re.I)
 
 
 def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], int] | None:
@@ -367,8 +375,7 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
     first = _next_nonblank(lines, j + 1, limit)
     if first is None:
         return None
-    f = _field(lines[first])
-    if (f is None or f[0] not in _NOTE_LABELS) and _section_label(lines[first]) != "abstract":
+    if _field(lines[first]) is None and _section_label(lines[first]) != "abstract":
         return None
     heading = _HEADING.match(lines[j])
     level = len(heading.group(1)) if heading else 6  # under a "Title:" line: up to any heading
@@ -383,10 +390,15 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
         if not line.strip():
             continue
         end = k - 1
-        if h:
+        summary = _SUMMARY.match(line)
+        if h or summary:
             if _section_label(line) == "abstract" and "abstract" not in fields:
                 body = []
                 while k < limit and not _HEADING.match(lines[k]):
+                    if summary and _DETAILS_END.match(lines[k]):  # the collapsible block ends the section
+                        end = k
+                        k += 1
+                        break
                     if lines[k].strip():
                         body.append(lines[k])
                         end = k
@@ -397,7 +409,12 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
         if f is None or (kind := _NOTE_LABELS.get(f[0])) is None:
             continue  # the reader's own notes, or another label: part of the entry
         if kind != "abstract":
-            fields.setdefault(kind, f[1])
+            value = f[1]
+            while k < limit and lines[k][:1].isspace() and lines[k].strip() and _field(lines[k]) is None:
+                value += " " + lines[k].strip()  # a value wrapped onto an indented line
+                end = k
+                k += 1
+            fields.setdefault(kind, value)
             continue
         # the abstract: the rest of its line, then lines up to a blank line (or the paragraph
         # below an empty label) or the next known or bold label
@@ -416,14 +433,15 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
             end = k
             k += 1
         fields.setdefault("abstract", "\n".join(parts))
-    if not fields.get("abstract") and not fields.get("link"):
-        return None
+    if not fields.get("abstract") and not _PAPER_REF.search(fields.get("link", "")):
+        return None  # "- Links: blue-400" under a heading of some other document is no paper
     return fields, end
 
 
 def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None, fields: dict[str, str], end: int,
                    published_ref: dt.date | None) -> None:
-    title = clean_text(title_text)
+    # a translated digest's "**原文标题：** <English title>": the paper's own title, as other dumps list it
+    title = clean_text(md_to_text(fields["original_title"]) if fields.get("original_title") else title_text)
     abstract, flag = judge_abstract(clean_text(md_to_text(fields["abstract"])) if fields.get("abstract") else None,
                                     title)
     link = fields.get("link", "")

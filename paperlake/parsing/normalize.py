@@ -359,6 +359,9 @@ def split_authors(value: object) -> list[str] | None:
     return None
 
 
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def abstract_junk_reason(abstract: str | None, title: str | None = None, *, markers: bool = True) -> str | None:
     """Why an 'abstract' looks like junk (bot message, comment, too short), else None.
 
@@ -381,12 +384,15 @@ def abstract_junk_reason(abstract: str | None, title: str | None = None, *, mark
         for mk in _BOT_MARKERS:
             if mk in low:
                 return f"junk abstract (bot/page text: {mk!r})"
+    # Chinese / Japanese / Korean: no spaces between words (~2 characters each, ~3 Latin letters' worth)
+    cjk = len(_CJK_CHAR.findall(a, 0, 200)) if n < 13 else 0
+    n = min(13, n + cjk // 2)
     if n < 5:
         return f"junk abstract (only {n} words)"
     if re.match(r"^(?:tl;?dr|project page|project repo|code|paper|github|demo|website|repo)\s*:|^our work focuses on\b", low):
         return "looks like a comment, not the abstract"
-    if n < 12 or len(a) < 80:
-        return f"abstract too short ({n if n <= 12 else len(a.split())} words)"
+    if n < 12 or len(a) < (30 if cjk else 80):
+        return f"abstract too short ({n if n <= 12 or cjk else len(a.split())} words)"
     return None
 
 
