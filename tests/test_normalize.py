@@ -51,3 +51,11 @@ def test_a_cjk_abstract_is_counted_in_characters_not_spaces():
     zh = "我们介绍了一个全面的专家级多学科基准，用于评估视频理解中的基础模型，涵盖四个核心学科的二十七个主题。"
     assert abstract_junk_reason(zh, "MMVU") is None
     assert abstract_junk_reason("见论文", "MMVU").startswith("junk abstract")
+
+
+def test_an_author_list_ending_in_et_al_keeps_only_the_names():
+    from paperlake.parsing.normalize import split_authors
+
+    assert split_authors("Adam Fisch, Shubhendu Trivedi, Fantine Huot et al.") == [
+        "Adam Fisch", "Shubhendu Trivedi", "Fantine Huot"]
+    assert split_authors("Borui Kang, Jinrui Gu 等 6 位作者") == ["Borui Kang", "Jinrui Gu"]

@@ -264,6 +264,20 @@ def test_a_translated_digest_keeps_the_original_title_and_its_cjk_abstract():
     assert rows[1]["abstract"].startswith("大型语言模型")
 
 
+def test_a_digest_with_html_styled_labels_and_quoted_abstracts():
+    """shuita2333/Arxiv-daily-paper: labels wrapped in inline HTML ("**<font color=#1a73e8>作者：</font>**"),
+    the abstract quoted ("> ...") under an empty "摘要：" label, the author list ending "等 8 位作者"."""
+    r = _parse("digest_html_labels.md")
+    rows = r.listings.to_dicts()
+    assert r.format == "markdown_notes"
+    assert [x["arxiv_id"] for x in rows] == ["2608.19006", "2608.19013"]
+    assert rows[0]["authors"] == ["Stephen Meisenbacher", "Vlad Garbuz", "Chirill Donos"]
+    assert rows[0]["abstract"].startswith("Hate speech is a real") and not rows[0]["abstract"].startswith(">")
+    assert all(x["abstract_flag"] is None for x in rows)
+    # the header's quoted notes ("本类共 184 篇论文", a tip box) are the only unrecognised lines
+    assert r.quarantine["line_start"].max() < 10
+
+
 def test_labelled_lines_of_another_document_are_no_paper():
     """A heading over "- Key: value" lines is a notes entry only if it has an abstract or a link that
     names a paper ("- Links: blue-400" in a design document does not)."""

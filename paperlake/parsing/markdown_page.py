@@ -320,8 +320,14 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     return MarkdownResult(listing_date, inferred, max(kinds, key=kinds.get))
 
 
+_INLINE_TAG = re.compile(r"</?(?:font|span|b|strong|em|i|u|small|sup|sub)\b[^>]*>", re.I)
+
+
 def _field(line: str) -> tuple[str, str, bool] | None:
-    """(label, value, label in bold) of a labelled line."""
+    """(label, value, label in bold) of a labelled line ("**<font color=#1a73e8>作者：</font>** ...":
+    inline HTML around a label is dropped)."""
+    if "<" in line:
+        line = _INLINE_TAG.sub("", line)
     m = _FIELD.match(line)
     if m is None or (m.group(1) is None and "**" in m.group(2)):
         return None
