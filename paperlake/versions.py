@@ -13,7 +13,8 @@ from paperlake import __version__ as CODE_VERSION
 # from file names; 1.2.1: CSV exports of flattened records (paper.title columns, list cells), lists of paper
 # links saved as HTML, link-word titles ("Code Less, ...") and "[paper](...) Title" items in lists;
 # 1.2.2: Markdown digests with abstracts in "<details><summary>" blocks and labels of their own, translated
-# digests' original titles, CJK abstracts judged in characters
+# digests' original titles, labels styled with inline HTML, CJK abstracts judged in characters, lines of Python dict
+# literals as JSON lines
 PARSER_VERSION = "parser-1.2.2"
 
 

@@ -278,6 +278,29 @@ def test_a_digest_with_html_styled_labels_and_quoted_abstracts():
     assert r.quarantine["line_start"].max() < 10
 
 
+def test_lines_of_python_dict_literals_are_records_and_code_is_never_run(tmp_path):
+    """CSQianDong/Awesome-arXiv-Daily-Reporter writes its ".jsonl" with print(record): single quotes, None.
+    Each line is read as a literal; a line with a call in it (code, or a datetime) is a quarantined line."""
+    marker = tmp_path / "ran"
+    text = "\n".join([
+        "{'arxiv_id': 'arXiv:2504.21202', 'title': 'Automatic Legal Writing Evaluation of LLMs', "
+        "'authors': 'Ramon Pires, Rodrigo Nogueira', 'abstract': 'Despite the recent advances in Large Language "
+        "Models, benchmarks for evaluating legal writing remain scarce due to the complexity of open-ended answers.', "
+        "'comment': None}",
+        f"{{'title': 'A Paper Whose Line Calls Code', 'x': open({str(marker)!r}, 'w')}}",
+        "{'arxiv_id': 'arXiv:2503.24388', 'title': 'RIG: Synergizing Reasoning and Imagination in End-to-End "
+        "Generalist Policy', 'abstract': 'Reasoning before action and imagining potential outcomes are essential "
+        "for embodied agents operating in complex open-world environments.'}",
+    ])
+    r = parse_dump(text.encode(), "AI_papers.jsonl")
+    rows = r.listings.to_dicts()
+    assert r.format == "jsonl"
+    assert [(x["arxiv_id"], x["authors"]) for x in rows] == [
+        ("2504.21202", ["Ramon Pires", "Rodrigo Nogueira"]), ("2503.24388", None)]
+    assert r.quarantine["reason"].to_list() == ["invalid JSON line"] and not marker.exists()
+    assert r.accounting["total"] == 3
+
+
 def test_labelled_lines_of_another_document_are_no_paper():
     """A heading over "- Key: value" lines is a notes entry only if it has an abstract or a link that
     names a paper ("- Links: blue-400" in a design document does not)."""

@@ -1,4 +1,6 @@
-"""JSON dumps: HF daily_papers API, JSON Feed, scraped {date, papers} / list formats, JSON Lines.
+"""JSON dumps: HF daily_papers API, JSON Feed, scraped {date, papers} / list formats, JSON Lines
+(also lines of Python dict literals, as ``print(record)`` writes them: read with ``ast.literal_eval``,
+which evaluates literals only, never code).
 
 Unit of accounting = record (one element of the paper array). Truncated JSON is salvaged:
 complete records before the cut are parsed, the incomplete tail is one quarantined record.
@@ -6,6 +8,7 @@ complete records before the cut are parsed, the incomplete tail is one quarantin
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import re
@@ -161,16 +164,28 @@ def emit_records(ledger: RecordLedger, records: list[Any], fmt: str) -> None:
             ledger.listing(**fields)
 
 
-def _try_json_lines(text: str) -> list[Any] | None:
+_PY_LITERAL_START = re.compile(r"\s*\{\s*'")  # "{'title': ...}": a record printed by Python, not JSON
+
+
+def _python_record(line: str) -> Any:
+    """A line holding a Python dict literal, evaluated as a literal; a _BadLine otherwise."""
+    try:
+        value = ast.literal_eval(line.strip())
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _BadLine(line)
+    return value if isinstance(value, dict) else _BadLine(line)
+
+
+def _try_json_lines(text: str, python_literals: bool = False) -> list[Any] | None:
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    if len(lines) < 2:
+    if len(lines) < (1 if python_literals else 2):
         return None
     out = []
     for ln in lines:
         try:
             out.append(json.loads(ln))
         except (json.JSONDecodeError, RecursionError):
-            out.append(_BadLine(ln))
+            out.append(_python_record(ln) if python_literals and _PY_LITERAL_START.match(ln) else _BadLine(ln))
     good = sum(not isinstance(x, _BadLine) for x in out)
     return out if good >= max(1, len(out) // 2) else None
 
@@ -191,9 +206,10 @@ def parse_json_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
         # top-level scalars / wrapper count as one furniture record when present
         return StructuredResult(fmt, listing_date_of(fmt, records, meta), False, ledger)
 
-    # JSON Lines?
-    if isinstance(err, json.JSONDecodeError) and err.msg.startswith("Extra data"):
-        rows = _try_json_lines(text)
+    # JSON Lines (or lines of Python dict literals)?
+    python_literals = bool(_PY_LITERAL_START.match(text))
+    if isinstance(err, json.JSONDecodeError) and (err.msg.startswith("Extra data") or python_literals):
+        rows = _try_json_lines(text, python_literals)
         if rows is not None:
             good = [r for r in rows if not isinstance(r, _BadLine)]
             fmt, records, _ = records_from(good)
