@@ -301,6 +301,24 @@ def test_lines_of_python_dict_literals_are_records_and_code_is_never_run(tmp_pat
     assert r.accounting["total"] == 3
 
 
+def test_json_groups_of_markdown_list_items_are_records():
+    """monologg/nlp-arxiv-daily's web archive: {"<group>": {"<arXiv id>": "- <date>, **Title**, Authors et.al.,
+    Paper: [url](url)"}}: one listing per item; a string linking no paper is a quarantined record."""
+    import json
+
+    doc = {"NLP": {"2601.00856": "- 2025-12-29, **Comment on: Your Brain on ChatGPT: Accumulation of Cognitive Debt**, "
+                                 "Milos Stankovic et.al., Paper: [http://arxiv.org/abs/2601.00856v1](http://arxiv.org/abs/2601.00856v1)\n",
+                   "note": "see the calendar for more days"},
+           "Speech": {"2601.21768": "- 2026-01-29, **Zonkey: A Hierarchical Diffusion Language Model**, Alon Rozental "
+                                    "et.al., Paper: [http://arxiv.org/abs/2601.21768v1](http://arxiv.org/abs/2601.21768v1)\n"}}
+    r = parse_dump(json.dumps(doc).encode(), "2026-01.json")
+    assert r.format == "json_markdown_items"
+    assert [(x["title"], x["arxiv_id"]) for x in r.listings.to_dicts()] == [
+        ("Comment on: Your Brain on ChatGPT: Accumulation of Cognitive Debt", "2601.00856"),
+        ("Zonkey: A Hierarchical Diffusion Language Model", "2601.21768")]
+    assert r.accounting == {"unit": "record", "total": 3, "listing": 2, "quarantine": 1, "furniture": 0}
+
+
 def test_labelled_lines_of_another_document_are_no_paper():
     """A heading over "- Key: value" lines is a notes entry only if it has an abstract or a link that
     names a paper ("- Links: blue-400" in a design document does not)."""

@@ -126,7 +126,26 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
                 return "json_generic", _with_sibling_arrays(doc, k), doc
         if "title" in doc:
             return "json_generic", [doc], {}
+        if items := _markdown_items(doc):
+            return "json_markdown_items", items, {}
     return "json_unknown", [], {}
+
+
+def _markdown_items(doc: dict) -> list[Any]:
+    """{"NLP": {"2601.00856": "- 2025-12-29, **Title**, Authors et.al., Paper: [url](url)"}, ...}: a JSON
+    object of groups whose values are Markdown list items linking to papers (the archive of
+    monologg/nlp-arxiv-daily): one record per item; a string that links no paper stays a string
+    (quarantined as not a record)."""
+    from .markdown_page import linked_paper
+
+    leaves = [v for group in doc.values() if isinstance(group, dict) for v in group.values()]
+    if not leaves or not all(isinstance(v, str) for v in leaves):
+        return []
+    out: list[Any] = []
+    for v in leaves:
+        hit = linked_paper(v.strip())
+        out.append({"title": hit[0], "url": hit[1], "arxiv_id": hit[2]} if hit else v)
+    return out if any(isinstance(x, dict) for x in out) else []
 
 
 def listing_date_of(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
