@@ -14,7 +14,7 @@ from paperlake import __version__ as CODE_VERSION
 # links saved as HTML, link-word titles ("Code Less, ...") and "[paper](...) Title" items in lists;
 # 1.2.2: Markdown digests with abstracts in "<details><summary>" blocks and labels of their own, translated
 # digests' original titles, labels styled with inline HTML, CJK abstracts judged in characters, lines of Python dict
-# literals as JSON lines, JSON groups of Markdown list items
+# literals as JSON lines, JSON groups of Markdown list items, several labels on one line of a digest
 PARSER_VERSION = "parser-1.2.2"
 
 

@@ -248,6 +248,7 @@ def test_a_digest_with_collapsible_abstracts_and_topic_sections():
     assert rows[0]["title"] == "Pandora's AI Model Routing Box: Efficient Allocation with Costly Value Estimation"
     assert rows[0]["abstract"].startswith("Heterogeneous AI systems") and rows[0]["abstract"].endswith("expense of others.")
     assert rows[0]["authors"][:2] == ["Adam Fisch", "Shubhendu Trivedi"]
+    assert rows[0]["published_at"] == dt.date(2026, 8, 20)  # "- **评分**: ⭐ 78/100 | **日期**: 2026-08-20"
     assert rows[3]["abstract"].startswith("We study vision encoders") and rows[3]["abstract_flag"] is None
     assert "</details>" not in " ".join(x["abstract"] for x in rows)
 

@@ -53,6 +53,7 @@ _FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)?([A-Za-z\u4e00-\u9fff][A-Za-z\u
                     r"(?:[:：]\s*(?:\*\*|__)|(?:\*\*|__)\s*[:：]|[:：])\s*(.*)$")
 _NOTE_LINK_LABELS = {"link", "links", "url", "paper", "paper link", "arxiv", "arxiv link", "pdf", "source", "doi",
                      "hf", "hugging face", "huggingface", "链接", "论文链接", "原文链接", "论文地址"}
+_LABEL_SEPARATOR = re.compile(r"\s+\|\s+(?=\*\*|__)")  # "... | **日期**: ...": one more label on the line
 _PAPER_REF = re.compile(r"https?://|\b\d{4}\.\d{4,5}\b")  # a link field that names a paper: a URL or an arXiv id
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+|^\s*\|")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:paper|pdf|arxiv|abs|abstract|link|hf|hugging ?face|project|code|page)\b", re.I)
@@ -413,7 +414,13 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
             continue
         f = _field(line)
         if f is None or (kind := _NOTE_LABELS.get(f[0])) is None:
-            continue  # the reader's own notes, or another label: part of the entry
+            # the reader's own notes, or another label: part of the entry; known labels later on the
+            # same line ("- **评分**: ⭐ 78/100 | **日期**: 2026-08-20") are read
+            for part in _LABEL_SEPARATOR.split(line)[1:] if f is not None else ():
+                g = _field(part)
+                if g is not None and _NOTE_LABELS.get(g[0]) not in (None, "abstract"):
+                    fields.setdefault(_NOTE_LABELS[g[0]], g[1])
+            continue
         if kind != "abstract":
             value = f[1]
             while k < limit and lines[k][:1].isspace() and lines[k].strip() and _field(lines[k]) is None:
