@@ -361,7 +361,9 @@ def split_authors(value: object) -> list[str] | None:
 
 
 _MORE_AUTHORS = re.compile(r"\s*(?:\bet\.?\s*al\b\.?|等\s*\d*\s*(?:位|名)?\s*作者|等人|等)\s*$")
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# kana, CJK ideographs and Hangul: the letters of scripts written without spaces between words
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_CJK_CHAR = re.compile(f"[{CJK_LETTERS}]")
 
 
 def abstract_junk_reason(abstract: str | None, title: str | None = None, *, markers: bool = True) -> str | None:

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 from .ledger import RecordLedger, clip_raw
 from .normalize import (
+    CJK_LETTERS,
     abstract_junk_reason,
     arxiv_id_from,
     clean_text,
@@ -110,7 +111,7 @@ def html_blocks(fragment: str) -> list[tuple[str, str, list[str]]]:
     return p.blocks
 
 
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_CJK = re.compile(f"[\u3000-\u303f{CJK_LETTERS}\uff00-\uffef]")  # also CJK symbols and full-width forms
 
 
 def _mostly_cjk(s: str) -> bool:
