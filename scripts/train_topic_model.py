@@ -50,7 +50,7 @@ MIN_DF = 2
 L2_GRID = (1e-4, 3e-4, 1e-3)
 STACK_L2 = 1.0  # on the per-topic biases
 # features whose largest |weight| is below this are dropped from the shipped model (v1.4.1: half its
-# vocabulary, no held-out figure moved by more than 0.001; v1.4.2: 62k of 168k features)
+# vocabulary, no held-out figure moved by more than 0.001; v1.4.2: 62k of its 168k features dropped)
 MIN_WEIGHT = 1.0
 
 
