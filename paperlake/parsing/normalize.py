@@ -364,6 +364,16 @@ _MORE_AUTHORS = re.compile(r"\s*(?:\bet\.?\s*al\b\.?|等\s*\d*\s*(?:位|名)?\s*
 # kana, CJK ideographs and Hangul: the letters of scripts written without spaces between words
 CJK_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_LETTERS}]")
+_CJK_TEXT = re.compile(f"[\u3000-\u303f{CJK_LETTERS}\uff00-\uffef]")  # also CJK symbols and full-width forms
+
+
+def mostly_cjk(s: str) -> bool:
+    """More than 30% of the letters are CJK: a Chinese / Japanese / Korean text (a digest's translation
+    of an English abstract, as feeds and notes put it beside the original)."""
+    letters = [c for c in s if c.isalpha()]
+    if not letters:
+        return False
+    return sum(1 for c in letters if _CJK_TEXT.match(c)) > 0.3 * len(letters)
 
 
 def abstract_junk_reason(abstract: str | None, title: str | None = None, *, markers: bool = True) -> str | None:

@@ -15,12 +15,12 @@ from html.parser import HTMLParser
 
 from .ledger import RecordLedger, clip_raw
 from .normalize import (
-    CJK_LETTERS,
     abstract_junk_reason,
     arxiv_id_from,
     clean_text,
     collapse,
     dedupe,
+    mostly_cjk,
     split_authors,
     to_date,
     urls_in,
@@ -111,16 +111,6 @@ def html_blocks(fragment: str) -> list[tuple[str, str, list[str]]]:
     return p.blocks
 
 
-_CJK = re.compile(f"[\u3000-\u303f{CJK_LETTERS}\uff00-\uffef]")  # also CJK symbols and full-width forms
-
-
-def _mostly_cjk(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    if not letters:
-        return False
-    return sum(1 for c in letters if _CJK.match(c)) > 0.3 * len(letters)
-
-
 def parse_html_description(fragment: str) -> dict:
     """Abstract / AI summary / authors / links out of an HF-papers style HTML description."""
     blocks = html_blocks(fragment)
@@ -147,7 +137,7 @@ def parse_html_description(fragment: str) -> dict:
         if m and out["authors"] is None:
             out["authors"] = split_authors(m.group(1))
             continue
-        if _mostly_cjk(t):
+        if mostly_cjk(t):
             continue  # translations (e.g. Chinese summary / abstract)
         if section == "ai":
             if out["ai_summary"] is None:
