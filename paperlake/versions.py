@@ -14,8 +14,10 @@ from paperlake import __version__ as CODE_VERSION
 # links saved as HTML, link-word titles ("Code Less, ...") and "[paper](...) Title" items in lists;
 # 1.2.2: Markdown digests with abstracts in "<details><summary>" blocks and labels of their own, translated
 # digests' original titles, labels styled with inline HTML, CJK abstracts judged in characters, lines of Python dict
-# literals as JSON lines, JSON groups of Markdown list items, several labels on one line of a digest
-PARSER_VERSION = "parser-1.2.2"
+# literals as JSON lines, JSON groups of Markdown list items, several labels on one line of a digest;
+# 1.2.3: digest reports listing their papers in items (section headings over prose, rows naming a paper by id
+# or relating two papers are no papers)
+PARSER_VERSION = "parser-1.2.3"
 
 
 def parser_version() -> str:

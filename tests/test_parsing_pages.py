@@ -419,6 +419,36 @@ def test_digest_titles_lose_their_numbering_and_trailing_id():
     )
 
 
+def test_a_digest_report_lists_its_papers_from_its_sources():
+    """vollero/hf-daily-paper-summaries: a report of sections ("Executive summary", "Papers at a glance",
+    "Coverage and uncertainty", "Sources"). Its papers are the Sources items; a section heading over prose is
+    no paper, an at-a-glance row names its paper by id only, a connection row relates two papers."""
+    r = _parse("digest_report_2026-07-22.md")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date) == ("markdown_list", dt.date(2026, 7, 22))
+    assert [(x["title"], x["arxiv_id"]) for x in rows] == [
+        ("Generative World Renderer at the Speed of Play", "2607.18703"),
+        ("Text Template Tokens Are Implicit Semantic Registers in Diffusion Transformers", "2607.19139"),
+        ("DataFlow-Harness: A Grounded Code-Agent Platform for Constructing Editable LLM Data Pipelines", "2607.16617"),
+        ("FlashRT: Agent Harness for Guiding Agents to Deploy Real-Time Multimodal Applications", "2607.18171")]
+    assert all(x["abstract"] is None for x in rows)
+    reasons = r.quarantine["reason"].to_list()
+    assert reasons.count("paper row without a title (named by its id)") == 3
+    assert r.quarantine.filter(pl.col("reason") == "unrecognised content")["line_start"].to_list() == [5, 18, 24, 28, 34]
+
+
+def test_a_digest_names_a_paper_by_id_and_short_name_in_tables_and_by_title_in_lists():
+    # other days of the same digest: "`2608.05987` AgentOPSD" / "LongStraw (`2607.14952`)" in the paper column,
+    # a plain "Title — `id` — [Hugging Face](...)" source item
+    page = ("## Papers at a glance\n\n| Paper | Core contribution | Links |\n|---|---|---|\n"
+            "| `2608.05987` AgentOPSD | Recursive, turn-level GRPO credit. | [HF](https://huggingface.co/papers/2608.05987) |\n"
+            "| LongStraw (`2607.14952`) | Detached long-prompt state. | [HF](https://huggingface.co/papers/2607.14952) |\n\n"
+            "## Sources\n\n- AgentOPSD: Recursive Self-Distillation for Agentic Reinforcement Learning — `2608.05987` — "
+            "[Hugging Face](https://huggingface.co/papers/2608.05987) · [arXiv](https://arxiv.org/abs/2608.05987)\n")
+    assert _titles_and_ids(page, "2026-08-07.md") == (
+        ["AgentOPSD: Recursive Self-Distillation for Agentic Reinforcement Learning"], ["2608.05987"])
+
+
 def test_a_table_row_linking_to_a_paper_takes_its_title_from_the_title_column():
     page = ("# CV arXiv daily\n\n## SLAM\n\n|Publish Date|Title|Authors|PDF|Code|\n|---|---|---|---|---|\n"
             "|**2026-05-13**|**LEXI-SG: Monocular 3D Scene Graph Mapping**|Christina Kassab et.al.|"

@@ -12,7 +12,9 @@ Reading notes: a heading (or a ``**Title:**`` line) per paper followed by labell
 line or in the paragraph below it) or an "Abstract" sub-heading, and any notes of the reader's own;
 the entry runs to the next heading of its level. A note on one paper may keep its link and authors
 in the front matter. Curated lists: a list item or table row linking to an arXiv / Hugging Face
-paper is a listing without abstract.
+paper is a listing without abstract; in a digest report that lists its papers so ("## Sources"),
+other headings over prose are its sections, and a row naming its paper by id ("| `2607.18703` | ...")
+or relating two papers is no listing.
 Unit of accounting = line.
 """
 
@@ -96,9 +98,13 @@ def _link_urls(s: str) -> list[str]:
 
 
 # a digest's numbering before a title ("### 1. [Title](...)") and its id or separator after one
-# ("- **Title** (`2607.05394`) — [arXiv](...)")
+# ("- **Title** (`2607.05394`) — [arXiv](...)", "- Title — `2608.05987` — [arXiv](...)")
 _TITLE_NUMBER = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
-_TITLE_TAIL = re.compile(r"(?:\s*\(\s*`?(?:arXiv:)?\d{4}\.\d{4,5}(?:v\d+)?`?\s*\))?[\s—–·|:-]*$")
+_ID_IN_TITLE = r"`?(?:arXiv:)?\d{4}\.\d{4,5}(?:v\d+)?`?"
+_TITLE_TAIL = re.compile(rf"(?:\s*\(\s*{_ID_IN_TITLE}\s*\)|\s+[—–]\s*{_ID_IN_TITLE})?[\s—–·|:-]*$")
+# a bare arXiv id in text or a URL: a table's paper cell naming the paper by it ("`2607.18703`",
+# "`2608.05987` AgentOPSD", "LongStraw (`2607.14952`)") gives no title; a line naming two relates papers
+_BARE_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
 
 
 def _digest_title(text: str) -> str:
@@ -150,6 +156,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     # entry headings: link to a paper, a heading directly followed by prose, or reading notes
     anchors: list[tuple[int, str, str | None, tuple[dict[str, str], int] | None]] = []
     covered = -1  # last line of the reading-notes entry before: its sub-headings are not entries
+    lists_papers = None  # does the page link its papers from list items / table rows (looked up once, if asked)
     for j in range(i, n):
         if j <= covered or not ledger.is_free(j):
             continue
@@ -171,6 +178,10 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             if (nxt is None or _LIST_ITEM.match(lines[nxt]) or _HEADING.match(lines[nxt])  # "## Vision" over "### 1. Title"
                     or not looks_like_abstract(collapse(md_to_text(lines[nxt])))):
                 continue
+            if lists_papers is None:
+                lists_papers = any(linked_paper(line) for line in lines)
+            if lists_papers:
+                continue  # a digest listing its papers in items / rows: "## Coverage and uncertainty" over prose is a section
         anchors.append((j, title, aid, notes))
         covered = notes[1] if notes else covered
 
@@ -308,7 +319,11 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
                 title, url, aid = linked
                 if title_column is not None and title_column < len(cells := _cells(row)):
                     # "|2026-05-13|**Title**|Authors|[2605.13855](...)|": the title cell, not the whole row
-                    title = _digest_title(collapse(md_to_text(cells[title_column]))) or title
+                    cell = collapse(md_to_text(cells[title_column]))
+                    if _BARE_ID.search(cell):  # "| `2607.18703` | <contribution> | ... |": no title here
+                        ledger.quarantine(j, j, "paper row without a title (named by its id)")
+                        continue
+                    title = _digest_title(cell) or title
                 ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
                 kinds["markdown_list"] += 1
                 continue
@@ -481,8 +496,8 @@ def linked_paper(line: str) -> tuple[str, str, str] | None:
     """(title, paper URL, arXiv id) of a list item or table row whose link goes to an arXiv or
     Hugging Face paper page: "- [Title](https://arxiv.org/abs/...) ...", or a title before a
     "[paper](...)" link."""
-    if not _LIST_ITEM.match(line):
-        return None
+    if not _LIST_ITEM.match(line) or len(set(_BARE_ID.findall(line))) > 1:
+        return None  # not an item, or one relating papers ("| `2607.19139` | `2605.16147` | Shared method | ... |")
     for m in _LINK.finditer(line):
         url = m.group(2).strip("<>")
         pm = _PAPER_URL.search(url)
