@@ -16,7 +16,8 @@ from paperlake import __version__ as CODE_VERSION
 # digests' original titles, labels styled with inline HTML, CJK abstracts judged in characters, lines of Python dict
 # literals as JSON lines, JSON groups of Markdown list items, several labels on one line of a digest;
 # 1.2.3: digest reports listing their papers in items (section headings over prose, rows naming a paper by id
-# or relating two papers are no papers)
+# or relating two papers are no papers), pages on one paper with an HTML toolbar of links or their title in the
+# front matter, the original abstract preferred to a translation before it
 PARSER_VERSION = "parser-1.2.3"
 
 

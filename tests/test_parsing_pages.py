@@ -237,6 +237,47 @@ def test_a_note_on_one_paper_with_front_matter_and_an_abstract_section():
     assert r.accounting["quarantine"] == 0
 
 
+def test_a_paper_page_with_a_toolbar_of_links_and_a_translated_abstract_before_the_original():
+    """hdShang/arxiv-daily, shiyibihua/arxiv-daily: a page per paper, its title heading over an HTML toolbar
+    of arXiv links, labelled lines ("**作者**", "**发布日期**"), then sections: the Chinese translation of the
+    abstract ("## 📝 摘要（中文）") before the paper's own ("## 📄 摘要（原文）")."""
+    r = _parse("paper_page_toolbar_cn.md")
+    [row] = r.listings.to_dicts()
+    assert (row["title"], row["arxiv_id"]) == (
+        "Agreement Between Large Language Models and Human Raters in Essay Scoring: A Research Synthesis", "2512.14561")
+    assert row["authors"][:2] == ["Hongli Li", "Che Han Chen"] and row["published_at"] == dt.date(2025, 12, 18)
+    assert row["abstract"].startswith("Despite the growing promise of large language models (LLMs) in automatic essay")
+    assert row["links"][:2] == ["https://arxiv.org/abs/2512.14561", "https://arxiv.org/pdf/2512.14561.pdf"]
+    assert r.format == "markdown_notes" and r.accounting["quarantine"] == 0
+
+
+def test_a_note_on_one_paper_titled_in_its_front_matter():
+    """HeXuPKU/daily-paper-reader: the title, authors, date and PDF link in the front matter, the body's
+    "## 摘要" (a translation) then "## Abstract", then the digest's own summary (its sub-headings over prose
+    are part of the note, not papers)."""
+    r = _parse("paper_note_front_matter_cn.md")
+    [row] = r.listings.to_dicts()
+    assert (row["title"], row["arxiv_id"]) == (
+        "Privacy-Preserving EHR Data Transformation via Geometric Operators: A Human-AI Co-Design Technical Report",
+        "2603.22954")
+    assert row["authors"][:2] == ["Maolin Wang", "Beining Bao"] and row["published_at"] == dt.date(2026, 3, 24)
+    assert row["abstract"].startswith("Electronic health records (EHRs) and other real-world clinical data are essential")
+    assert r.accounting["quarantine"] == 0
+    # a summary section over a long paragraph (another page of the site) is part of the note, not a paper
+    section = ("\n## 2. 方法论：核心思想、关键技术细节\n\n**核心思想**：整合代谢物GWAS汇总统计（来自Chen et al. 2023，1091个代谢物水平和"
+               "309个代谢物比率）与单细胞/空间转录组数据，利用MAGMA将GWAS信号转换为基因水平关联Z分数，构建**基因程序**（up/down "
+               "signatures），结合基因表达噪声加权，通过**加权AUCell样富集策略（sc-wAUCell）** 计算每个细胞/空间点的代谢物关联分数。"
+               "再通过**一对比其余AUROC框架**识别细胞类型特异性代谢物关联。同时，引入**酶约束、比率整合的代谢流势能模型（gmMAP-flux）**，"
+               "利用代谢物分数、酶表达、亚细胞区室、辅因子等先验知识推断**通路级代谢流方向和可行性**。此外，开发了**gmMAP-spatial、"
+               "gmMAP-pseudotime、gmMAP-perturb、gmMAP-drug**等下游模块，分别用于空间映射、伪时间动态、扰动预测和药物匹配。\n")
+    page = (PAGES / "paper_note_front_matter_cn.md").read_text()
+    longer = _parse("paper_note_front_matter_cn.md", (page + section).encode())
+    assert longer.listings["arxiv_id"].to_list() == ["2603.22954"] and longer.accounting["quarantine"] == 0
+    # without a link to the paper a page titled in its front matter is no paper
+    assert _parse("note.md", page.replace('pdf: "https://arxiv.org/pdf/2603.22954v1"', "pdf: none").encode()).listings.height == 0
+    assert _parse("howto.md", b"---\ntitle: Zotero usage\n---\n\n## Abstract\nHow to save papers to Zotero.\n").listings.height == 0
+
+
 def test_a_digest_with_collapsible_abstracts_and_topic_sections():
     """A daily digest (WingEdge777/daily-papers): "## <area>" sections over "### N. [Title](arXiv)" entries,
     bullets with labels of its own ("评分", "标签"), the abstract in a "<details><summary>原始摘要</summary>"

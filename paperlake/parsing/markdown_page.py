@@ -10,8 +10,9 @@ then avatars / author count / organisation, ``·``, and a date line (``May 29[6]
 Reading notes: a heading (or a ``**Title:**`` line) per paper followed by labelled lines,
 ``**Link:** https://arxiv.org/abs/...``, ``**Authors:** ...``, ``**Abstract:** ...`` (the text on that
 line or in the paragraph below it) or an "Abstract" sub-heading, and any notes of the reader's own;
-the entry runs to the next heading of its level. A note on one paper may keep its link and authors
-in the front matter. Curated lists: a list item or table row linking to an arXiv / Hugging Face
+the entry runs to the next heading of its level; an HTML toolbar of links may sit between the heading
+and the labels, and a translated abstract section gives way to the original's. A note on one paper may
+keep its link and authors in the front matter, or its title too (then the page is its entry). Curated lists: a list item or table row linking to an arXiv / Hugging Face
 paper is a listing without abstract; in a digest report that lists its papers so ("## Sources"),
 other headings over prose are its sections, and a row naming its paper by id ("| `2607.18703` | ...")
 or relating two papers is no listing.
@@ -31,6 +32,7 @@ from .normalize import (
     clean_text,
     collapse,
     dedupe,
+    mostly_cjk,
     parse_date_text,
     split_authors,
     to_int,
@@ -137,13 +139,13 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     i = 0
     ref = reference_date
     # YAML front matter
-    front: dict[str, str] = {}  # its labelled lines (a note on one paper: its link, authors)
+    front: dict[str, str] = {}  # its title and labelled lines (a note on one paper: its link, authors)
     if n and lines[0].strip() == "---":
         for j in range(1, min(n, 200)):
             if lines[j].strip() == "---":
                 for k in range(0, j + 1):
-                    if (f := _field(lines[k])) is not None and f[0] in _NOTE_LABELS:
-                        front.setdefault(_NOTE_LABELS[f[0]], f[1].strip("[]\"'"))
+                    if (f := _field(lines[k])) is not None and (f[0] in _NOTE_LABELS or f[0] == "title"):
+                        front.setdefault(_NOTE_LABELS.get(f[0], f[0]), f[1].strip("[]\"'"))
                     fm = _FRONT_DATE.match(lines[k].strip())
                     if fm and ref is None:
                         from .normalize import to_date
@@ -157,6 +159,9 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     anchors: list[tuple[int, str, str | None, tuple[dict[str, str], int] | None]] = []
     covered = -1  # last line of the reading-notes entry before: its sub-headings are not entries
     lists_papers = None  # does the page link its papers from list items / table rows (looked up once, if asked)
+    if i and (note := _front_matter_note(lines, i - 1, n, front)):
+        anchors.append(note)  # a note on one paper titled in its front matter: the page is its entry
+        covered = note[3][1]
     for j in range(i, n):
         if j <= covered or not ledger.is_free(j):
             continue
@@ -388,19 +393,27 @@ _SUMMARY = re.compile(r"^\s*(?:<details[^>]*>\s*)?<summary>(.*?)</summary>\s*$",
 _DETAILS_END = re.compile(r"^\s*</details>\s*$", re.I)
 
 
-def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], int] | None:
+def _notes_entry(lines: list[str], j: int, limit: int, level: int | None = None) -> tuple[dict[str, str], int] | None:
     """Reading notes under the heading at ``j``: its labelled fields (the first of each kind) and
     its last non-blank line, when the heading is directly followed by a known label (a labelled
-    line or an "Abstract" sub-heading) and the fields give an abstract or a link. The entry runs
-    to the next heading of the same or a higher level (or ``limit``); the paragraphs under an
-    "Abstract" sub-heading are the abstract."""
+    line or an "Abstract" sub-heading), after a toolbar of HTML links if any, and the fields give
+    an abstract or a link. The entry runs to the next heading of the same or a higher level (or
+    ``limit``; ``level`` 0: to ``limit``); the paragraphs under an "Abstract" sub-heading are the
+    abstract (a translation, mostly CJK, gives way to the original in a later section)."""
     first = _next_nonblank(lines, j + 1, limit)
+    toolbar: list[str] = []  # '<div class="paper-toolbar"><a href="https://arxiv.org/abs/...">'
+    while first is not None and lines[first].lstrip().startswith("<") and _SUMMARY.match(lines[first]) is None:
+        while first < limit and lines[first].strip():
+            toolbar += urls_in(lines[first])
+            first += 1
+        first = _next_nonblank(lines, first, limit)
     if first is None:
         return None
     if _field(lines[first]) is None and _section_label(lines[first]) != "abstract":
         return None
     heading = _HEADING.match(lines[j])
-    level = len(heading.group(1)) if heading else 6  # under a "Title:" line: up to any heading
+    if level is None:
+        level = len(heading.group(1)) if heading else 6  # under a "Title:" line: up to any heading
     fields: dict[str, str] = {}
     end, k = j, first
     while k < limit:
@@ -414,7 +427,7 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
         end = k - 1
         summary = _SUMMARY.match(line)
         if h or summary:
-            if _section_label(line) == "abstract" and "abstract" not in fields:
+            if _section_label(line) == "abstract" and ("abstract" not in fields or mostly_cjk(fields["abstract"])):
                 body = []
                 while k < limit and not _HEADING.match(lines[k]):
                     if summary and _DETAILS_END.match(lines[k]):  # the collapsible block ends the section
@@ -425,7 +438,8 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
                         body.append(lines[k])
                         end = k
                     k += 1
-                fields["abstract"] = "\n".join(body)
+                if "abstract" not in fields or not mostly_cjk(md_to_text("\n".join(body))):
+                    fields["abstract"] = "\n".join(body)
             continue
         f = _field(line)
         if f is None or (kind := _NOTE_LABELS.get(f[0])) is None:
@@ -461,9 +475,22 @@ def _notes_entry(lines: list[str], j: int, limit: int) -> tuple[dict[str, str], 
             end = k
             k += 1
         fields.setdefault("abstract", "\n".join(parts))
+    if toolbar:  # beside a labelled link ("**DOI**: ..."), if any
+        fields["link"] = " ".join([fields.get("link", ""), *toolbar]).strip()
     if not fields.get("abstract") and not _PAPER_REF.search(fields.get("link", "")):
         return None  # "- Links: blue-400" under a heading of some other document is no paper
     return fields, end
+
+
+def _front_matter_note(lines: list[str], j: int, n: int, front: dict[str, str]):
+    """The entry of a note on one paper titled in its front matter ("title: ...", "pdf: <arXiv URL>") and
+    closed at line ``j``, its abstract in a section of the body ("## Abstract"): the rest of the page,
+    when it gives an abstract and a link."""
+    if not front.get("title") or (notes := _notes_entry(lines, j, n, level=0)) is None:
+        return None
+    if not notes[0].get("abstract") or not _PAPER_REF.search(notes[0].get("link") or front.get("link", "")):
+        return None
+    return j, front["title"], None, notes
 
 
 def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None, fields: dict[str, str], end: int,
