@@ -12,8 +12,9 @@ Reading notes: a heading (or a ``**Title:**`` line) per paper followed by labell
 line or in the paragraph below it) or an "Abstract" sub-heading, and any notes of the reader's own;
 the entry runs to the next heading of its level; an HTML toolbar of links may sit between the heading
 and the labels, and a translated abstract section gives way to the original's. A note on one paper may
-keep its link and authors in the front matter, or its title too (then the page is its entry). Curated lists: a list item or table row linking to an arXiv / Hugging Face
-paper is a listing without abstract; in a digest report that lists its papers so ("## Sources"),
+keep its link and authors in the front matter, or its title too (then the page is its entry).
+Curated lists: a list item or table row linking to an arXiv / Hugging Face paper is a listing
+without abstract; in a digest report that lists its papers so ("## Sources"),
 other headings over prose are its sections, and a row naming its paper by id ("| `2607.18703` | ...")
 or relating two papers is no listing.
 Unit of accounting = line.
@@ -482,7 +483,7 @@ def _notes_entry(lines: list[str], j: int, limit: int, level: int | None = None)
     return fields, end
 
 
-def _front_matter_note(lines: list[str], j: int, n: int, front: dict[str, str]):
+def _front_matter_note(lines: list[str], j: int, n: int, front: dict[str, str]) -> tuple | None:
     """The entry of a note on one paper titled in its front matter ("title: ...", "pdf: <arXiv URL>") and
     closed at line ``j``, its abstract in a section of the body ("## Abstract"): the rest of the page,
     when it gives an abstract and a link."""
