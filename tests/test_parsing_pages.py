@@ -478,6 +478,35 @@ def test_a_digest_report_lists_its_papers_from_its_sources():
     assert r.quarantine.filter(pl.col("reason") == "unrecognised content")["line_start"].to_list() == [5, 18, 24, 28, 34]
 
 
+_PROSE_PAPERS = ("# Weekly reading\n\n## Sparse Attention Makes Long Context Cheap\n"
+                 "We propose a sparse attention scheme for long-context language models that reduces the memory "
+                 "footprint of the key-value cache while keeping accuracy close to dense attention baselines.\n{link1}\n"
+                 "## Quantized Adapters for Tiny Devices\n"
+                 "We study low-bit adapters for on-device fine-tuning of language models and show that four-bit "
+                 "adapters match full precision adapters on most tasks while cutting memory use.\n{link2}\n{tail}")
+
+
+def test_headings_over_abstracts_stay_papers_beside_a_few_linked_items():
+    # only a page listing more papers as linked items than it has headings over prose reads those as sections
+    page = _PROSE_PAPERS.format(link1="", link2="", tail="## Related\n- [A Survey of Efficient Transformers]"
+                                "(https://arxiv.org/abs/2009.06732)\n")
+    assert _titles_and_ids(page, "weekly.md") == (
+        ["Sparse Attention Makes Long Context Cheap", "Quantized Adapters for Tiny Devices",
+         "A Survey of Efficient Transformers"], [None, None, "2009.06732"])
+
+
+def test_a_links_item_right_after_an_abstract_is_the_entry_s_link():
+    # "...abstract.\n- [arXiv](...)" with no blank line between: the item ends the abstract's paragraph
+    page = _PROSE_PAPERS.format(link1="- [arXiv](https://arxiv.org/abs/2401.00001)",
+                                link2="- [arXiv](https://arxiv.org/abs/2401.00002)", tail="")
+    r = parse_dump(page.encode(), "weekly.md")
+    rows = r.listings.to_dicts()
+    assert [(x["title"], x["arxiv_id"]) for x in rows] == [
+        ("Sparse Attention Makes Long Context Cheap", "2401.00001"), ("Quantized Adapters for Tiny Devices", "2401.00002")]
+    assert rows[0]["abstract"].endswith("close to dense attention baselines.")
+    assert r.accounting["quarantine"] == 0
+
+
 def test_a_digest_names_a_paper_by_id_and_short_name_in_tables_and_by_title_in_lists():
     # other days of the same digest: "`2608.05987` AgentOPSD" / "LongStraw (`2607.14952`)" in the paper column,
     # a plain "Title — `id` — [Hugging Face](...)" source item

@@ -159,7 +159,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     # entry headings: link to a paper, a heading directly followed by prose, or reading notes
     anchors: list[tuple[int, str, str | None, tuple[dict[str, str], int] | None]] = []
     covered = -1  # last line of the reading-notes entry before: its sub-headings are not entries
-    lists_papers = None  # does the page link its papers from list items / table rows (looked up once, if asked)
+    over_prose: list[int] = []  # anchors of headings directly over prose (no link, no labels)
     if i and (note := _front_matter_note(lines, i - 1, n, front)):
         anchors.append(note)  # a note on one paper titled in its front matter: the page is its entry
         covered = note[3][1]
@@ -184,12 +184,13 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             if (nxt is None or _LIST_ITEM.match(lines[nxt]) or _HEADING.match(lines[nxt])  # "## Vision" over "### 1. Title"
                     or not looks_like_abstract(collapse(md_to_text(lines[nxt])))):
                 continue
-            if lists_papers is None:
-                lists_papers = any(linked_paper(line) for line in lines)
-            if lists_papers:
-                continue  # a digest listing its papers in items / rows: "## Coverage and uncertainty" over prose is a section
+            over_prose.append(len(anchors))
         anchors.append((j, title, aid, notes))
         covered = notes[1] if notes else covered
+    if over_prose and sum(linked_paper(line) is not None for line in lines) > len(over_prose):
+        # a digest listing its papers as linked items / rows: "## Coverage and uncertainty" over prose is a section
+        drop = set(over_prose)
+        anchors = [a for x, a in enumerate(anchors) if x not in drop]
 
     listing_date = None
     inferred = False
@@ -238,8 +239,9 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
                 k += 1
                 continue
             b0 = k
-            while k < next_start and lines[k].strip():
-                k += 1
+            k += 1
+            while k < next_start and lines[k].strip() and not _LIST_ITEM.match(lines[k]):
+                k += 1  # a list item ends the paragraph before it ("...abstract.\n- [arXiv](...)")
             blocks.append((b0, k - 1))
         abstract_raw = None
         ai_raw = None
