@@ -278,6 +278,32 @@ def test_a_note_on_one_paper_titled_in_its_front_matter():
     assert _parse("howto.md", b"---\ntitle: Zotero usage\n---\n\n## Abstract\nHow to save papers to Zotero.\n").listings.height == 0
 
 
+def test_a_note_on_one_paper_named_in_its_front_matter():
+    """R9-Hu/paper-digest: the front matter names the paper ("title:", "canonical_id: arxiv:...", "url:"), the
+    body's headings ("## Problem", "## Relevance to ...") over prose are its sections, not papers: one listing
+    (no abstract on the page). masataka123/geometry-paper-digest keeps the abstract in the front matter as a
+    block scalar ("arxiv_abstract: >-"); Throne0826/Daily-Arxiv-AI-Notes tags the front matter's title."""
+    r = _parse("paper_note_front_matter_sections.md")
+    [row] = r.listings.to_dicts()
+    assert (row["title"], row["arxiv_id"], row["authors"], row["published_at"]) == (
+        "A Causal Model of Theory of Mind in Conflict for Artificial Intelligence", "2606.16944", ["Nikolos Gurney"],
+        dt.date(2026, 6, 15))
+    assert row["abstract"] is None and r.accounting["quarantine"] == 0
+    page = ('---\nlayout: paper\ntitle: "[论文解读] Analytic Bertini theorem II: the local case"\nauthors: "Mingchen Xia"\n'
+            'arxiv_abstract: >-\n  We prove the local analytic Bertini theorem,\n  confirming a conjecture of Boucksom.\n'
+            'arxiv_id: "2607.25230v1"\npublished: true\n---\n\n# Analytic Bertini theorem II: the local case\n\n'
+            '## 書誌情報\n\n- **arXiv:** [arXiv:2607.25230v1](https://arxiv.org/abs/2607.25230v1)\n\n## 要約\n\n'
+            '多重劣調和関数の乗数イデアルを一般のファイバーへ制限したとき、ファイバー上で直接作る乗数イデアルと一致することを示す。\n')
+    [row] = _parse("2026-08-06-analytic-bertini-local.md", page.encode()).listings.to_dicts()
+    assert (row["title"], row["arxiv_id"], row["authors"]) == (
+        "Analytic Bertini theorem II: the local case", "2607.25230", ["Mingchen Xia"])
+    assert row["abstract"] == "We prove the local analytic Bertini theorem, confirming a conjecture of Boucksom."
+    # a page whose front matter names a paper but that links several others is a digest: its items are the papers
+    items = "".join(f"- [Related Paper Number {k}](https://arxiv.org/abs/2601.0000{k})\n" for k in range(1, 4))
+    digest = (PAGES / "paper_note_front_matter_sections.md").read_text() + "\n## Related\n\n" + items
+    assert _parse("d.md", digest.encode()).listings["arxiv_id"].to_list() == ["2601.00001", "2601.00002", "2601.00003"]
+
+
 def test_a_digest_with_collapsible_abstracts_and_topic_sections():
     """A daily digest (WingEdge777/daily-papers): "## <area>" sections over "### N. [Title](arXiv)" entries,
     bullets with labels of its own ("评分", "标签"), the abstract in a "<details><summary>原始摘要</summary>"

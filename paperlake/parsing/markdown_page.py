@@ -12,7 +12,8 @@ Reading notes: a heading (or a ``**Title:**`` line) per paper followed by labell
 line or in the paragraph below it) or an "Abstract" sub-heading, and any notes of the reader's own;
 the entry runs to the next heading of its level; an HTML toolbar of links may sit between the heading
 and the labels, and a translated abstract section gives way to the original's. A note on one paper may
-keep its link and authors in the front matter, or its title too (then the page is its entry).
+keep its link and authors in the front matter, or its title too (then the page is its entry): a front matter
+naming one paper (title and arXiv id or URL) makes the page its entry, the body's headings its sections.
 Curated lists: a list item or table row linking to an arXiv / Hugging Face paper is a listing
 without abstract; in a digest report that lists its papers so ("## Sources"),
 other headings over prose are its sections, and a row naming its paper by id ("| `2607.18703` | ...")
@@ -160,7 +161,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     anchors: list[tuple[int, str, str | None, tuple[dict[str, str], int] | None]] = []
     covered = -1  # last line of the reading-notes entry before: its sub-headings are not entries
     over_prose: list[int] = []  # anchors of headings directly over prose (no link, no labels)
-    if i and (note := _front_matter_note(lines, i - 1, n, front)):
+    if i and (note := _front_matter_note(lines, i - 1, n, front) or _front_matter_paper(lines, i, n)):
         anchors.append(note)  # a note on one paper titled in its front matter: the page is its entry
         covered = note[3][1]
     for j in range(i, n):
@@ -494,6 +495,74 @@ def _front_matter_note(lines: list[str], j: int, n: int, front: dict[str, str]) 
     if not notes[0].get("abstract") or not _PAPER_REF.search(notes[0].get("link") or front.get("link", "")):
         return None
     return j, front["title"], None, notes
+
+
+# a YAML front matter's top-level key ("arxiv_abstract: >-", "canonical_id: \"arxiv:2606.16944\"")
+_YAML_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+_FRONT_ID_KEYS = ("arxiv_id", "arxiv", "canonical_id", "id", "arxiv_url", "url", "link", "abs_url", "paper_url", "pdf")
+_FRONT_ABSTRACT_KEYS = ("abstract", "arxiv_abstract", "abstract_en", "original_abstract")
+
+
+def _yaml_front(lines: list[str], end: int) -> dict[str, str]:
+    """Top-level scalar keys of the front matter closed at line ``end``: quotes dropped, a block
+    scalar (">-", "|") read from its indented lines, an inline list ("[\"A\", \"B\"]") joined by commas."""
+    out: dict[str, str] = {}
+    k = 1
+    while k < end:
+        m = _YAML_KEY.match(lines[k])
+        k += 1
+        if m is None:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if value in (">", ">-", "|", "|-", ">+", "|+"):
+            body = []
+            while k < end and (lines[k][:1].isspace() or not lines[k].strip()):
+                body.append(lines[k].strip())
+                k += 1
+            value = " ".join(b for b in body if b)
+        elif value.startswith("[") and value.endswith("]"):
+            value = ", ".join(v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip())
+        out.setdefault(key, value.strip("\"'"))
+    return out
+
+
+def _front_matter_paper(lines: list[str], i: int, n: int) -> tuple | None:
+    """A page on one paper whose front matter names it: a title and its arXiv id or URL ("arxiv_id:",
+    "canonical_id: arxiv:...", "url: https://arxiv.org/abs/..."), with its abstract there ("arxiv_abstract:")
+    or in an "Abstract" section of the body, if anywhere: one entry covering the page, the body's other
+    headings ("## Problem", "## 書誌情報") its sections. Not when the body links several other papers (a digest)."""
+    front = _yaml_front(lines, i - 1)
+    title = front.get("title", "")
+    aid = next((a for key in _FRONT_ID_KEYS if (a := arxiv_id_from(front.get(key)))), None)
+    last = next((k for k in range(n - 1, i - 1, -1) if lines[k].strip()), None)
+    if not title or aid is None or last is None:
+        return None
+    others = {m.group(1) or m.group(2) for line in lines[i:] for u in _link_urls(line) if (m := _PAPER_URL.search(u))}
+    if len(others - {aid}) > 2:
+        return None
+    for k in range(i, n):  # "[论文解读] PilotRL: ..." in the front matter, "# PilotRL: ..." on the page
+        h = _HEADING.match(lines[k])
+        if h and len(h.group(1)) == 1:
+            text = collapse(md_to_text(h.group(2)))
+            title = text if len(text) > 10 and title.endswith(text) else title
+            break
+    fields = {"link": f"https://arxiv.org/abs/{aid}"}
+    if abstract := next((front[key] for key in _FRONT_ABSTRACT_KEYS if front.get(key)), None):
+        fields["abstract"] = abstract
+    else:
+        for k in range(i, n):
+            if _section_label(lines[k]) == "abstract":
+                body = []
+                for t in lines[k + 1:]:
+                    if _HEADING.match(t):
+                        break
+                    body.append(t)
+                fields["abstract"] = "\n".join(body).strip()
+                break
+    for key, kind in (("authors", "authors"), ("author", "authors"), ("published", "date"), ("date", "date")):
+        if front.get(key) and kind not in fields:
+            fields[kind] = front[key]
+    return _next_nonblank(lines, i, n), title, aid, (fields, last)
 
 
 def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None, fields: dict[str, str], end: int,
