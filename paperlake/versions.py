@@ -18,7 +18,8 @@ from paperlake import __version__ as CODE_VERSION
 # 1.2.3: digest reports listing their papers in items (section headings over prose, rows naming a paper by id
 # or relating two papers are no papers), pages on one paper with an HTML toolbar of links or their title in the
 # front matter, the original abstract preferred to a translation before it; a page on one paper named in its front
-# matter (arXiv id / URL, abstract as a block scalar) whose body headings are its sections
+# matter (arXiv id / URL, abstract as a block scalar) whose body headings are its sections; digests of HTML paper
+# cards (a heading over an 'arXiv <id>' badge and a summary block: the summary is the ai_summary), tag-only lines furniture
 PARSER_VERSION = "parser-1.2.3"
 
 

@@ -304,6 +304,26 @@ def test_a_note_on_one_paper_named_in_its_front_matter():
     assert _parse("d.md", digest.encode()).listings["arxiv_id"].to_list() == ["2601.00001", "2601.00002", "2601.00003"]
 
 
+def test_a_digest_of_html_paper_cards():
+    """Throne0826/Daily-Arxiv-AI-Notes: a Markdown digest whose papers are HTML cards, '<article>' around a
+    "#### [Title](page.md)" heading (a link to the site's own page), an id badge ('<span>arXiv 2508.00344</span>')
+    and a summary block ('<div class="daily-paper-summary">'): one listing per card, the card's prose its
+    summary (not the abstract), the wrapper tags furniture."""
+    r = _parse("digest_html_cards_cn.md")
+    rows = r.listings.to_dicts()
+    assert [(x["title"], x["arxiv_id"]) for x in rows] == [
+        ("PilotRL: Training Language Model Agents via Global Planning-Guided Progressive Reinforcement Learning",
+         "2508.00344"),
+        ("Tools Are Not Islands: Set-Level Tool Retrieval for LLM Agents via Query-Conditioned Hyperedge Prediction",
+         "2607.25718")]
+    assert rows[0]["ai_summary"].startswith("本文针对语言模型智能体缺乏长程规划") and rows[0]["abstract"] is None
+    assert rows[1]["ai_summary"].startswith("HYSET将LLM智能体的工具检索")
+    # the page's count line is the only unrecognised line
+    assert r.quarantine["raw_text"].to_list() == ["当日共 **4** 篇相关论文。多标签论文链接到其唯一正文页。"]
+    # a heading over an HTML block naming no paper is no entry
+    assert _parse("x.md", "## Tools\n\n<div class=\"note\">Install with pip</div>\n".encode()).listings.height == 0
+
+
 def test_a_digest_with_collapsible_abstracts_and_topic_sections():
     """A daily digest (WingEdge777/daily-papers): "## <area>" sections over "### N. [Title](arXiv)" entries,
     bullets with labels of its own ("评分", "标签"), the abstract in a "<details><summary>原始摘要</summary>"

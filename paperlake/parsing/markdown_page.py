@@ -14,6 +14,8 @@ the entry runs to the next heading of its level; an HTML toolbar of links may si
 and the labels, and a translated abstract section gives way to the original's. A note on one paper may
 keep its link and authors in the front matter, or its title too (then the page is its entry): a front matter
 naming one paper (title and arXiv id or URL) makes the page its entry, the body's headings its sections.
+A digest of HTML paper cards: a heading over an HTML block naming the paper ('<span>arXiv 2502.02061</span>')
+is an entry, the prose of its summary block its summary; lines of bare HTML tags are furniture.
 Curated lists: a list item or table row linking to an arXiv / Hugging Face paper is a listing
 without abstract; in a digest report that lists its papers so ("## Sources"),
 other headings over prose are its sections, and a row naming its paper by id ("| `2607.18703` | ...")
@@ -178,6 +180,8 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             continue
         title, aid = hp
         notes = _notes_entry(lines, j, n)
+        if notes is None and aid is None and (card := _card_id(lines, j + 1, n)):
+            aid = card  # "#### [Title](page.md)" over '<div class="...-meta"><span>arXiv 2502.02061</span>'
         if notes is None and aid is None:
             if is_furniture_line(title) or re.match(r"^by\b", title, re.I) or _is_section_title(title):
                 continue
@@ -249,8 +253,19 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
         end = j
         published = None
         links = []
+        card_summary = None
+        in_summary = False  # prose inside '<div class="...summary">': the digest's summary, not the abstract
         for b0, b1 in blocks:
             raw = "\n".join(lines[b0 : b1 + 1])
+            if all(_TAGS_ONLY.fullmatch(lines[x].strip()) for x in range(b0, b1 + 1)) or (
+                    b0 == b1 and _CARD_ID.search(_TAG.sub(" ", raw)) and raw.lstrip().startswith("<")):
+                in_summary = bool(re.search(r"class=\"[^\"]*\b(?:summary|tldr)\b", raw, re.I))
+                end = b1
+                continue
+            if in_summary and card_summary is None:
+                card_summary = clean_text(md_to_text(raw))
+                end = b1
+                continue
             if aid is not None and any((m := _PAPER_URL.search(u)) and aid not in m.groups() for u in _link_urls(raw)):
                 break  # a link to another paper (its thumbnail): the next entry's preamble
             plain = collapse(md_to_text(raw))
@@ -284,6 +299,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             ai_summary, rest = split_ai_summary(ai_raw)
             if rest and abstract_raw is None:
                 abstract_raw = rest
+        ai_summary = ai_summary or card_summary
         abstract = None
         if abstract_raw is not None:
             ai2, rest = split_ai_summary(abstract_raw)
@@ -630,6 +646,24 @@ def _is_noise_url(u: str) -> bool:
     )
 
 
+# HTML in a Markdown digest: a line of tags only, and a card's id badge ('<span class="paper-id">arXiv 2502.02061</span>')
+_TAG = re.compile(r"<[^<>]*>")
+_TAGS_ONLY = re.compile(r"(?:\s*<[^<>]*>)+\s*")
+_CARD_ID = re.compile(r"\barXiv\s*:?\s*(\d{4}\.\d{4,5})(?:v\d+)?\b|arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
+
+
+def _card_id(lines: list[str], j: int, n: int) -> str | None:
+    """The arXiv id named by the HTML block right under an entry heading (a digest's paper card), if any."""
+    k = _next_nonblank(lines, j, n)
+    while k is not None and lines[k].lstrip().startswith("<") and not _HEADING.match(lines[k]):
+        if m := _CARD_ID.search(lines[k]):
+            return m.group(1) or m.group(2)
+        if not _TAGS_ONLY.fullmatch(lines[k].strip()):
+            return None
+        k = _next_nonblank(lines, k + 1, n)
+    return None
+
+
 def _is_meta_line(t: str) -> bool:
     s = t.strip()
     plain = collapse(md_to_text(s))
@@ -650,8 +684,8 @@ def _is_meta_block(raw: str, plain: str) -> bool:
 
 
 def _is_nav_line(t: str, plain: str) -> bool:
-    if not plain or plain in ("·", "•", "-", "|", "---", "***"):
-        return True
+    if not plain or plain in ("·", "•", "-", "|", "---", "***") or _TAGS_ONLY.fullmatch(t):
+        return True  # (an HTML wrapper's tags without text: '<section class="..." markdown="1">', '</div>')
     if any(line_kind(plain)):
         return True
     if _HEADING.match(t) and len(plain) <= 120:
