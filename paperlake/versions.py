@@ -20,6 +20,7 @@ from paperlake import __version__ as CODE_VERSION
 # front matter, the original abstract preferred to a translation before it; a page on one paper named in its front
 # matter (arXiv id / URL, abstract as a block scalar) whose body headings are its sections; digests of HTML paper
 # cards (a heading over an 'arXiv <id>' badge and a summary block: the summary is the ai_summary), tag-only lines furniture
+# and, in HTML pages of paper links, '<div>' blocks as items (a rendered digest's paper blocks)
 PARSER_VERSION = "parser-1.2.3"
 
 

@@ -324,6 +324,21 @@ def test_a_digest_of_html_paper_cards():
     assert _parse("x.md", "## Tools\n\n<div class=\"note\">Install with pip</div>\n".encode()).listings.height == 0
 
 
+def test_an_html_digest_of_paper_blocks():
+    """gisbi-kim/arxiv-daily-summary: a rendered digest whose papers are '<div>' blocks (a line linking the
+    title to arXiv, an authors line, a summary paragraph), not list items: every block is an item, so each paper
+    is a listing and the authors / summary lines are accounted (quarantined), not dropped."""
+    r = _parse("digest_html_paper_divs.html")
+    rows = r.listings.to_dicts()
+    assert r.format == "html_list"
+    assert [(x["title"], x["arxiv_id"]) for x in rows] == [
+        ("WildSplatter: Feed-forward 3D Gaussian Splatting with Appearance Control from Unconstrained Images",
+         "2604.21182"),
+        ("EdgeFormer: local patch-based edge detection transformer on point clouds", "2604.21387")]
+    # two authors lines, two summaries and the page container's own text (its headings)
+    assert r.accounting["quarantine"] == 5
+
+
 def test_a_digest_with_collapsible_abstracts_and_topic_sections():
     """A daily digest (WingEdge777/daily-papers): "## <area>" sections over "### N. [Title](arXiv)" entries,
     bullets with labels of its own ("评分", "标签"), the abstract in a "<details><summary>原始摘要</summary>"

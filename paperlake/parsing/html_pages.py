@@ -9,7 +9,7 @@
   accounting = paper record.
 
 * Other pages of paper links (a curated list or reading list saved as HTML, a rendered README):
-  each list item, table row or paragraph that links to an arXiv or Hugging Face paper is a
+  each list item, table row, paragraph or ``<div>`` block that links to an arXiv or Hugging Face paper is a
   listing without abstract, read as the Markdown list reader reads its items; other items are
   page furniture when they are a word or two (navigation, table headers), else quarantined (the
   page's prose, as in the Markdown reader). Unit = item.
@@ -187,10 +187,11 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
 
 
 class _Items(HTMLParser):
-    """The text of every ``<li>``, ``<tr>`` and ``<p>`` (a nested one is its own item), links written
+    """The text of every ``<li>``, ``<tr>``, ``<p>`` and ``<div>`` (a nested one is its own item), links written
     as Markdown ``[text](href)``, and whether it is a table's header row; scripts and styles skipped."""
 
-    _ITEM, _SKIP = {"li", "tr", "p"}, {"script", "style", "template"}
+    # a '<div>' is an item too (a digest's paper block: its title line, its authors line)
+    _ITEM, _SKIP = {"li", "tr", "p", "div"}, {"script", "style", "template"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -210,7 +211,7 @@ class _Items(HTMLParser):
         elif tag == "a" and self._open:
             self._href.append(dict(attrs).get("href"))
             self._open[-1].append("[")
-        elif tag in ("td", "th", "br", "div") and self._open:
+        elif tag in ("td", "th", "br") and self._open:
             self._open[-1].append(" | " if tag in ("td", "th") else " ")
             self._cells[-1].add(tag)
 
