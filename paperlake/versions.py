@@ -20,7 +20,8 @@ from paperlake import __version__ as CODE_VERSION
 # front matter, the original abstract preferred to a translation before it; a page on one paper named in its front
 # matter (arXiv id / URL, abstract as a block scalar) whose body headings are its sections; digests of HTML paper
 # cards (a heading over an 'arXiv <id>' badge and a summary block: the summary is the ai_summary), tag-only lines furniture
-# and, in HTML pages of paper links, '<div>' blocks as items (a rendered digest's paper blocks)
+# and, in HTML pages of paper links, '<div>' blocks as items (a rendered digest's paper blocks); JSON paper records
+# grouped under a top-level list of groups ({"categories": [{"name", "papers": [...]}]}), a digest's "brief" as AI summary
 PARSER_VERSION = "parser-1.2.3"
 
 

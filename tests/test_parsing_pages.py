@@ -628,3 +628,21 @@ def test_markdown_opening_with_badges_is_markdown_and_a_bold_title_is_the_title(
         ["MVRackLay: Monocular Multi-View Layout Estimation for Warehouse Racks"],
         ["2211.16882"],
     )
+
+
+def test_json_records_grouped_under_a_list_of_groups():
+    # {"categories": [{"name": ..., "papers": [{arxiv_id, title, link, brief}]}]} (EvilCalf/papers-daily):
+    # the records of every group, the digest's "brief" as the AI summary, the push date as the listing date
+    r = _parse("digest_grouped_categories.json")
+    rows = r.listings.to_dicts()
+    assert (r.format, r.listing_date, r.accounting["listing"], r.accounting["quarantine"]) == (
+        "json_generic", dt.date(2026, 3, 30), 3, 0)
+    assert [x["title"] for x in rows] == [
+        "When Perplexity Lies: Generation-Focused Distillation of Hybrid Sequence Models",
+        "A Universal Vibe? Finding and Controlling Language-Agnostic Informal Register with SAEs",
+        "Stabilizing Rubric Integration Training via Decoupled Advantage Normalization",
+    ]
+    assert [x["arxiv_id"] for x in rows] == ["2603.26556", "2603.26236", "2603.26535"]
+    assert [x["categories"] for x in rows] == [["cs.CL"], ["cs.CL"], ["cs.AI"]]
+    assert rows[0]["published_at"] == dt.date(2026, 3, 27)
+    assert rows[2]["ai_summary"].startswith("本文提出的PAPO方法") and "<p>" not in rows[2]["ai_summary"]

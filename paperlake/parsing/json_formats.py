@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from .ledger import RecordLedger, clip_raw
-from .records import StructuredResult, most_common_date, record_to_listing
+from .records import _ID_KEYS, _URL_KEYS, TITLE_KEYS, StructuredResult, most_common_date, record_to_listing
 
 _DEC = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
@@ -124,11 +124,29 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
         for k, v in doc.items():
             if isinstance(v, list) and any(isinstance(x, dict) and "title" in x for x in v):
                 return "json_generic", _with_sibling_arrays(doc, k), doc
+        if grouped := _grouped_records(doc):
+            return "json_generic", grouped, doc
         if "title" in doc:
             return "json_generic", [doc], {}
         if items := _markdown_items(doc):
             return "json_markdown_items", items, {}
     return "json_unknown", [], {}
+
+
+def _is_paper_record(x: Any) -> bool:
+    return isinstance(x, dict) and any(k in x for k in TITLE_KEYS) and any(k in x for k in _ID_KEYS + _URL_KEYS)
+
+
+def _grouped_records(doc: dict) -> list[Any]:
+    """{"categories": [{"name": "NLP", "papers": [{"arxiv_id", "title", "link"}, ...]}, ...]}: a list of
+    groups each holding a list of paper records (a title and an id or link), wherever the list sits in
+    the group (EvilCalf/papers-daily): the records of every group, in order."""
+    out: list[Any] = []
+    for groups in doc.values():
+        if isinstance(groups, list) and groups and all(isinstance(g, dict) for g in groups):
+            for g in groups:
+                out += [x for v in g.values() if isinstance(v, list) and any(map(_is_paper_record, v)) for x in v]
+    return out
 
 
 def _markdown_items(doc: dict) -> list[Any]:
@@ -151,7 +169,8 @@ def _markdown_items(doc: dict) -> list[Any]:
 def listing_date_of(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
     from .normalize import to_date
 
-    for k in ("date", "listing_date", "day", "scraped_date", "dateString"):  # dateString: huggingface.co/papers pages
+    # dateString: huggingface.co/papers pages; push_date: the day a digest was pushed (EvilCalf/papers-daily)
+    for k in ("date", "listing_date", "day", "scraped_date", "dateString", "push_date"):
         if k in meta:
             d = to_date(meta.get(k))
             if d:

@@ -121,7 +121,7 @@ TITLE_KEYS = ("title", "paper_title", "name_of_paper", "headline")
 _ABSTRACT_KEYS = ("abstract", "summary", "content_text", "paper_abstract", "description", "abstract_text",
                   "abstract_note")  # abstract_note: Zotero's CSV export
 _HTML_KEYS = ("content_html", "summary_html", "abstract_html", "description_html")
-_AI_KEYS = ("ai_summary", "aiSummary", "ai_generated_summary", "tldr", "summary_ai")
+_AI_KEYS = ("ai_summary", "aiSummary", "ai_generated_summary", "tldr", "summary_ai", "brief")  # brief: EvilCalf/papers-daily
 _ID_KEYS = ("arxiv_id", "arxivId", "arxiv", "paper_id", "id")
 _URL_KEYS = ("url", "URL", "paper_url", "link", "arxiv_page_url", "arxiv_url", "page_url", "external_url", "pdf_url",
              "abs_url", "hf_url", "doi", "DOI")
