@@ -646,3 +646,20 @@ def test_json_records_grouped_under_a_list_of_groups():
     assert [x["categories"] for x in rows] == [["cs.CL"], ["cs.CL"], ["cs.AI"]]
     assert rows[0]["published_at"] == dt.date(2026, 3, 27)
     assert rows[2]["ai_summary"].startswith("本文提出的PAPO方法") and "<p>" not in rows[2]["ai_summary"]
+
+
+def test_an_item_naming_a_paper_by_id_then_its_authors_gives_no_title():
+    # "**<emoji> Headline** — teaser" over "- [2604.14134](https://arxiv.org/abs/...) — Brunello, Mandal, ..."
+    # (VojtechW/vojtechs-arxiv-digest): the author list is no title, and the bold headline is the digest's own
+    # short name of the paper (its report gives another title), so the item is quarantined, not listed
+    r = _parse("digest_id_author_items.md")
+    assert r.listings.height == 0
+    q = r.quarantine.filter(pl.col("reason") == "paper item without a title (its id, then its authors)")
+    assert q["line_start"].to_list() == [11, 16, 30]
+    assert ["2604.14134" in q["raw_text"][0], "de Gouveia Dal Pino" in q["raw_text"][1]] == [True, True]
+    assert r.accounting["listing"] + r.accounting["quarantine"] + r.accounting["furniture"] == r.accounting["total"]
+    # a title before the id link is still the title
+    items = ("# Papers\n\n- **Sparse Attention for Long Context Models** [2604.14134](https://arxiv.org/abs/2604.14134)"
+             " — Rao, Carullo\n- **Dense Retrieval at Scale** [2604.14135](https://arxiv.org/abs/2604.14135) — Wang, Li\n")
+    assert _titles_and_ids(items, "list.md") == (
+        ["Sparse Attention for Long Context Models", "Dense Retrieval at Scale"], ["2604.14134", "2604.14135"])

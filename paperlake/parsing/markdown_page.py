@@ -192,7 +192,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
             over_prose.append(len(anchors))
         anchors.append((j, title, aid, notes))
         covered = notes[1] if notes else covered
-    if over_prose and sum(linked_paper(line) is not None for line in lines) > len(over_prose):
+    if over_prose and sum(linked_paper(line) is not None or id_and_authors_item(line) for line in lines) > len(over_prose):
         # a digest listing its papers as linked items / rows: "## Coverage and uncertainty" over prose is a section
         drop = set(over_prose)
         anchors = [a for x, a in enumerate(anchors) if x not in drop]
@@ -351,6 +351,9 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
                     title = _digest_title(cell) or title
                 ledger.listing(j, j, **listing_fields(title, None, arxiv_id=aid, links=[url]))
                 kinds["markdown_list"] += 1
+                continue
+            if id_and_authors_item(lines[j]):
+                ledger.quarantine(j, j, "paper item without a title (its id, then its authors)")
                 continue
         t = lines[j].strip()
         plain = collapse(md_to_text(t))
@@ -607,12 +610,34 @@ def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None,
 _BOLD_TITLE = re.compile(r"(?:\*\*|__)([^*_\n]+?\s[^*_\n]+?\s[^*_\n]+?)(?:\*\*|__)")  # three words or more
 
 
+# name-like words of an author list: capitalised, or a particle ("de Gouveia Dal Pino", "van de Meent")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_NAME_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "dos", "du", "la", "le", "van", "von", "y"}
+
+
+def _is_author_list(text: str) -> bool:
+    """'Brunello, Mandal, Di Russo': two or more names (1-4 name-like words each) between commas."""
+    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text.strip(" .;—–-"))
+    return len(parts) >= 2 and all(
+        1 <= len(w := p.split()) <= 4 and any(x[0].isupper() for x in w)
+        and all(_NAME_WORD.fullmatch(x) and (x[0].isupper() or x in _NAME_PARTICLES) for x in w) for p in parts)
+
+
+def id_and_authors_item(line: str) -> bool:
+    """'- [2604.14134](https://arxiv.org/abs/2604.14134) — Brunello, Mandal, ...': an item naming a paper
+    by its id, then its authors: no title in it (the bold line above may be the digest's own headline)."""
+    m = re.match(r"\s*(?:[-*+]|\d{1,3}[.)])\s+", line)
+    link = _LINK.match(line, m.end()) if m else None
+    return bool(link and _PAPER_URL.search(link.group(2)) and _BARE_ID.fullmatch(link.group(1).strip("` "))
+                and _is_author_list(md_to_text(_LINK.split(line[link.end():], maxsplit=1)[0])))
+
+
 def linked_paper(line: str) -> tuple[str, str, str] | None:
     """(title, paper URL, arXiv id) of a list item or table row whose link goes to an arXiv or
     Hugging Face paper page: "- [Title](https://arxiv.org/abs/...) ...", or a title before a
     "[paper](...)" link."""
-    if not _LIST_ITEM.match(line) or len(set(_BARE_ID.findall(line))) > 1:
-        return None  # not an item, or one relating papers ("| `2607.19139` | `2605.16147` | Shared method | ... |")
+    if not _LIST_ITEM.match(line) or len(set(_BARE_ID.findall(line))) > 1 or id_and_authors_item(line):
+        return None  # not an item, one relating papers ("| `2607.19139` | `2605.16147` | ... |"), or one without title
     for m in _LINK.finditer(line):
         url = m.group(2).strip("<>")
         pm = _PAPER_URL.search(url)
