@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from .ledger import RecordLedger, clip_raw
-from .records import _ID_KEYS, _URL_KEYS, TITLE_KEYS, StructuredResult, most_common_date, record_to_listing
+from .records import ID_KEYS, TITLE_KEYS, URL_KEYS, StructuredResult, most_common_date, record_to_listing
 
 _DEC = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
@@ -134,7 +134,7 @@ def records_from(doc: Any) -> tuple[str, list[Any], dict]:
 
 
 def _is_paper_record(x: Any) -> bool:
-    return isinstance(x, dict) and any(k in x for k in TITLE_KEYS) and any(k in x for k in _ID_KEYS + _URL_KEYS)
+    return isinstance(x, dict) and any(k in x for k in TITLE_KEYS) and any(k in x for k in ID_KEYS + URL_KEYS)
 
 
 def _grouped_records(doc: dict) -> list[Any]:

@@ -122,8 +122,8 @@ _ABSTRACT_KEYS = ("abstract", "summary", "content_text", "paper_abstract", "desc
                   "abstract_note")  # abstract_note: Zotero's CSV export
 _HTML_KEYS = ("content_html", "summary_html", "abstract_html", "description_html")
 _AI_KEYS = ("ai_summary", "aiSummary", "ai_generated_summary", "tldr", "summary_ai", "brief")  # brief: EvilCalf/papers-daily
-_ID_KEYS = ("arxiv_id", "arxivId", "arxiv", "paper_id", "id")
-_URL_KEYS = ("url", "URL", "paper_url", "link", "arxiv_page_url", "arxiv_url", "page_url", "external_url", "pdf_url",
+ID_KEYS = ("arxiv_id", "arxivId", "arxiv", "paper_id", "id")
+URL_KEYS = ("url", "URL", "paper_url", "link", "arxiv_page_url", "arxiv_url", "page_url", "external_url", "pdf_url",
              "abs_url", "hf_url", "doi", "DOI")
 # nested id maps of bibliographic APIs (Semantic Scholar "externalIds", OpenAlex "ids")
 _ID_MAP_KEYS = ("externalIds", "external_ids", "ids")
@@ -217,11 +217,11 @@ def record_to_listing(rec: dict, outer: dict | None = None) -> tuple[dict | None
                 layers.append({"arxiv_id": layer[k].get("ArXiv") or layer[k].get("arxiv"),
                                "doi": layer[k].get("DOI") or layer[k].get("doi")})
     for layer in layers:
-        for k in _ID_KEYS + _URL_KEYS:
+        for k in ID_KEYS + URL_KEYS:
             v = layer.get(k)
             if isinstance(v, (str, int, float)) and not isinstance(v, bool):
                 s = str(v)
-                if k in _ID_KEYS and isinstance(v, float):
+                if k in ID_KEYS and isinstance(v, float):
                     s = f"{v:.5f}".rstrip("0") if v < 10000 else s
                 a = arxiv_id_from(s)
                 if a:
