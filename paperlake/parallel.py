@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import multiprocessing.util
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -56,7 +57,12 @@ def exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
 
 
 def _warm_worker(parent_pid: int) -> None:
-    """Import the hot-path modules in a worker (its first task then starts at full speed)."""
+    """Import the hot-path modules in a worker (its first task then starts at full speed).
+
+    SIGTERM is reset to its default: a worker inherits an ignored SIGTERM (Dagster maps SIGTERM to
+    SIGINT's handler after a run, i.e. to "ignore" in a process started in the background), and when
+    another worker dies the executor ends the others with SIGTERM: ignored, the run would hang."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     exit_with_parent(parent_pid)
     import paperlake.extraction  # noqa: F401
     import paperlake.ingest  # noqa: F401

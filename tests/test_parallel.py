@@ -66,6 +66,31 @@ def test_a_dead_worker_falls_back_in_process_then_a_new_pool_starts():
     assert parallel_map(abs, [-5, 4], n_workers=2) == [5, 4]
 
 
+def _sigterm_ignored(_: int) -> bool:
+    import re
+
+    with open("/proc/self/status") as f:
+        return bool(int(re.search(r"SigIgn:\s*(\w+)", f.read()).group(1), 16) & (1 << 14))  # bit 14: SIGTERM
+
+
+def test_workers_end_on_sigterm_even_when_this_process_ignores_it():
+    # after a Dagster run in a process whose SIGINT is ignored (started in the background, as CI and cron
+    # do), SIGTERM is ignored too and children inherit that; a broken pool ends its other workers with
+    # SIGTERM, so a worker ignoring it would hang the run (seen: a test stuck in ProcessPoolExecutor.shutdown)
+    import signal
+
+    from paperlake import parallel
+
+    before = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        parallel.shutdown_pool()
+        parallel.start_pool(2)
+        assert parallel_map(_sigterm_ignored, [0, 1], n_workers=2) == [False, False]
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        parallel.shutdown_pool()
+
+
 def _uses_the_pool() -> None:
     assert parallel_map(abs, [-1, -2, -3], n_workers=2) == [1, 2, 3]
 
