@@ -272,7 +272,10 @@ def _cdp_screenshot(url: str, out: Path, labels: list[str]) -> None:
     from websockets.sync.client import connect
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "headless Chromium is needed: apt-get install -y chromium (CI's .ci/run installs it)"
+    if not chromium:  # as the report's rendering test: skipped on a machine without it, never in CI
+        message = "headless Chromium is needed: apt-get install -y chromium (CI's .ci/run installs it)"
+        assert not os.environ.get("CI"), message
+        pytest.skip(message)
     port = _free_port()
     profile = tempfile.mkdtemp(prefix="paperlake-chromium-")
     proc = subprocess.Popen([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--remote-debugging-port={port}",
