@@ -143,13 +143,14 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     i = 0
     ref = reference_date
     # YAML front matter
-    front: dict[str, str] = {}  # its title and labelled lines (a note on one paper: its link, authors)
+    yaml: dict[str, str] = {}  # its top-level keys
+    front: dict[str, str] = {}  # its title and known labels (a note on one paper: its link, authors)
     if n and lines[0].strip() == "---":
         for j in range(1, min(n, 200)):
             if lines[j].strip() == "---":
+                yaml = _yaml_front(lines, j)
+                front = {_NOTE_LABELS.get(k, k): v for k, v in reversed(yaml.items()) if k in _NOTE_LABELS or k == "title"}
                 for k in range(0, j + 1):
-                    if (f := _field(lines[k])) is not None and (f[0] in _NOTE_LABELS or f[0] == "title"):
-                        front.setdefault(_NOTE_LABELS.get(f[0], f[0]), f[1].strip("[]\"'"))
                     fm = _FRONT_DATE.match(lines[k].strip())
                     if fm and ref is None:
                         from .normalize import to_date
@@ -163,7 +164,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     anchors: list[tuple[int, str, str | None, tuple[dict[str, str], int] | None]] = []
     covered = -1  # last line of the reading-notes entry before: its sub-headings are not entries
     over_prose: list[int] = []  # anchors of headings directly over prose (no link, no labels)
-    if i and (note := _front_matter_note(lines, i - 1, n, front) or _front_matter_paper(lines, i, n)):
+    if i and (note := _front_matter_note(lines, i - 1, n, front) or _front_matter_paper(lines, i, n, yaml, front)):
         anchors.append(note)  # a note on one paper titled in its front matter: the page is its entry
         covered = note[3][1]
     for j in range(i, n):
@@ -517,7 +518,7 @@ def _front_matter_note(lines: list[str], j: int, n: int, front: dict[str, str]) 
 
 
 # a YAML front matter's top-level key ("arxiv_abstract: >-", "canonical_id: \"arxiv:2606.16944\"")
-_YAML_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+_YAML_KEY = re.compile(r"^([^\W\d_][\w -]*?)\s*[:：]\s*(.*)$")
 _FRONT_ID_KEYS = ("arxiv_id", "arxiv", "canonical_id", "id", "arxiv_url", "url", "link", "abs_url", "paper_url", "pdf")
 _FRONT_ABSTRACT_KEYS = ("abstract", "arxiv_abstract", "abstract_en", "original_abstract")
 
@@ -545,14 +546,14 @@ def _yaml_front(lines: list[str], end: int) -> dict[str, str]:
     return out
 
 
-def _front_matter_paper(lines: list[str], i: int, n: int) -> tuple | None:
+def _front_matter_paper(lines: list[str], i: int, n: int, yaml: dict[str, str], front: dict[str, str]) -> tuple | None:
     """A page on one paper whose front matter names it: a title and its arXiv id or URL ("arxiv_id:",
     "canonical_id: arxiv:...", "url: https://arxiv.org/abs/..."), with its abstract there ("arxiv_abstract:")
     or in an "Abstract" section of the body, if anywhere: one entry covering the page, the body's other
-    headings ("## Problem", "## 書誌情報") its sections. Not when the body links several other papers (a digest)."""
-    front = _yaml_front(lines, i - 1)
-    title = front.get("title", "")
-    aid = next((a for key in _FRONT_ID_KEYS if (a := arxiv_id_from(front.get(key)))), None)
+    headings ("## Problem", "## 書誌情報") its sections. Not when the body links several other papers (a digest).
+    ``yaml``: the front matter's keys; ``front``: its known labels."""
+    title = yaml.get("title", "")
+    aid = next((a for key in _FRONT_ID_KEYS if (a := arxiv_id_from(yaml.get(key)))), None)
     last = next((k for k in range(n - 1, i - 1, -1) if lines[k].strip()), None)
     if not title or aid is None or last is None:
         return None
@@ -565,8 +566,8 @@ def _front_matter_paper(lines: list[str], i: int, n: int) -> tuple | None:
             text = collapse(md_to_text(h.group(2)))
             title = text if len(text) > 10 and title.endswith(text) else title
             break
-    fields = {"link": f"https://arxiv.org/abs/{aid}"}
-    if abstract := next((front[key] for key in _FRONT_ABSTRACT_KEYS if front.get(key)), None):
+    fields = {"link": f"https://arxiv.org/abs/{aid}", **{k: v for k, v in front.items() if k in ("authors", "date") and v}}
+    if abstract := next((yaml[key] for key in _FRONT_ABSTRACT_KEYS if yaml.get(key)), None):
         fields["abstract"] = abstract
     else:
         for k in range(i, n):
@@ -578,9 +579,6 @@ def _front_matter_paper(lines: list[str], i: int, n: int) -> tuple | None:
                     body.append(t)
                 fields["abstract"] = "\n".join(body).strip()
                 break
-    for key, kind in (("authors", "authors"), ("author", "authors"), ("published", "date"), ("date", "date")):
-        if front.get(key) and kind not in fields:
-            fields[kind] = front[key]
     return _next_nonblank(lines, i, n), title, aid, (fields, last)
 
 
