@@ -22,7 +22,8 @@ from paperlake import __version__ as CODE_VERSION
 # cards (a heading over an 'arXiv <id>' badge and a summary block: the summary is the ai_summary), tag-only lines furniture
 # and, in HTML pages of paper links, '<div>' blocks as items (a rendered digest's paper blocks); JSON paper records
 # grouped under a top-level list of groups ({"categories": [{"name", "papers": [...]}]}), a digest's "brief" as AI summary;
-# an item naming a paper by its id, then its authors ("- [2604.14134](...) — Brunello, Mandal") has no title: quarantined
+# an item naming a paper by its id, then its authors ("- [2604.14134](...) — Brunello, Mandal") has no title: quarantined;
+# "Surname, Initials" author lists (bioRxiv: "Leyi, Z., Seiler, C."), compact dates ("date: 20170612")
 PARSER_VERSION = "parser-1.2.3"
 
 

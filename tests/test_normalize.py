@@ -59,3 +59,29 @@ def test_an_author_list_ending_in_et_al_keeps_only_the_names():
     assert split_authors("Adam Fisch, Shubhendu Trivedi, Fantine Huot et al.") == [
         "Adam Fisch", "Shubhendu Trivedi", "Fantine Huot"]
     assert split_authors("Borui Kang, Jinrui Gu 等 6 位作者") == ["Borui Kang", "Jinrui Gu"]
+
+
+def test_surname_initials_pairs_are_names_and_full_name_lists_split_as_before():
+    from paperlake.parsing.normalize import split_authors
+
+    # bioRxiv / PubMed: "Surname, Initials" pairs between commas (HeXuPKU/daily-paper-reader front matter)
+    assert split_authors("Leyi, Z., Seiler, C., Speed, D.") == ["Z. Leyi", "C. Seiler", "D. Speed"]
+    assert split_authors("Davuluri, R. V., Carrillo Barrera, P., Gelard, M., Cournede, P.-H.") == [
+        "R. V. Davuluri", "P. Carrillo Barrera", "M. Gelard", "P.-H. Cournede"]
+    assert split_authors("Shen, L.") == ["L. Shen"]
+    # lists of full names, single letters or given names after a comma: not pairs
+    assert split_authors("Ashish Vaswani, Noam Shazeer, Niki Parmar") == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]
+    assert split_authors("A, B, C, D") == ["A", "B", "C", "D"]
+    assert split_authors("Wang, Li, Chen, Yu") == ["Wang", "Li", "Chen", "Yu"]
+    assert split_authors("Smith, John; Doe, Jane") == ["John Smith", "Jane Doe"]
+
+
+def test_a_compact_date_with_a_plausible_year_month_and_day():
+    import datetime as dt
+
+    from paperlake.parsing.normalize import to_date
+
+    assert to_date("20170612") == to_date(20170612) == to_date(20170612.0) == dt.date(2017, 6, 12)
+    assert to_date("18991231") is None and to_date("20171332") is None  # year or day not plausible
+    assert to_date(1497225600) == dt.date(2017, 6, 12)  # seconds since 1970 as before
+    assert to_date(float("nan")) is None

@@ -663,3 +663,16 @@ def test_an_item_naming_a_paper_by_id_then_its_authors_gives_no_title():
              " — Rao, Carullo\n- **Dense Retrieval at Scale** [2604.14135](https://arxiv.org/abs/2604.14135) — Wang, Li\n")
     assert _titles_and_ids(items, "list.md") == (
         ["Sparse Attention for Long Context Models", "Dense Retrieval at Scale"], ["2604.14134", "2604.14135"])
+
+
+def test_a_front_matter_note_with_surname_initials_authors_and_a_compact_date():
+    # HeXuPKU/daily-paper-reader notes: bioRxiv authors as "Surname, Initials" pairs, "date: 20170612"
+    page = ('---\ntitle: "SNPic: SNP Topic Modeling for Interpretable Clustering of Complex phenotypes"\n'
+            'authors: "Leyi, Z., Seiler, C., Speed, D., Micheroli, R., Ospelt, C."\ndate: 20260424\n'
+            'pdf: "https://www.biorxiv.org/content/10.64898/2026.04.22.720106v1.full.pdf"\nsource: biorxiv\n---\n\n'
+            "## Abstract\nGenome-wide association studies (GWAS) have cataloged thousands of disease-associated variants, "
+            "yet grouping complex phenotypes by their shared genetic architecture remains difficult at scale.\n")
+    rows = parse_dump(page.encode(), "note.md").listings.to_dicts()
+    assert [(x["title"], x["authors"], x["published_at"]) for x in rows] == [
+        ("SNPic: SNP Topic Modeling for Interpretable Clustering of Complex phenotypes",
+         ["Z. Leyi", "C. Seiler", "D. Speed", "R. Micheroli", "C. Ospelt"], dt.date(2026, 4, 24))]

@@ -39,6 +39,7 @@ from .normalize import (
     mostly_cjk,
     parse_date_text,
     split_authors,
+    to_date,
     to_int,
     urls_in,
 )
@@ -153,8 +154,6 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
                 for k in range(0, j + 1):
                     fm = _FRONT_DATE.match(lines[k].strip())
                     if fm and ref is None:
-                        from .normalize import to_date
-
                         ref = to_date(fm.group(1)) or ref
                     ledger.furniture(k)
                 i = j + 1
@@ -591,7 +590,10 @@ def _notes_listing(ledger: LineLedger, j: int, title_text: str, aid: str | None,
     link = fields.get("link", "")
     links = dedupe([u for u in _link_urls(link) if u.startswith("http")] + urls_in(md_to_text(link)) + urls_in(abstract))
     aid = aid or next((m.group(1) or m.group(2) for u in links if (m := _PAPER_URL.search(u))), None)
-    published = parse_date_text(md_to_text(fields["date"]), published_ref)[0] if fields.get("date") else None
+    date_text = md_to_text(fields.get("date") or "")
+    published = parse_date_text(date_text, published_ref)[0] if date_text else None
+    if published is None and date_text.isdigit():
+        published = to_date(date_text)  # "date: 20170612"
     ledger.listing(
         j,
         end,

@@ -265,6 +265,8 @@ def to_date(value: object) -> dt.date | None:
         except (TypeError, ValueError):
             return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 19000101 <= value <= 20991231 and value == int(value) and (d := _compact_date(str(int(value)))):
+            return d  # 20170612 (a YAML front matter's "date: 20170612"), not seconds since 1970
         try:
             v = float(value)
             if v > 1e11:  # milliseconds
@@ -281,12 +283,8 @@ def to_date(value: object) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-    m = re.match(r"^(\d{4})(\d{2})(\d{2})$", s)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
+    if re.fullmatch(r"\d{8}", s):
+        return _compact_date(s)
     try:
         from email.utils import parsedate_to_datetime
 
@@ -299,6 +297,16 @@ def to_date(value: object) -> dt.date | None:
     if d is not None and re.search(r"\d{4}", s):
         return d
     return None
+
+
+def _compact_date(s: str) -> dt.date | None:
+    """"20170612": a date written without separators, when its year (1900-2099), month and day are plausible."""
+    if len(s) != 8 or not s.isdigit() or not 1900 <= int(s[:4]) <= 2099:
+        return None
+    try:
+        return dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
+    except ValueError:
+        return None
 
 
 def to_int(value: object) -> int | None:
@@ -319,6 +327,7 @@ def to_int(value: object) -> int | None:
 
 
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.")  # "A. One" is a name, not a surname before "Last, First"
+_INITIALS = re.compile(r"[A-Z]\.?(?:[ -]?[A-Z]\.?){0,3}")  # "I.", "R. V.", "J.-P.", "Z"
 _NAME_PART = re.compile(r"(?!.*\band\b)[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3}")  # 1-4 words, no "&"/"and"
 
 
@@ -354,6 +363,11 @@ def split_authors(value: object) -> list[str] | None:
                                      and not _INITIAL.search(p[0]) for p in inverted):
             # "Last, First; Last, First" (Zotero, Web of Science exports)
             return [f"{first.strip()} {last.strip()}" for last, first in inverted]
+        pairs = re.split(r"\s*,\s*(?:and\s+)?", s.strip(" ,"))
+        if len(pairs) % 2 == 0 and all(_NAME_PART.fullmatch(last) and not _INITIALS.fullmatch(last)
+                                       and _INITIALS.fullmatch(first) for last, first in zip(pairs[::2], pairs[1::2])):
+            # "Buralkin, I., Chen, H." (bioRxiv, PubMed): "Surname, Initials" pairs between commas
+            return [f"{first} {last}" for last, first in zip(pairs[::2], pairs[1::2])]
         parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*", s)
         names = [p.strip(" .") for p in parts if p and p.strip(" .")]
         return names or None
