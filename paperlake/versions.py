@@ -23,7 +23,8 @@ from paperlake import __version__ as CODE_VERSION
 # and, in HTML pages of paper links, '<div>' blocks as items (a rendered digest's paper blocks); JSON paper records
 # grouped under a top-level list of groups ({"categories": [{"name", "papers": [...]}]}), a digest's "brief" as AI summary;
 # an item naming a paper by its id, then its authors ("- [2604.14134](...) — Brunello, Mandal") has no title: quarantined;
-# "Surname, Initials" author lists (bioRxiv: "Leyi, Z., Seiler, C."), compact dates ("date: 20170612")
+# "Surname, Initials" author lists (bioRxiv: "Leyi, Z., Seiler, C."), compact dates ("date: 20170612"), a "Title:" label
+# (after an emoji or not: "## 📌 Title: ...") before a heading's or an item's title dropped
 PARSER_VERSION = "parser-1.2.3"
 
 

@@ -676,3 +676,16 @@ def test_a_front_matter_note_with_surname_initials_authors_and_a_compact_date():
     assert [(x["title"], x["authors"], x["published_at"]) for x in rows] == [
         ("SNPic: SNP Topic Modeling for Interpretable Clustering of Complex phenotypes",
          ["Z. Leyi", "C. Seiler", "D. Speed", "R. Micheroli", "C. Ospelt"], dt.date(2026, 4, 24))]
+
+
+def test_a_title_label_before_a_heading_s_title_is_no_part_of_it():
+    # SihoonSung/Daily-Paper-Summary: "## 📌 Title: <title>" over labelled lines
+    page = ("# 📝 Daily Paper Analysis: 2026-02-11\n\n## 📌 Title: Attention Is All You Need\n"
+            "**Link:** [https://arxiv.org/abs/1706.03762](https://arxiv.org/abs/1706.03762)\n"
+            "**Authors:** Ashish Vaswani, et al.\n\n---\n\n### 🔍 Deep Summary & Context\n"
+            "This paper is the birth of the Transformer model.\n")
+    rows = parse_dump(page.encode(), "2026-02-11_detailed_analysis.md").listings.to_dicts()
+    assert [(x["title"], x["arxiv_id"], x["authors"]) for x in rows] == [
+        ("Attention Is All You Need", "1706.03762", ["Ashish Vaswani"])]
+    assert _titles_and_ids("# Papers\n\n- Paper title: [Dense Retrieval at Scale](https://arxiv.org/abs/2604.14135)\n",
+                           "list.md") == (["Dense Retrieval at Scale"], ["2604.14135"])

@@ -114,7 +114,12 @@ _TITLE_TAIL = re.compile(rf"(?:\s*\(\s*{_ID_IN_TITLE}\s*\)|\s+[—–]\s*{_ID_IN
 _BARE_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
 
 
+# a "Title:" label before the title, after an emoji or not ("## 📌 Title: Attention Is All You Need")
+_TITLE_LABEL = re.compile(r"^(?:[^\w\s\x00-\x7f]\ufe0f?\s*)*(?:(?:paper\s+)?title|(?:论文)?标题)\s*[:：]\s*(?=\S)", re.I)
+
+
 def _digest_title(text: str) -> str:
+    text = _TITLE_LABEL.sub("", text, count=1)
     text = _TITLE_TAIL.sub("", _TITLE_NUMBER.sub("", text, count=1), count=1)
     return text[1:-1].strip() if text[:1] == "[" and text[-1:] == "]" and "[" not in text[1:-1] else text
 
