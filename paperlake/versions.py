@@ -24,7 +24,9 @@ from paperlake import __version__ as CODE_VERSION
 # grouped under a top-level list of groups ({"categories": [{"name", "papers": [...]}]}), a digest's "brief" as AI summary;
 # an item naming a paper by its id, then its authors ("- [2604.14134](...) — Brunello, Mandal") has no title: quarantined;
 # "Surname, Initials" author lists (bioRxiv: "Leyi, Z., Seiler, C."), compact dates ("date: 20170612"), a "Title:" label
-# (after an emoji or not: "## 📌 Title: ...") before a heading's or an item's title dropped
+# (after an emoji or not: "## 📌 Title: ...") before a heading's or an item's title dropped; an item naming a paper
+# by "arXiv:<id>", then one author or "Name et al." ("[arxiv:2604.21192](...) · Varun Bhatt et al."), also in HTML pages
+# of paper links, has no title either: quarantined
 PARSER_VERSION = "parser-1.2.3"
 
 

@@ -689,3 +689,16 @@ def test_a_title_label_before_a_heading_s_title_is_no_part_of_it():
         ("Attention Is All You Need", "1706.03762", ["Ashish Vaswani"])]
     assert _titles_and_ids("# Papers\n\n- Paper title: [Dense Retrieval at Scale](https://arxiv.org/abs/2604.14135)\n",
                            "list.md") == (["Dense Retrieval at Scale"], ["2604.14135"])
+
+
+def test_an_html_item_naming_a_paper_by_id_then_its_authors_gives_no_title():
+    # gisbi-kim/arxiv-daily-summary: a must-read block's '<p><a>arxiv:2604.21192</a> · Varun Bhatt et al.</p>'
+    # under its heading; the author is no title: quarantined (the page lists the paper by its title below)
+    r = _parse("digest_mustread_html.html")
+    assert [(x["title"], x["arxiv_id"]) for x in r.listings.to_dicts()] == [
+        ("How VLAs (Really) Work In Open-World Environments", "2604.21192"),
+        ("Open-H-Embodiment: A Large-Scale Dataset for Enabling Foundation Models in Medical Robotics", "2604.21017")]
+    q = r.quarantine.filter(pl.col("reason") == "paper item without a title (its id, then its authors)")
+    assert q["raw_text"].to_list() == ["[arxiv:2604.21192](https://arxiv.org/abs/2604.21192) · Varun Bhatt et al.",
+                                       "[arxiv:2604.21050](https://arxiv.org/abs/2604.21050) · Jnaneshwar Das"]
+    assert r.accounting["listing"] + r.accounting["quarantine"] + r.accounting["furniture"] == r.accounting["total"]

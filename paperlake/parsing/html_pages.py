@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 from .json_formats import emit_records, listing_date_of, records_from
 from .ledger import RecordLedger, clip_raw
-from .markdown_page import linked_paper
+from .markdown_page import id_and_authors_item, linked_paper
 from .normalize import arxiv_id_from, clean_text, parse_date_text
 from .records import StructuredResult, listing_fields
 
@@ -175,6 +175,8 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             if paper is not None:
                 title, url, aid = paper
                 ledger.listing(**listing_fields(title, None, arxiv_id=aid, links=[url]))
+            elif id_and_authors_item("- " + item):  # "arxiv:2604.21192 · Varun Bhatt et al." under the title's heading
+                ledger.quarantine("paper item without a title (its id, then its authors)", clip_raw(item, 2000))
             elif header or len(item.split()) <= 2:
                 ledger.furniture()
             else:

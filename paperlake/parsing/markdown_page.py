@@ -621,19 +621,22 @@ _NAME_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "dos", "du", 
 
 
 def _is_author_list(text: str) -> bool:
-    """'Brunello, Mandal, Di Russo': two or more names (1-4 name-like words each) between commas."""
+    """'Brunello, Mandal, Di Russo', '· Varun Bhatt et al.': names (1-4 name-like words each) between commas."""
+    text = re.sub(r"\s+et\.?\s*al\.?$", "", text.strip(" .;·•|—–-"))
     parts = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text.strip(" .;—–-"))
-    return len(parts) >= 2 and all(
+    return all(
         1 <= len(w := p.split()) <= 4 and any(x[0].isupper() for x in w)
         and all(_NAME_WORD.fullmatch(x) and (x[0].isupper() or x in _NAME_PARTICLES) for x in w) for p in parts)
 
 
 def id_and_authors_item(line: str) -> bool:
-    """'- [2604.14134](https://arxiv.org/abs/2604.14134) — Brunello, Mandal, ...': an item naming a paper
-    by its id, then its authors: no title in it (the bold line above may be the digest's own headline)."""
+    """'- [2604.14134](https://arxiv.org/abs/2604.14134) — Brunello, Mandal, ...' or '- [arxiv:2604.21192](...) · Varun
+    Bhatt et al.': an item naming a paper by its id, then its author(s): no title in it (the bold line above may be the
+    digest's own headline)."""
     m = re.match(r"\s*(?:[-*+]|\d{1,3}[.)])\s+", line)
     link = _LINK.match(line, m.end()) if m else None
-    return bool(link and _PAPER_URL.search(link.group(2)) and _BARE_ID.fullmatch(link.group(1).strip("` "))
+    return bool(link and _PAPER_URL.search(link.group(2))
+                and _BARE_ID.fullmatch(re.sub(r"(?i)^arxiv:\s*", "", link.group(1).strip("` ")))
                 and _is_author_list(md_to_text(_LINK.split(line[link.end():], maxsplit=1)[0])))
 
 
