@@ -63,7 +63,7 @@ RAW_DUMPS = _table(
                       "jsonfeed, scraped_json_dated, scraped_json_list, json_generic, json_markdown_items, jsonl, rss, atom, arxiv_atom, "
                       "arxiv_oai, arxiv_mailing, arxiv_list_html, arxiv_list_text, html_list, csv, tsv, delimited, "
                       "parquet, "
-                      "bibtex, ris, xml_records; unknown / empty / binary when nothing could be read"),
+                      "bibtex, ris, xml_records, yaml_record; unknown / empty / binary when nothing could be read"),
         "encoding": (S, "detected text encoding"),
         "compression": (S, "gzip when the file was compressed, else null"),
         "listing_date": (D, "page/listing date shown by the dump, else the date in its file name, if any"),

@@ -702,3 +702,28 @@ def test_an_html_item_naming_a_paper_by_id_then_its_authors_gives_no_title():
     assert q["raw_text"].to_list() == ["[arxiv:2604.21192](https://arxiv.org/abs/2604.21192) · Varun Bhatt et al.",
                                        "[arxiv:2604.21050](https://arxiv.org/abs/2604.21050) · Jnaneshwar Das"]
     assert r.accounting["listing"] + r.accounting["quarantine"] + r.accounting["furniture"] == r.accounting["total"]
+
+
+def test_a_yaml_paper_record_and_yaml_that_names_no_paper():
+    # deep-diver/hf-daily-paper-newsletter: one YAML file per paper (title, link, author, summary, date)
+    r = _parse("hf_newsletter_paper.yaml")
+    assert (r.format, r.accounting["listing"], r.accounting["total"]) == ("yaml_record", 1, 1)
+    row = r.listings.to_dicts()[0]
+    assert (row["title"], row["arxiv_id"], row["authors"], row["published_at"]) == (
+        "Valori: A Deterministic Memory Substrate for AI Systems", "2512.22280", ["Varshith Gudur"], dt.date(2025, 12, 25))
+    assert row["abstract"].startswith("AI systems currently use") and row["links"] == ["https://huggingface.co/papers/2512.22280"]
+    # a CI workflow, a config with a nested title, docker-compose, a post without a paper: no listing, each quarantined
+    others = {
+        "newsletter.yml": "name: send_newsletter\n\non:\n  workflow_run:\n    workflows: [\"mov_to_gif\"]\njobs:\n  build:\n"
+                          "    runs-on: ubuntu-latest\n",
+        "configs.yaml": "general:\n  git_branch: \"main\"\nemail:\n  title: \"🤗 Daily Paper\"\n  receivers:\n    - a@b.org\n",
+        "docker-compose.yml": "version: \"3.8\"\nservices:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
+        "first.yaml": "date: 2022-01-01 15:34\ntitle: First article\nlink: https://github.com/codingpot/newsletter\n"
+                      "summary: Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n",
+        "comments.yaml": "# nothing here\n---\n",
+    }
+    for name, text in others.items():
+        r = _parse(name, text.encode())
+        assert (r.format, r.listings.height, r.accounting["quarantine"], r.accounting["total"]) == ("unknown", 0, 1, 1), name
+        assert r.quarantine["reason"].to_list() == [
+            "YAML document naming no paper (a title and an arXiv id, paper URL or DOI)"], name

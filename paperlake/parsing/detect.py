@@ -44,6 +44,10 @@ def detect_format(text: str, file_name: str = "") -> tuple[str, Callable | None]
 
         return "xml", parse_xml_dump
 
+    if plain_name(file_name).endswith((".yaml", ".yml")):
+        from .yaml_records import parse_yaml_dump
+
+        return "yaml_record", parse_yaml_dump
     from .ris import looks_like_ris
 
     if looks_like_ris(head):

@@ -154,7 +154,7 @@ def parse_markdown_page(ledger: LineLedger, reference_date: dt.date | None) -> M
     if n and lines[0].strip() == "---":
         for j in range(1, min(n, 200)):
             if lines[j].strip() == "---":
-                yaml = _yaml_front(lines, j)
+                yaml = yaml_keys(lines, j)
                 front = {_NOTE_LABELS.get(k, k): v for k, v in reversed(yaml.items()) if k in _NOTE_LABELS or k == "title"}
                 for k in range(0, j + 1):
                     fm = _FRONT_DATE.match(lines[k].strip())
@@ -527,11 +527,11 @@ _FRONT_ID_KEYS = ("arxiv_id", "arxiv", "canonical_id", "id", "arxiv_url", "url",
 _FRONT_ABSTRACT_KEYS = ("abstract", "arxiv_abstract", "abstract_en", "original_abstract")
 
 
-def _yaml_front(lines: list[str], end: int) -> dict[str, str]:
-    """Top-level scalar keys of the front matter closed at line ``end``: quotes dropped, a block
-    scalar (">-", "|") read from its indented lines, an inline list ("[\"A\", \"B\"]") joined by commas."""
+def yaml_keys(lines: list[str], end: int, start: int = 1) -> dict[str, str]:
+    """Top-level scalar keys of the YAML in lines ``start``..``end`` (a front matter closed at line ``end``): quotes
+    dropped, a block scalar (">-", "|") read from its indented lines, an inline list ("[\"A\", \"B\"]") joined by commas."""
     out: dict[str, str] = {}
-    k = 1
+    k = start
     while k < end:
         m = _YAML_KEY.match(lines[k])
         k += 1
