@@ -727,3 +727,12 @@ def test_a_yaml_paper_record_and_yaml_that_names_no_paper():
         assert (r.format, r.listings.height, r.accounting["quarantine"], r.accounting["total"]) == ("unknown", 0, 1, 1), name
         assert r.quarantine["reason"].to_list() == [
             "YAML document naming no paper (a title and an arXiv id, paper URL or DOI)"], name
+
+
+def test_an_id_link_then_a_short_title_is_a_listing_by_that_title():
+    # a short Title Case phrase after the id is a title, not one author (a lone name needs a byline's "·" or "et al.")
+    page = ("# Reading list\n\n- [2401.00001](https://arxiv.org/abs/2401.00001) — Scaling Laws Revisited\n"
+            "- [2401.00002](https://arxiv.org/abs/2401.00002) — Brunello, Mandal, Di Russo\n")
+    r = parse_dump(page.encode(), "reading.md")
+    assert [(x["title"], x["arxiv_id"]) for x in r.listings.to_dicts()] == [("Scaling Laws Revisited", "2401.00001")]
+    assert r.quarantine["reason"].to_list() == ["paper item without a title (its id, then its authors)"]

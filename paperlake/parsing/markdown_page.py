@@ -622,9 +622,12 @@ _NAME_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "dos", "du", 
 
 def _is_author_list(text: str) -> bool:
     """'Brunello, Mandal, Di Russo', '· Varun Bhatt et al.': names (1-4 name-like words each) between commas."""
-    text = re.sub(r"\s+et\.?\s*al\.?$", "", text.strip(" .;·•|—–-"))
-    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text.strip(" .;—–-"))
-    return all(
+    byline = text.lstrip().startswith(("·", "•"))  # "· Jnaneshwar Das": a byline's separator
+    text = text.strip(" .;·•|—–-")
+    et_al = re.search(r"\s+et\.?\s*al\.?$", text)
+    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text[:et_al.start()] if et_al else text)
+    # one name alone only in a byline or with "et al.": a short Title Case phrase after an id may be a title
+    return (len(parts) >= 2 or byline or et_al is not None) and all(
         1 <= len(w := p.split()) <= 4 and any(x[0].isupper() for x in w)
         and all(_NAME_WORD.fullmatch(x) and (x[0].isupper() or x in _NAME_PARTICLES) for x in w) for p in parts)
 
@@ -658,7 +661,7 @@ def linked_paper(line: str) -> tuple[str, str, str] | None:
             title = collapse(md_to_text(bold.group(1) if bold else re.sub(r"\[\s*$", "", before))).strip(" |.:-[(")
             if not title:  # "[paper](...) Title": the text up to the next link
                 after = _LINK.split(line[m.end():], maxsplit=1)[0]
-                title = collapse(md_to_text(after)).strip(" |.:-[]()")
+                title = collapse(md_to_text(after)).strip(" |.:-[]()—–·•")  # "[2401.00001](...) — Title"
         title = _digest_title(title)
         if len(title.split()) < 3:
             return None
