@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from .ledger import LineLedger
 from .normalize import (
     MD_TABLE_RULE,
+    MORE_AUTHORS,
     arxiv_id_from,
     clean_text,
     collapse,
@@ -624,7 +625,7 @@ def _is_author_list(text: str) -> bool:
     """'Brunello, Mandal, Di Russo', '· Varun Bhatt et al.': names (1-4 name-like words each) between commas."""
     byline = text.lstrip().startswith(("·", "•"))  # "· Jnaneshwar Das": a byline's separator
     text = text.strip(" .;·•|—–-")
-    et_al = re.search(r"\s+et\.?\s*al\.?$", text)
+    et_al = MORE_AUTHORS.search(text)
     parts = re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text[:et_al.start()] if et_al else text)
     # one name alone only in a byline or with "et al.": a short Title Case phrase after an id may be a title
     return (len(parts) >= 2 or byline or et_al is not None) and all(

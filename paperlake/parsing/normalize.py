@@ -357,7 +357,7 @@ def split_authors(value: object) -> list[str] | None:
         s = clean_text(value) or ""
         s = re.sub(r"\(\s*\d+\s*(?:,\s*\d+\s*)*\)", "", s)  # affiliation markers "(1, 2)"
         s = re.sub(r"\s*\([^()]*\)", "", s) if s.count("(") <= 20 else s
-        s = _MORE_AUTHORS.sub("", s)  # "..., Fantine Huot et al.", "... 等 8 位作者"
+        s = MORE_AUTHORS.sub("", s)  # "..., Fantine Huot et al.", "... 等 8 位作者"
         inverted = [p.split(",") for p in s.split(";")]
         if len(inverted) > 1 and all(len(p) == 2 and all(_NAME_PART.fullmatch(x.strip()) for x in p)
                                      and not _INITIAL.search(p[0]) for p in inverted):
@@ -374,7 +374,7 @@ def split_authors(value: object) -> list[str] | None:
     return None
 
 
-_MORE_AUTHORS = re.compile(r"\s*(?:\bet\.?\s*al\b\.?|等\s*\d*\s*(?:位|名)?\s*作者|等人|等)\s*$")
+MORE_AUTHORS = re.compile(r"\s*(?:\bet\.?\s*al\b\.?|等\s*\d*\s*(?:位|名)?\s*作者|等人|等)\s*$")
 # kana, CJK ideographs and Hangul: the letters of scripts written without spaces between words
 CJK_LETTERS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 _CJK_CHAR = re.compile(f"[{CJK_LETTERS}]")
