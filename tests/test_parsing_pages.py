@@ -736,3 +736,29 @@ def test_an_id_link_then_a_short_title_is_a_listing_by_that_title():
     r = parse_dump(page.encode(), "reading.md")
     assert [(x["title"], x["arxiv_id"]) for x in r.listings.to_dicts()] == [("Scaling Laws Revisited", "2401.00001")]
     assert r.quarantine["reason"].to_list() == ["paper item without a title (its id, then its authors)"]
+
+
+def test_a_yaml_collection_of_paper_records():
+    # a site's `_data/papers.yml`: records under "papers:", read as the same JSON would be; an item that is no
+    # mapping is quarantined, a decimal id stays as written (a float would read 2401.10000 as 2401.1)
+    text = ("# reading list\npapers:\n"
+            "  - title: \"Attention Is All You Need\"\n    arxiv: 1706.03762\n    authors: [Ashish Vaswani, Noam Shazeer]\n"
+            "    date: 2017-06-12\n    abstract: >-\n      The dominant sequence transduction models are based on complex\n"
+            "      recurrent or convolutional neural networks.\n"
+            "  - title: Lookahead Decoding\n    arxiv_id: 2401.10000\n    authors:\n      - Yichao Fu\n      - Peter Bailis\n"
+            "  - just a note\n")
+    r = _parse("papers.yml", text.encode())
+    assert (r.format, r.accounting["listing"], r.accounting["quarantine"], r.accounting["total"]) == ("yaml_record", 2, 1, 3)
+    rows = r.listings.to_dicts()
+    assert [(d["title"], d["arxiv_id"], d["authors"]) for d in rows] == [
+        ("Attention Is All You Need", "1706.03762", ["Ashish Vaswani", "Noam Shazeer"]),
+        ("Lookahead Decoding", "2401.10000", ["Yichao Fu", "Peter Bailis"])]
+    assert rows[0]["published_at"] == dt.date(2017, 6, 12)
+    assert rows[0]["abstract"] == ("The dominant sequence transduction models are based on complex recurrent or "
+                                   "convolutional neural networks.")
+    assert r.quarantine.select("reason", "raw_text").rows() == [("record is not a YAML mapping", '"just a note"')]
+    # a top-level list of records, two documents
+    r = _parse("list.yaml", b"- title: Lookahead Decoding\n  link: https://arxiv.org/abs/2401.10000\n---\n"
+                            b"- {title: Attention Is All You Need, url: 'https://arxiv.org/abs/1706.03762'}\n")
+    assert [(d["title"], d["arxiv_id"]) for d in r.listings.to_dicts()] == [
+        ("Lookahead Decoding", "2401.10000"), ("Attention Is All You Need", "1706.03762")]

@@ -186,10 +186,10 @@ def listing_date_of(fmt: str, records: list[Any], meta: dict) -> dt.date | None:
     return most_common_date(r.get("submittedOnDailyAt") for r in dicts)
 
 
-def emit_records(ledger: RecordLedger, records: list[Any], fmt: str) -> None:
+def emit_records(ledger: RecordLedger, records: list[Any], fmt: str, what: str = "JSON object") -> None:
     for rec in records:
         if not isinstance(rec, dict):
-            ledger.quarantine("record is not a JSON object", clip_raw(json.dumps(rec, ensure_ascii=False)[:4000]))
+            ledger.quarantine(f"record is not a {what}", clip_raw(json.dumps(rec, ensure_ascii=False)[:4000]))
             continue
         inner = rec.get("paper") if isinstance(rec.get("paper"), dict) else None
         if inner is not None:
