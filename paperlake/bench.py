@@ -2,14 +2,15 @@
 
 Each step runs in its own process (so the job's peak memory is its own): generate a synthetic
 corpus of dumps, measure the I/O floor (read every dump and write its lines once as a
-Delta table; three times by default, the median is reported), run the full Dagster job in-process into a fresh warehouse (per-stage wall
-time from Dagster's step stats), then land one more dump of the same corpus (250 listings,
-some re-listing papers already in the warehouse) and time the incremental run, three times
-from the same full-run state by default (the median is reported, beside every run). ``--days N``
-then lands N more dumps one run at a time in that warehouse (a run per day: how its runs age as
-the tables' logs grow). With ``--baseline`` the hand-written reference pipeline
-(``scripts/baseline_pipeline.py``: plain Python, pandas, datasketch, regex) runs on the same
-corpus in the same bench, so the ratio is measured side by side.
+Delta table; three times by default, the median is reported), run the full Dagster job
+in-process into a fresh warehouse (per-stage wall time from Dagster's step stats), then land
+one more dump of the same corpus (250 listings, some re-listing papers already in the
+warehouse) and time the incremental run, three times from the same full-run state by default
+(the median is reported, beside every run). ``--days N`` then lands N more dumps one run at a
+time in that warehouse (a run per day: how its runs age as the tables' logs grow). With
+``--baseline`` the hand-written reference pipeline (``scripts/baseline_pipeline.py``: plain
+Python, pandas, datasketch, regex) runs on the same corpus in the same bench, so the ratio is
+measured side by side.
 """
 
 from __future__ import annotations

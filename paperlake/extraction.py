@@ -400,6 +400,8 @@ def _described_datasets(text: str) -> list[re.Match]:
         if j < s and _DESCRIBED_DATASET_PREP_RE.search(text, max(0, j - 5), j):
             out.append(m)
     return out
+
+
 # "VerilogEval v2", "Navsim v1": a version after a benchmark's name is part of it
 _NAME_VERSION_AFTER_RE = re.compile(r"\s[vV]\d+(?:\.\d+)?(?!\w|\.\d)")
 # "SWE-bench Verified", "HumanEval Plus": a variant's name after a benchmark's (a release number such as
