@@ -762,3 +762,15 @@ def test_a_yaml_collection_of_paper_records():
                             b"- {title: Attention Is All You Need, url: 'https://arxiv.org/abs/1706.03762'}\n")
     assert [(d["title"], d["arxiv_id"]) for d in r.listings.to_dicts()] == [
         ("Lookahead Decoding", "2401.10000"), ("Attention Is All You Need", "1706.03762")]
+
+
+def test_a_workshop_papers_yml_with_author_mappings_and_folded_titles():
+    # a workshop site's _data/papers.yml (RAG4Reports 2026, excerpt): numeric ids, authors as {name, url}, titles
+    # folded over two lines; parser-1.2.3 quarantined the whole file as one "YAML document naming no paper"
+    r = _parse("workshop_papers.yml")
+    assert (r.format, r.accounting["listing"], r.accounting["quarantine"]) == ("yaml_record", 2, 0)
+    assert [(d["title"], d["arxiv_id"], d["authors"]) for d in r.listings.to_dicts()] == [
+        ("StructSurvey: Structured Agentic Retrieval for Automated Survey Paper Generation", None,
+         ["Paolo Pedinotti", "Enrico Santus"]),
+        ("REFSafE: A RAG-Enabled Framework for Predictive Risk Analysis and Automated Safety Report Generation in "
+         "Mission-Critical Environments", None, ["Sanjay Das", "Ran Elgedawy"])]
