@@ -28,7 +28,8 @@ from paperlake import __version__ as CODE_VERSION
 # by "arXiv:<id>", then one author or "Name et al." ("[arxiv:2604.21192](...) · Varun Bhatt et al."), also in HTML pages
 # of paper links, has no title either: quarantined; YAML files of paper records (format yaml_record: one paper per
 # document, "title:", "link:", "author:", "summary:"), other YAML (configs, CI workflows) quarantined, no listing;
-# 1.2.4: YAML collections of paper records (a top-level list, or a list under "papers:" etc.) read as JSON ones
+# 1.2.4: YAML collections of paper records (a top-level list, or a list under "papers:" etc.) read as JSON ones;
+# arXiv search results pages saved as HTML (format arxiv_search_html)
 PARSER_VERSION = "parser-1.2.4"
 
 

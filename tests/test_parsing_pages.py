@@ -774,3 +774,37 @@ def test_a_workshop_papers_yml_with_author_mappings_and_folded_titles():
          ["Paolo Pedinotti", "Enrico Santus"]),
         ("REFSafE: A RAG-Enabled Framework for Predictive Risk Analysis and Automated Safety Report Generation in "
          "Mission-Critical Environments", None, ["Sanjay Das", "Ran Elgedawy"])]
+
+
+def test_an_arxiv_search_results_page():
+    # arxiv.org/search/ saved as HTML: per result its id link, subject tags, title (with search-hit spans), author
+    # links, the full abstract (not the shortened one, no "△ Less" toggle) and the submission date
+    r = _parse("arxiv_search_results.html")
+    assert (r.format, r.accounting["listing"], r.accounting["quarantine"], r.accounting["total"]) == (
+        "arxiv_search_html", 2, 0, 2)
+    rows = r.listings.to_dicts()
+    assert [(d["title"], d["arxiv_id"], d["authors"], d["categories"], d["published_at"]) for d in rows] == [
+        ("Faster Speculative Decoding with Tree Drafts", "2501.01234", ["Ada Lovelace", "Alan Turing"],
+         ["cs.CL", "cs.LG"], dt.date(2025, 1, 2)),
+        ("Draft Models Need Not Be Small", "2412.09876", ["Grace Hopper"], ["cs.CL"], dt.date(2024, 12, 15))]
+    assert rows[0]["abstract"] == ("Large language models are slow to decode. We propose tree drafts that verify several "
+                                   "candidate continuations at once, reaching a 2.8x speedup on MT-Bench without "
+                                   "changing the output distribution.")
+    assert rows[1]["abstract"].endswith("up to 35% faster than a 68M draft.")
+    # the compact markup some saved pages have: bare classes, an old-style id, no full abstract (the short one, its
+    # ellipsis and toggle dropped), a result without a title quarantined with its text
+    page = ('<html><body><ol><li class="arxiv-result"><p class="list-title"><a href="https://arxiv.org/abs/hep-th/9901001">'
+            'arXiv:hep-th/9901001</a></p><div class="tags"><span class="tag is-small">hep-th</span></div>'
+            '<p class="title is-5 mathjax">A <span class="search-hit">Review</span> of Strings</p>'
+            '<p class="authors"><span>Authors:</span><a>Ada Lovelace</a>, <a>Alan Turing</a></p>'
+            '<p class="abstract mathjax"><span class="abstract-short">We review how open strings end on branes and what '
+            'their spectra tell us about gauge&hellip; '
+            '<a class="is-size-7">&#9661; More</a></span></p></li>'
+            '<li class="arxiv-result"><p class="list-title"><a href="/abs/2401.00002">arXiv:2401.00002</a></p>'
+            '<p class="authors"><a>Nobody</a></p></li></ol></body></html>')
+    r = _parse("search.html", page.encode())
+    assert [(d["title"], d["arxiv_id"], d["authors"], d["categories"], d["abstract"]) for d in r.listings.to_dicts()] == [
+        ("A Review of Strings", "hep-th/9901001", ["Ada Lovelace", "Alan Turing"], ["hep-th"],
+         "We review how open strings end on branes and what their spectra tell us about gauge")]
+    assert r.quarantine.select("reason", "raw_text").rows() == [
+        ("arXiv search result without title", "arXiv:2401.00002 Nobody")]

@@ -1,8 +1,11 @@
-"""Saved HTML pages: arXiv listing pages and huggingface.co/papers pages.
+"""Saved HTML pages: arXiv listing and search pages, huggingface.co/papers pages, pages of paper links.
 
 * arXiv ``/list/<category>/new`` (and ``/recent``, ``/pastweek``, monthly) pages: one ``<dt>``
   (the arXiv id) + ``<dd>`` (title, authors, subjects, and on ``new`` pages the abstract) per
   paper. Unit of accounting = entry.
+* arXiv search results (``/search/?query=...``): one ``<li class="arxiv-result">`` per paper (its id link,
+  subject tags, title, author links, the full abstract beside a shortened one, the submission date). Unit =
+  result.
 * huggingface.co/papers pages carry their papers as JSON in a ``data-props`` attribute
   (``{"dailyPapers": [{"paper": {...}, "title": ..., ...}]}``, the ``/api/daily_papers`` items;
   other paper pages: a list of such items under another key): read like that API's JSON. Unit of
@@ -113,6 +116,86 @@ def _arxiv_listing(entry: dict) -> tuple[dict | None, str | None]:
                           categories=SUBJECT_CODE.findall("".join(entry["subjects"]))), None
 
 
+# the field a classed element of an arXiv search result holds (first class that names one wins)
+_SEARCH_FIELDS = {"list-title": "idline", "authors": "authors", "abstract-full": "abstract",
+                  "abstract-short": "short", "tag": "tags", "is-size-7": "dates", "title": "title"}
+# "△ Less" / "▽ More" toggles and the ellipsis ending a shortened abstract
+_TOGGLE = re.compile(r"\s*(?:[△▽]\s*(?:Less|More)|…)\s*$")
+_SUBMITTED = re.compile(r"Submitted\s+(\d{1,2}\s+[A-Z][a-z]+),?\s+(\d{4})")
+
+
+class _ArxivSearch(HTMLParser):
+    """Results of an arXiv search page, as raw text per field (author links and tags one piece each)."""
+
+    _VOID = {"br", "img", "input", "hr", "meta", "link", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.entries: list[dict] = []
+        self._entry: dict | None = None
+        self._open: list[tuple[str, str | None]] = []  # (tag, field it opens) inside the current result
+        self._piece: list[str] | None = None  # an author link or a tag being read
+
+    def _field(self) -> str | None:
+        return next((f for _, f in reversed(self._open) if f), None)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "li" and "arxiv-result" in classes:
+            self._entry = {f: [] for f in (*_SEARCH_FIELDS.values(), "_raw")} | {"arxiv_id": None}
+            self.entries.append(self._entry)
+            self._open = [("li", None)]
+            return
+        if self._entry is None or tag in self._VOID:
+            return
+        field = next((f for c, f in _SEARCH_FIELDS.items() if c in classes), None)
+        if field == "title" and "is-5" not in classes and "mathjax" not in classes:
+            field = None  # a heading's "title is-clearfix" is no result's title
+        self._open.append((tag, field))
+        inner = self._field()
+        href = a.get("href") or ""
+        if tag == "a" and inner == "idline" and self._entry["arxiv_id"] is None and "/abs/" in href:
+            self._entry["arxiv_id"] = arxiv_id_from(href)
+        if (tag == "a" and inner == "authors") or field == "tags":
+            self._piece = []
+
+    def handle_endtag(self, tag):
+        if self._entry is None or tag not in (t for t, _ in self._open):
+            return
+        while self._open:  # close up to the matching tag (an unclosed inner one is closed with it)
+            t, field = self._open.pop()
+            if self._piece is not None and ((t == "a" and self._field() == "authors") or field == "tags"):
+                self._entry["authors" if t == "a" else "tags"].append("".join(self._piece))
+                self._piece = None
+            if t == tag:
+                break
+        if not self._open:  # the result's own </li>
+            self._entry = None
+
+    def handle_data(self, data):
+        if self._entry is None:
+            return
+        self._entry["_raw"].append(data)
+        field = self._field()
+        if self._piece is not None:
+            self._piece.append(data)
+        elif field not in (None, "authors", "tags"):
+            self._entry[field].append(data)
+
+
+def _search_listing(entry: dict) -> tuple[dict | None, str | None]:
+    title = clean_text("".join(entry["title"]))
+    if not title:
+        return None, "arXiv search result without title"
+    abstract = _TOGGLE.sub("", clean_text("".join(entry["abstract"]) or "".join(entry["short"])) or "")
+    m = _SUBMITTED.search(" ".join("".join(entry["dates"]).split()))
+    published = parse_date_text(f"{m.group(1)} {m.group(2)}")[0] if m else None
+    return listing_fields(title, abstract or None, arxiv_id=entry["arxiv_id"], published_at=published,
+                          authors=[clean_text(x) for x in entry["authors"]],
+                          categories=[clean_text(x) for x in entry["tags"]]), None
+
+
 class _DataProps(HTMLParser):
     """JSON values of ``data-props`` attributes (Hugging Face pages hydrate from them)."""
 
@@ -166,6 +249,18 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
                 ledger.listing(**fields)
         if page.entries:
             return StructuredResult("arxiv_list_html", page_date(page.headings, reference_date), False, ledger)
+    if "arxiv-result" in text:
+        search = _ArxivSearch()
+        search.feed(text)
+        search.close()
+        for entry in search.entries:
+            fields, reason = _search_listing(entry)
+            if fields is None:
+                ledger.quarantine(reason, clip_raw(" ".join(" ".join(entry["_raw"]).split()), 2000))
+            else:
+                ledger.listing(**fields)
+        if search.entries:
+            return StructuredResult("arxiv_search_html", None, False, ledger)
     items = _Items()
     items.feed(text)
     items.close()
