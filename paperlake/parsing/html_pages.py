@@ -231,6 +231,19 @@ def _hf_papers(text: str, ledger: RecordLedger) -> dt.date | None | bool:
     return False
 
 
+def _read_entries(parser: _ArxivList | _ArxivSearch, text: str, to_listing, ledger: RecordLedger) -> list[dict]:
+    """Feed the page to an entry reader; each entry becomes a listing or is quarantined with its text."""
+    parser.feed(text)
+    parser.close()
+    for entry in parser.entries:
+        fields, reason = to_listing(entry)
+        if fields is None:
+            ledger.quarantine(reason, clip_raw(" ".join(" ".join(entry["_raw"]).split()), 2000))
+        else:
+            ledger.listing(**fields)
+    return parser.entries
+
+
 def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str, ...] = ()) -> StructuredResult:
     ledger = RecordLedger()
     if "data-props" in text:
@@ -239,28 +252,10 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             return StructuredResult("hf_papers_html", date, False, ledger)
     if "list-title" in text and "/abs/" in text:
         page = _ArxivList()
-        page.feed(text)
-        page.close()
-        for entry in page.entries:
-            fields, reason = _arxiv_listing(entry)
-            if fields is None:
-                ledger.quarantine(reason, clip_raw(" ".join("".join(entry["_raw"]).split()), 2000))
-            else:
-                ledger.listing(**fields)
-        if page.entries:
+        if _read_entries(page, text, _arxiv_listing, ledger):
             return StructuredResult("arxiv_list_html", page_date(page.headings, reference_date), False, ledger)
-    if "arxiv-result" in text:
-        search = _ArxivSearch()
-        search.feed(text)
-        search.close()
-        for entry in search.entries:
-            fields, reason = _search_listing(entry)
-            if fields is None:
-                ledger.quarantine(reason, clip_raw(" ".join(" ".join(entry["_raw"]).split()), 2000))
-            else:
-                ledger.listing(**fields)
-        if search.entries:
-            return StructuredResult("arxiv_search_html", None, False, ledger)
+    if "arxiv-result" in text and _read_entries(_ArxivSearch(), text, _search_listing, ledger):
+        return StructuredResult("arxiv_search_html", None, False, ledger)
     items = _Items()
     items.feed(text)
     items.close()
