@@ -808,3 +808,17 @@ def test_an_arxiv_search_results_page():
          "We review how open strings end on branes and what their spectra tell us about gauge")]
     assert r.quarantine.select("reason", "raw_text").rows() == [
         ("arXiv search result without title", "arXiv:2401.00002 Nobody")]
+
+
+def test_a_hugging_face_paper_page_saved_as_html():
+    # huggingface.co/papers/<id>: the page hydrates from {"paper": {...}, "comments": [...]} in a data-props
+    # attribute (data-target="PaperContent"); before parser-1.2.4 the page was quarantined as an unknown HTML page
+    r = _parse("hf_paper_page.html")
+    assert (r.format, r.listing_date, r.accounting["listing"], r.accounting["total"]) == (
+        "hf_papers_html", dt.date(2025, 8, 5), 1, 1)
+    row = r.listings.to_dicts()[0]
+    assert (row["title"], row["arxiv_id"], row["authors"], row["published_at"]) == (
+        "Kronos: A Foundation Model for the Language of Financial Markets", "2508.02739", ["Yu Shi", "Zongliang Fu"],
+        dt.date(2025, 8, 2))
+    assert row["abstract"].startswith("The success of large-scale pre-training paradigm")
+    assert row["ai_summary"] == "Kronos is a foundation model for financial K-line data."

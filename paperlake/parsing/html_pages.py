@@ -8,8 +8,8 @@
   result.
 * huggingface.co/papers pages carry their papers as JSON in a ``data-props`` attribute
   (``{"dailyPapers": [{"paper": {...}, "title": ..., ...}]}``, the ``/api/daily_papers`` items;
-  other paper pages: a list of such items under another key): read like that API's JSON. Unit of
-  accounting = paper record.
+  other paper pages: a list of such items under another key; a paper's own page: ``{"paper": {...},
+  "comments": [...]}``): read like that API's JSON. Unit of accounting = paper record.
 
 * Other pages of paper links (a curated list or reading list saved as HTML, a rendered README):
   each list item, table row, paragraph or ``<div>`` block that links to an arXiv or Hugging Face paper is a
@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from .json_formats import emit_records, listing_date_of, records_from
 from .ledger import RecordLedger, clip_raw
 from .markdown_page import id_and_authors_item, linked_paper
-from .normalize import arxiv_id_from, clean_text, parse_date_text
+from .normalize import arxiv_id_from, clean_text, parse_date_text, to_date
 from .records import StructuredResult, listing_fields
 
 # "(cs.CL)" in an arXiv subjects line; "6 January 2025" in an arXiv page heading
@@ -228,6 +228,11 @@ def _hf_papers(text: str, ledger: RecordLedger) -> dt.date | None | bool:
             if fmt == "hf_api_json":
                 emit_records(ledger, records, fmt)
                 return listing_date_of(fmt, records, doc)
+    for doc in props.docs:
+        # a paper's own page (huggingface.co/papers/<id>): {"paper": {...}, "comments": [...]}, like a daily item
+        if isinstance(doc, dict) and isinstance(doc.get("paper"), dict) and doc["paper"].get("title"):
+            emit_records(ledger, [doc], "hf_api_json")
+            return to_date(doc["paper"].get("submittedOnDailyAt"))
     return False
 
 
