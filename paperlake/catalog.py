@@ -61,7 +61,7 @@ RAW_DUMPS = _table(
         "format": (S, "detected format: hf_text_blank, hf_text_compact, hf_markdown, markdown_notes, markdown_list, "
                       "hf_api_json, hf_papers_html, "
                       "jsonfeed, scraped_json_dated, scraped_json_list, json_generic, json_markdown_items, jsonl, rss, atom, arxiv_atom, "
-                      "arxiv_oai, arxiv_mailing, arxiv_list_html, arxiv_search_html, arxiv_list_text, html_list, csv, tsv, delimited, "
+                      "arxiv_oai, arxiv_mailing, arxiv_list_html, arxiv_search_html, arxiv_list_text, html_list, html_paper_meta, csv, tsv, delimited, "
                       "parquet, "
                       "bibtex, ris, xml_records, yaml_record; unknown / empty / binary when nothing could be read"),
         "encoding": (S, "detected text encoding"),

@@ -29,7 +29,8 @@ from paperlake import __version__ as CODE_VERSION
 # of paper links, has no title either: quarantined; YAML files of paper records (format yaml_record: one paper per
 # document, "title:", "link:", "author:", "summary:"), other YAML (configs, CI workflows) quarantined, no listing;
 # 1.2.4: YAML collections of paper records (a top-level list, or a list under "papers:" etc.) read as JSON ones;
-# arXiv search results pages saved as HTML (format arxiv_search_html), a Hugging Face paper's own page saved as HTML
+# arXiv search results pages saved as HTML (format arxiv_search_html), a Hugging Face paper's own page saved as HTML;
+# a page about one paper with Highwire citation_* meta tags (arXiv abstract pages, ACL Anthology, OpenReview: html_paper_meta)
 PARSER_VERSION = "parser-1.2.4"
 
 

@@ -822,3 +822,26 @@ def test_a_hugging_face_paper_page_saved_as_html():
         dt.date(2025, 8, 2))
     assert row["abstract"].startswith("The success of large-scale pre-training paradigm")
     assert row["ai_summary"] == "Kronos is a foundation model for financial K-line data."
+
+
+def test_a_paper_page_with_citation_meta_tags():
+    # an arXiv abstract page saved as HTML: one paper from its Highwire citation_* meta tags ("Surname, Given" authors)
+    r = _parse("arxiv_abs_page.html")
+    assert (r.format, r.accounting["listing"], r.accounting["total"]) == ("html_paper_meta", 1, 1)
+    row = r.listings.to_dicts()[0]
+    assert (row["title"], row["arxiv_id"], row["authors"], row["published_at"], row["links"]) == (
+        "Faster Speculative Decoding with Tree Drafts", "2501.01234", ["Ada Lovelace", "Alan Turing"],
+        dt.date(2025, 1, 2), ["https://arxiv.org/abs/2501.01234"])
+    assert row["abstract"].endswith("reaching a 2.8x speedup on MT-Bench.")
+    # an ACL Anthology paper page: "Given Surname" authors, a month-only date, the page as its link, no abstract tag
+    page = ('<html><head><meta content="Scaling Laws Revisited" name="citation_title">'
+            '<meta content="Ada Lovelace" name="citation_author"><meta content="Alan Turing" name="citation_author">'
+            '<meta content="2023/7" name="citation_publication_date">'
+            '<link rel="canonical" href="https://aclanthology.org/2023.acl-long.1/"></head>'
+            '<body><h2 id="title"><a href="https://aclanthology.org/2023.acl-long.1.pdf">Scaling Laws Revisited</a></h2>'
+            '<p>See also <a href="https://arxiv.org/abs/2401.00001">arXiv:2401.00001</a></p></body></html>')
+    r = _parse("2023.acl-long.1.html", page.encode())
+    assert [(d["title"], d["arxiv_id"], d["authors"], d["published_at"], d["links"], d["abstract_flag"])
+            for d in r.listings.to_dicts()] == [
+        ("Scaling Laws Revisited", None, ["Ada Lovelace", "Alan Turing"], None,
+         ["https://aclanthology.org/2023.acl-long.1/"], "missing abstract")]

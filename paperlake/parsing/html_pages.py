@@ -17,6 +17,10 @@
   page furniture when they are a word or two (navigation, table headers), else quarantined (the
   page's prose, as in the Markdown reader). Unit = item.
 
+* A page about one paper with Highwire Press ``citation_*`` meta tags (an arXiv abstract page, ACL Anthology,
+  OpenReview, PMLR, bioRxiv paper pages): that paper (title, authors, abstract, arXiv id, date, page link).
+  Unit = the page.
+
 Any other HTML page is quarantined whole, with the reason.
 """
 
@@ -236,6 +240,52 @@ def _hf_papers(text: str, ledger: RecordLedger) -> dt.date | None | bool:
     return False
 
 
+class _Meta(HTMLParser):
+    """``<meta name|property=... content=...>`` values (a name may repeat: citation_author) and the canonical link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and a.get("content") is not None:
+            key = (a.get("name") or a.get("property") or "").lower()
+            if key:
+                self.values.setdefault(key, []).append(a["content"])
+        elif tag == "link" and (a.get("rel") or "").lower() == "canonical" and a.get("href"):
+            self.values.setdefault("canonical", []).append(a["href"])
+
+
+_SLASH_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+
+
+def _paper_meta(text: str) -> dict | None:
+    """The listing of a page about one paper that carries Highwire Press ``citation_*`` metadata (arXiv abstract
+    pages, ACL Anthology, OpenReview, PMLR and bioRxiv paper pages), None without a ``citation_title``."""
+    meta = _Meta()
+    meta.feed(text)
+    meta.close()
+    v = meta.values
+
+    def first(*keys: str) -> str | None:
+        return next((clean_text(v[k][0]) for k in keys if v.get(k) and clean_text(v[k][0])), None)
+
+    title = first("citation_title")
+    if not title:
+        return None
+    # "Lovelace, Ada" -> "Ada Lovelace" (one comma: surname first, as Highwire writes it)
+    authors = [" ".join(p.strip() for p in reversed(a.split(","))) if a.count(",") == 1 else a
+               for a in (clean_text(x) for x in v.get("citation_author", [])) if a]
+    page = first("citation_abstract_html_url", "canonical", "og:url")
+    arxiv_id = arxiv_id_from(first("citation_arxiv_id")) or next(
+        (arxiv_id_from(u) for u in (page, first("citation_pdf_url")) if u and "arxiv.org" in u), None)
+    m = _SLASH_DATE.search(first("citation_date", "citation_publication_date", "citation_online_date") or "")
+    published = to_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}") if m else None
+    return listing_fields(title, first("citation_abstract", "dc.description"), arxiv_id=arxiv_id, authors=authors,
+                          published_at=published, links=[page] if page else None)
+
+
 def _read_entries(parser: _ArxivList | _ArxivSearch, text: str, to_listing, ledger: RecordLedger) -> list[dict]:
     """Feed the page to an entry reader; each entry becomes a listing or is quarantined with its text."""
     parser.feed(text)
@@ -261,6 +311,9 @@ def parse_html_dump(text: str, reference_date: dt.date | None, notes: tuple[str,
             return StructuredResult("arxiv_list_html", page_date(page.headings, reference_date), False, ledger)
     if "arxiv-result" in text and _read_entries(_ArxivSearch(), text, _search_listing, ledger):
         return StructuredResult("arxiv_search_html", None, False, ledger)
+    if "citation_title" in text and (paper := _paper_meta(text)) is not None:
+        ledger.listing(**paper)
+        return StructuredResult("html_paper_meta", None, False, ledger)
     items = _Items()
     items.feed(text)
     items.close()
