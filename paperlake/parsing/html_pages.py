@@ -269,7 +269,7 @@ def _paper_meta(text: str) -> dict | None:
     v = meta.values
 
     def first(*keys: str) -> str | None:
-        return next((clean_text(v[k][0]) for k in keys if v.get(k) and clean_text(v[k][0])), None)
+        return next((c for k in keys if v.get(k) for c in [clean_text(v[k][0])] if c), None)
 
     title = first("citation_title")
     if not title:
