@@ -257,7 +257,7 @@ class _Meta(HTMLParser):
             self.values.setdefault("canonical", []).append(a["href"])
 
 
-_SLASH_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_SLASH_DATE = re.compile(r"\d{4}[/-]\d{1,2}[/-]\d{1,2}")  # "2025/01/02"; a month-only "2023/7" gives no date
 
 
 def _paper_meta(text: str) -> dict | None:
@@ -281,7 +281,7 @@ def _paper_meta(text: str) -> dict | None:
     arxiv_id = arxiv_id_from(first("citation_arxiv_id")) or next(
         (arxiv_id_from(u) for u in (page, first("citation_pdf_url")) if u and "arxiv.org" in u), None)
     m = _SLASH_DATE.search(first("citation_date", "citation_publication_date", "citation_online_date") or "")
-    published = to_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}") if m else None
+    published = to_date(m.group(0).replace("/", "-")) if m else None  # to_date reads "2025-1-2" too
     return listing_fields(title, first("citation_abstract", "dc.description"), arxiv_id=arxiv_id, authors=authors,
                           published_at=published, links=[page] if page else None)
 
